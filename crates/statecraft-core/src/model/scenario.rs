@@ -1,0 +1,305 @@
+//! The scenario's data types; `Scenario` itself can only be built through validation.
+
+use chrono::NaiveDate;
+
+use super::error::{ScenarioErrors, Warning};
+use super::validate;
+
+/// The ends of an issue's scale (`min < max`, both finite once validated).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// Lower end.
+    pub min: f64,
+    /// Upper end.
+    pub max: f64,
+}
+
+impl Scale {
+    /// A scale from `min` to `max` (checked when the scenario is built).
+    pub fn new(min: f64, max: f64) -> Self {
+        Self { min, max }
+    }
+
+    /// `max - min`.
+    pub fn range(&self) -> f64 {
+        self.max - self.min
+    }
+
+    /// Whether `value` lies on the scale, ends included.
+    pub fn contains(&self, value: f64) -> bool {
+        self.min <= value && value <= self.max
+    }
+}
+
+/// A labelled point of an issue's scale, such as `0 = "complete, verified dismantlement"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    /// Where on the scale.
+    pub value: f64,
+    /// What that point means.
+    pub label: String,
+}
+
+/// One issue dimension: a one-dimensional scale with labelled points and a status quo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// Unique identifier.
+    pub id: String,
+    /// Readable name.
+    pub label: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// The scale's ends.
+    pub scale: Scale,
+    /// Where the issue stands if nothing is agreed.
+    pub status_quo: Option<f64>,
+    /// Why the status quo sits there.
+    pub status_quo_note: Option<String>,
+    /// Labelled points, in the order given.
+    pub anchors: Vec<Anchor>,
+}
+
+impl Issue {
+    /// An issue with the id as its label, no status quo and no anchors.
+    pub fn new(id: impl Into<String>, scale: Scale) -> Self {
+        let id = id.into();
+        Self {
+            label: id.clone(),
+            id,
+            description: None,
+            scale,
+            status_quo: None,
+            status_quo_note: None,
+            anchors: Vec::new(),
+        }
+    }
+
+    /// The anchor label nearest to `value`, if the issue has anchors.
+    pub fn nearest_anchor(&self, value: f64) -> Option<&Anchor> {
+        self.anchors
+            .iter()
+            .min_by(|a, b| (a.value - value).abs().total_cmp(&(b.value - value).abs()))
+    }
+}
+
+/// Where an actor stands on one issue and how much the issue matters to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stance {
+    /// The outcome the actor wants, on the issue's scale.
+    pub position: f64,
+    /// How much the issue matters to the actor, 0..=1.
+    pub salience: f64,
+    /// Why.
+    pub note: Option<String>,
+}
+
+impl Stance {
+    /// A stance without a note.
+    pub fn new(position: f64, salience: f64) -> Self {
+        Self {
+            position,
+            salience,
+            note: None,
+        }
+    }
+}
+
+/// A range on an issue that an actor will never accept in an agreement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedLine {
+    /// Index of the issue in the scenario.
+    pub issue: usize,
+    /// Lower end of the refused range.
+    pub min: f64,
+    /// Upper end of the refused range.
+    pub max: f64,
+    /// Why.
+    pub note: Option<String>,
+}
+
+impl RedLine {
+    /// Whether `value` falls inside the refused range.
+    pub fn refuses(&self, value: f64) -> bool {
+        self.min <= value && value <= self.max
+    }
+}
+
+/// When a leadership change may happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeTiming {
+    /// On a known date (an election), with the probability that the leadership changes then.
+    Scheduled {
+        /// The date.
+        date: NaiveDate,
+        /// Probability of turnover on that date, 0..=1.
+        turnover: f64,
+    },
+    /// At any time, with a yearly probability (a succession, a fragile coalition).
+    Hazard {
+        /// Yearly probability of a change, 0..=1.
+        yearly: f64,
+    },
+}
+
+/// How a successor's stance differs from the incumbent's on one issue.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StanceChange {
+    /// The successor's position, if it differs.
+    pub position: Option<f64>,
+    /// The successor's salience, if it differs.
+    pub salience: Option<f64>,
+}
+
+/// One possible successor after a leadership change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Successor {
+    /// e.g. "conservative successor".
+    pub label: String,
+    /// Chance that this successor takes over, given that the change happens.
+    pub probability: f64,
+    /// Where the successor differs, by issue index.
+    pub positions: Vec<(usize, StanceChange)>,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A way the actor's leadership may change (the scenario's `domestic` block).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadershipChange {
+    /// e.g. "2012 presidential election".
+    pub label: String,
+    /// Scheduled or hazard.
+    pub timing: ChangeTiming,
+    /// Who may take over; probabilities sum to 1 when not empty.
+    pub successors: Vec<Successor>,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A party to the negotiation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    /// Unique identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Clout: what the actor can bring to bear, > 0 on any scale.
+    pub capability: f64,
+    /// Why this capability.
+    pub note: Option<String>,
+    /// Ranges the actor will never accept.
+    pub red_lines: Vec<RedLine>,
+    /// Ways its leadership may change.
+    pub domestic: Vec<LeadershipChange>,
+}
+
+impl Actor {
+    /// An actor named by its id, with no red lines and no domestic politics.
+    pub fn new(id: impl Into<String>, capability: f64) -> Self {
+        let id = id.into();
+        Self {
+            name: id.clone(),
+            id,
+            capability,
+            note: None,
+            red_lines: Vec::new(),
+            domestic: Vec::new(),
+        }
+    }
+}
+
+/// Title, date, description and sources.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Metadata {
+    /// Short name.
+    pub title: Option<String>,
+    /// The date the scenario describes.
+    pub date: Option<NaiveDate>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Where the numbers come from.
+    pub sources: Vec<String>,
+}
+
+/// The raw pieces of a scenario, before validation.
+///
+/// `stances[a][i]` is actor `a`'s stance on issue `i`, or `None` when it takes no position.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScenarioParts {
+    /// Metadata.
+    pub meta: Metadata,
+    /// The actors, in order.
+    pub actors: Vec<Actor>,
+    /// The issues, in order.
+    pub issues: Vec<Issue>,
+    /// One row per actor, one column per issue.
+    pub stances: Vec<Vec<Option<Stance>>>,
+}
+
+/// A validated scenario: every value of this type satisfies the rules in `docs/scenario-format.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    parts: ScenarioParts,
+}
+
+impl Scenario {
+    /// Validates `parts`, returning every problem found when it is not a valid scenario.
+    pub fn new(parts: ScenarioParts) -> Result<Self, ScenarioErrors> {
+        validate::check(&parts)?;
+        Ok(Self { parts })
+    }
+
+    /// Metadata.
+    pub fn meta(&self) -> &Metadata {
+        &self.parts.meta
+    }
+
+    /// The actors, in order.
+    pub fn actors(&self) -> &[Actor] {
+        &self.parts.actors
+    }
+
+    /// The issues, in order.
+    pub fn issues(&self) -> &[Issue] {
+        &self.parts.issues
+    }
+
+    /// Actor `actor`'s stance on issue `issue`, if it takes one.
+    pub fn stance(&self, actor: usize, issue: usize) -> Option<&Stance> {
+        self.parts.stances[actor][issue].as_ref()
+    }
+
+    /// The actors with a position on `issue`: `(actor index, actor, stance)`, in actor order.
+    pub fn positioned(&self, issue: usize) -> impl Iterator<Item = (usize, &Actor, &Stance)> + '_ {
+        self.parts
+            .actors
+            .iter()
+            .enumerate()
+            .filter_map(move |(a, actor)| self.stance(a, issue).map(|s| (a, actor, s)))
+    }
+
+    /// Index of the actor with this id.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.parts.actors.iter().position(|a| a.id == id)
+    }
+
+    /// Index of the issue with this id.
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.parts.issues.iter().position(|i| i.id == id)
+    }
+
+    /// Soft problems: things that are allowed but probably not meant.
+    pub fn warnings(&self) -> Vec<Warning> {
+        validate::warnings(&self.parts)
+    }
+
+    /// The pieces, to change and validate again (what-ifs, sweeps).
+    pub fn into_parts(self) -> ScenarioParts {
+        self.parts
+    }
+
+    /// A copy of the pieces.
+    pub fn parts(&self) -> &ScenarioParts {
+        &self.parts
+    }
+}

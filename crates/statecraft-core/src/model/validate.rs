@@ -1,0 +1,395 @@
+//! The rules a scenario must satisfy (errors) and the ones it probably should (warnings).
+
+use std::collections::HashMap;
+
+use super::error::{
+    ActorField, ChangeField, ErrorKind, IssueField, Locus, RedLineField, ScenarioError,
+    ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
+};
+use super::scenario::{ChangeTiming, ScenarioParts};
+
+/// Tolerance on successor probabilities adding up to 1.
+const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
+
+struct Checker<'a> {
+    parts: &'a ScenarioParts,
+    errors: Vec<ScenarioError>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, locus: Locus, subject: String, kind: ErrorKind) {
+        self.errors.push(ScenarioError {
+            locus,
+            subject,
+            kind,
+        });
+    }
+
+    fn actor_name(&self, actor: usize) -> String {
+        format!("actor `{}`", self.parts.actors[actor].id)
+    }
+
+    fn issue_name(&self, issue: usize) -> String {
+        format!("issue `{}`", self.parts.issues[issue].id)
+    }
+
+    /// Checks that `value` is finite, then that it passes `rule`; returns whether it is finite.
+    fn finite(&mut self, locus: Locus, subject: &str, field: &'static str, value: f64) -> bool {
+        if value.is_finite() {
+            return true;
+        }
+        self.push(
+            locus,
+            format!("{subject}, {field}"),
+            ErrorKind::NotFinite { field, value },
+        );
+        false
+    }
+
+    fn unit(&mut self, locus: Locus, subject: &str, field: &'static str, value: f64) {
+        if self.finite(locus, subject, field, value) && !(0.0..=1.0).contains(&value) {
+            self.push(
+                locus,
+                format!("{subject}, {field}"),
+                ErrorKind::OutsideUnit { field, value },
+            );
+        }
+    }
+
+    fn on_scale(
+        &mut self,
+        locus: Locus,
+        subject: &str,
+        field: &'static str,
+        value: f64,
+        issue: usize,
+    ) {
+        if !self.finite(locus, subject, field, value) {
+            return;
+        }
+        let scale = self.parts.issues[issue].scale;
+        // A broken scale is reported once, on the issue itself.
+        if scale.min.is_finite() && scale.max.is_finite() && !scale.contains(value) {
+            self.push(
+                locus,
+                format!("{subject}, {field}"),
+                ErrorKind::OutsideScale {
+                    field,
+                    value,
+                    min: scale.min,
+                    max: scale.max,
+                },
+            );
+        }
+    }
+
+    fn ids(&mut self) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (a, actor) in self.parts.actors.iter().enumerate() {
+            let locus = Locus::Actor {
+                actor: a,
+                field: ActorField::Id,
+            };
+            if !valid_id(&actor.id) {
+                let subject = format!("actor {}", a + 1);
+                self.push(locus, subject, ErrorKind::InvalidId { id: actor.id.clone() });
+            } else if let Some(first) = seen.insert(&actor.id, a) {
+                seen.insert(&actor.id, first);
+                let kind = ErrorKind::DuplicateActor {
+                    id: actor.id.clone(),
+                    first: first + 1,
+                };
+                self.push(locus, self.actor_name(a), kind);
+            }
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, issue) in self.parts.issues.iter().enumerate() {
+            let locus = Locus::Issue {
+                issue: i,
+                field: IssueField::Id,
+            };
+            if !valid_id(&issue.id) {
+                let subject = format!("issue {}", i + 1);
+                self.push(locus, subject, ErrorKind::InvalidId { id: issue.id.clone() });
+            } else if let Some(first) = seen.insert(&issue.id, i) {
+                seen.insert(&issue.id, first);
+                let kind = ErrorKind::DuplicateIssue {
+                    id: issue.id.clone(),
+                    first: first + 1,
+                };
+                self.push(locus, self.issue_name(i), kind);
+            }
+        }
+    }
+
+    fn issues(&mut self) {
+        for (i, issue) in self.parts.issues.iter().enumerate() {
+            let name = self.issue_name(i);
+            let at = |field| Locus::Issue { issue: i, field };
+            let min_ok = self.finite(at(IssueField::Min), &name, "min", issue.scale.min);
+            let max_ok = self.finite(at(IssueField::Max), &name, "max", issue.scale.max);
+            if min_ok && max_ok && issue.scale.min >= issue.scale.max {
+                let kind = ErrorKind::BadScale {
+                    min: issue.scale.min,
+                    max: issue.scale.max,
+                };
+                self.push(at(IssueField::Max), name.clone(), kind);
+            }
+            if let Some(sq) = issue.status_quo {
+                self.on_scale(at(IssueField::StatusQuo), &name, "status_quo", sq, i);
+            }
+            for (k, anchor) in issue.anchors.iter().enumerate() {
+                let locus = at(IssueField::Anchor(k));
+                self.on_scale(locus, &name, "anchor", anchor.value, i);
+                if issue.anchors[..k].iter().any(|a| a.value == anchor.value) {
+                    let kind = ErrorKind::DuplicateAnchor {
+                        value: anchor.value,
+                    };
+                    self.push(locus, format!("{name}, anchor"), kind);
+                }
+            }
+        }
+    }
+
+    fn actors(&mut self) {
+        for (a, actor) in self.parts.actors.iter().enumerate() {
+            let name = self.actor_name(a);
+            let locus = Locus::Actor {
+                actor: a,
+                field: ActorField::Capability,
+            };
+            if self.finite(locus, &name, "capability", actor.capability) && actor.capability <= 0.0
+            {
+                let kind = ErrorKind::CapabilityNotPositive {
+                    value: actor.capability,
+                };
+                self.push(locus, format!("{name}, capability"), kind);
+            }
+            self.red_lines(a);
+            self.domestic(a);
+        }
+    }
+
+    fn stances(&mut self) {
+        let parts = self.parts;
+        for (a, row) in parts.stances.iter().enumerate() {
+            for (i, stance) in row.iter().enumerate() {
+                let Some(stance) = stance else { continue };
+                let subject = format!("{}, {}", self.actor_name(a), self.issue_name(i));
+                let at = |field| Locus::Stance {
+                    actor: a,
+                    issue: i,
+                    field,
+                };
+                self.on_scale(at(StanceField::Position), &subject, "position", stance.position, i);
+                self.unit(at(StanceField::Salience), &subject, "salience", stance.salience);
+            }
+        }
+        for i in 0..parts.issues.len() {
+            let found = parts.stances.iter().filter(|row| row[i].is_some()).count();
+            if found < 2 {
+                let locus = Locus::Issue {
+                    issue: i,
+                    field: IssueField::Whole,
+                };
+                self.push(locus, self.issue_name(i), ErrorKind::TooFewPositioned { found });
+            }
+        }
+    }
+
+    fn red_lines(&mut self, a: usize) {
+        let parts = self.parts;
+        for (k, line) in parts.actors[a].red_lines.iter().enumerate() {
+            let subject = format!("{}, red line on {}", self.actor_name(a), self.issue_name(line.issue));
+            let at = |field| Locus::RedLine {
+                actor: a,
+                index: k,
+                field,
+            };
+            let n_errors = self.errors.len();
+            self.on_scale(at(RedLineField::Min), &subject, "min", line.min, line.issue);
+            self.on_scale(at(RedLineField::Max), &subject, "max", line.max, line.issue);
+            if self.errors.len() > n_errors {
+                continue;
+            }
+            if line.min > line.max {
+                let kind = ErrorKind::RedLineInverted {
+                    min: line.min,
+                    max: line.max,
+                };
+                self.push(at(RedLineField::Min), subject, kind);
+            } else if let Some(stance) = &parts.stances[a][line.issue] {
+                if line.refuses(stance.position) {
+                    let kind = ErrorKind::RedLineOwnPosition {
+                        min: line.min,
+                        max: line.max,
+                        position: stance.position,
+                    };
+                    self.push(at(RedLineField::Whole), subject, kind);
+                }
+            }
+        }
+    }
+
+    fn domestic(&mut self, a: usize) {
+        let parts = self.parts;
+        for (c, change) in parts.actors[a].domestic.iter().enumerate() {
+            let subject = format!("{}, leadership change `{}`", self.actor_name(a), change.label);
+            let at = |field| Locus::Change {
+                actor: a,
+                index: c,
+                field,
+            };
+            match change.timing {
+                ChangeTiming::Scheduled { turnover, .. } => {
+                    self.unit(at(ChangeField::Turnover), &subject, "turnover", turnover)
+                }
+                ChangeTiming::Hazard { yearly } => {
+                    self.unit(at(ChangeField::Hazard), &subject, "hazard", yearly)
+                }
+            }
+            let mut sum = 0.0;
+            for (s, successor) in change.successors.iter().enumerate() {
+                let succ_subject = format!("{subject}, successor `{}`", successor.label);
+                let locus = Locus::Successor {
+                    actor: a,
+                    change: c,
+                    index: s,
+                    field: SuccessorField::Probability,
+                };
+                self.unit(locus, &succ_subject, "probability", successor.probability);
+                sum += successor.probability;
+                for (issue, stance) in &successor.positions {
+                    let stance_subject = format!("{succ_subject}, {}", self.issue_name(*issue));
+                    let at = |field| Locus::SuccessorStance {
+                        actor: a,
+                        change: c,
+                        successor: s,
+                        issue: *issue,
+                        field,
+                    };
+                    if let Some(position) = stance.position {
+                        let locus = at(StanceField::Position);
+                        self.on_scale(locus, &stance_subject, "position", position, *issue);
+                    }
+                    if let Some(salience) = stance.salience {
+                        let locus = at(StanceField::Salience);
+                        self.unit(locus, &stance_subject, "salience", salience);
+                    }
+                }
+            }
+            if !change.successors.is_empty()
+                && sum.is_finite()
+                && (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE
+            {
+                self.push(at(ChangeField::Whole), subject, ErrorKind::SuccessorProbabilities { sum });
+            }
+        }
+    }
+}
+
+/// Ids are used on the command line (`--set DPRK.nuclear_status.salience=0.5`), so they avoid
+/// spaces, dots and `=`.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
+    let mut checker = Checker {
+        parts,
+        errors: Vec::new(),
+    };
+    if parts.actors.len() < 2 {
+        let locus = Locus::Scenario(ScenarioField::Actors);
+        let kind = ErrorKind::TooFewActors {
+            found: parts.actors.len(),
+        };
+        checker.push(locus, "scenario".into(), kind);
+    }
+    if parts.issues.is_empty() {
+        let locus = Locus::Scenario(ScenarioField::Issues);
+        checker.push(locus, "scenario".into(), ErrorKind::NoIssues);
+    }
+    let shape_ok = parts.stances.len() == parts.actors.len()
+        && parts.stances.iter().all(|row| row.len() == parts.issues.len());
+    if !shape_ok {
+        let detail = format!(
+            "{} rows for {} actors and {} issues",
+            parts.stances.len(),
+            parts.actors.len(),
+            parts.issues.len()
+        );
+        let locus = Locus::Scenario(ScenarioField::Whole);
+        checker.push(locus, "scenario".into(), ErrorKind::StanceShape { detail });
+    }
+    let red_lines_ok = parts.actors.iter().all(|actor| {
+        actor.red_lines.iter().all(|l| l.issue < parts.issues.len())
+            && actor.domestic.iter().all(|c| {
+                c.successors
+                    .iter()
+                    .all(|s| s.positions.iter().all(|(i, _)| *i < parts.issues.len()))
+            })
+    });
+    if !red_lines_ok {
+        let locus = Locus::Scenario(ScenarioField::Whole);
+        let detail = "a red line or successor names an issue index that does not exist".into();
+        checker.push(locus, "scenario".into(), ErrorKind::StanceShape { detail });
+    }
+    if checker.errors.is_empty() {
+        checker.ids();
+        checker.issues();
+        checker.actors();
+        checker.stances();
+    }
+    if checker.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioErrors(checker.errors))
+    }
+}
+
+pub(super) fn warnings(parts: &ScenarioParts) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for (a, actor) in parts.actors.iter().enumerate() {
+        if parts.stances[a].iter().all(Option::is_none) {
+            warnings.push(Warning {
+                locus: Locus::Actor {
+                    actor: a,
+                    field: ActorField::Whole,
+                },
+                message: format!(
+                    "actor `{}` takes no position on any issue, so no model counts it",
+                    actor.id
+                ),
+            });
+        }
+    }
+    for (i, issue) in parts.issues.iter().enumerate() {
+        let stances: Vec<_> = parts.stances.iter().filter_map(|row| row[i].as_ref()).collect();
+        let locus = Locus::Issue {
+            issue: i,
+            field: IssueField::Whole,
+        };
+        if stances.iter().all(|s| s.salience == 0.0) {
+            warnings.push(Warning {
+                locus,
+                message: format!(
+                    "issue `{}`: every actor gives it salience 0, so the weighted models have no answer",
+                    issue.id
+                ),
+            });
+        } else if stances.windows(2).all(|w| w[0].position == w[1].position) {
+            warnings.push(Warning {
+                locus,
+                message: format!(
+                    "issue `{}`: every actor takes the same position {}, so there is nothing to negotiate",
+                    issue.id, stances[0].position
+                ),
+            });
+        }
+    }
+    warnings
+}

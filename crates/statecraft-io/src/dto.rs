@@ -1,0 +1,530 @@
+//! The scenario file's structure as written on disk (shared by TOML and JSON), and its conversion
+//! to and from the validated core `Scenario`.
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use statecraft_core::model::{
+    Actor, ActorField, Anchor, ChangeField, ChangeTiming, Issue, IssueField, LeadershipChange,
+    Locus, Metadata, RedLine, RedLineField, Scale, Scenario, ScenarioField, ScenarioParts, Stance,
+    StanceChange, StanceField, Successor, SuccessorField,
+};
+
+/// One step of a path into the file: a key or an index in a list.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A place in the file's structure: `actors[2].positions.nuclear_status.salience`.
+pub(crate) type Path = Vec<Seg>;
+
+pub(crate) fn display_path(path: &Path) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// A problem found while turning the file's structure into a scenario (an unknown name, a bad
+/// date), at a path.
+pub(crate) struct DtoError {
+    pub(crate) path: Path,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileDto {
+    #[serde(default, skip_serializing_if = "MetaDto::is_empty")]
+    pub(crate) scenario: MetaDto,
+    #[serde(default)]
+    pub(crate) issues: Vec<IssueDto>,
+    #[serde(default)]
+    pub(crate) actors: Vec<ActorDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MetaDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<String>,
+}
+
+impl MetaDto {
+    fn is_empty(&self) -> bool {
+        self == &MetaDto::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IssueDto {
+    pub(crate) id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    min: f64,
+    max: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status_quo: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status_quo_note: Option<String>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    anchors: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActorDto {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    capability: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    positions: IndexMap<String, StanceDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    red_lines: Vec<RedLineDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    domestic: Option<DomesticDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StanceDto {
+    position: f64,
+    salience: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RedLineDto {
+    issue: String,
+    min: f64,
+    max: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DomesticDto {
+    #[serde(default)]
+    changes: Vec<ChangeDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ChangeDto {
+    label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    turnover: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hazard: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    successors: Vec<SuccessorDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SuccessorDto {
+    label: String,
+    probability: f64,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    positions: IndexMap<String, StanceChangeDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StanceChangeDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    position: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    salience: Option<f64>,
+}
+
+fn key(k: &str) -> Seg {
+    Seg::Key(k.to_owned())
+}
+
+fn parse_date(text: &str, path: Path) -> Result<NaiveDate, DtoError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| DtoError {
+        path,
+        message: format!("date `{text}` is not a valid date: {e}"),
+        help: Some("write dates as YYYY-MM-DD, e.g. 2009-05-09".into()),
+    })
+}
+
+/// Resolves an issue id to its index, or explains that it is unknown.
+fn issue_index(issue_ids: &[&str], id: &str, path: Path, what: &str) -> Result<usize, DtoError> {
+    issue_ids.iter().position(|i| *i == id).ok_or_else(|| {
+        let help = match crate::diagnostic::did_you_mean(id, issue_ids.iter().copied()) {
+            Some(guess) => format!("did you mean `{guess}`? the issues are: {}", issue_ids.join(", ")),
+            None => format!("the issues are: {}", issue_ids.join(", ")),
+        };
+        DtoError {
+            path,
+            message: format!("{what} names issue `{id}`, which the scenario does not define"),
+            help: Some(help),
+        }
+    })
+}
+
+impl FileDto {
+    /// Turns the file's structure into scenario parts, resolving names; values are checked later
+    /// by `Scenario::new`.
+    pub(crate) fn to_parts(&self) -> Result<ScenarioParts, Vec<DtoError>> {
+        let mut errors = Vec::new();
+        let issue_ids: Vec<&str> = self.issues.iter().map(|i| i.id.as_str()).collect();
+        let meta = Metadata {
+            title: self.scenario.title.clone(),
+            date: self.scenario.date.as_deref().and_then(|d| {
+                parse_date(d, vec![key("scenario"), key("date")])
+                    .map_err(|e| errors.push(e))
+                    .ok()
+            }),
+            description: self.scenario.description.clone(),
+            sources: self.scenario.sources.clone(),
+        };
+        let issues = self.issues.iter().enumerate().map(|(i, dto)| {
+            let mut anchors = Vec::new();
+            for (k, (value, label)) in dto.anchors.iter().enumerate() {
+                match value.trim().parse::<f64>() {
+                    Ok(v) => anchors.push(Anchor { value: v, label: label.clone() }),
+                    Err(_) => errors.push(DtoError {
+                        path: vec![key("issues"), Seg::Index(i), key("anchors"), key(value)],
+                        message: format!("issue `{}`: anchor key `{value}` is not a number (anchor {})", dto.id, k + 1),
+                        help: Some("anchors map points of the scale to labels: `anchors = { 0 = \"none\", 100 = \"full\" }`".into()),
+                    }),
+                }
+            }
+            Issue {
+                id: dto.id.clone(),
+                label: dto.label.clone().unwrap_or_else(|| dto.id.clone()),
+                description: dto.description.clone(),
+                scale: Scale::new(dto.min, dto.max),
+                status_quo: dto.status_quo,
+                status_quo_note: dto.status_quo_note.clone(),
+                anchors,
+            }
+        }).collect();
+        let mut actors = Vec::new();
+        let mut stances = Vec::new();
+        for (a, dto) in self.actors.iter().enumerate() {
+            let at = |rest: &[Seg]| {
+                let mut p = vec![key("actors"), Seg::Index(a)];
+                p.extend_from_slice(rest);
+                p
+            };
+            let mut row = vec![None; issue_ids.len()];
+            for (issue_id, stance) in &dto.positions {
+                let path = at(&[key("positions"), key(issue_id)]);
+                let what = format!("actor `{}`: a position", dto.id);
+                match issue_index(&issue_ids, issue_id, path, &what) {
+                    Ok(i) => {
+                        row[i] = Some(Stance {
+                            position: stance.position,
+                            salience: stance.salience,
+                            note: stance.note.clone(),
+                        })
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            stances.push(row);
+            let mut red_lines = Vec::new();
+            for (k, line) in dto.red_lines.iter().enumerate() {
+                let path = at(&[key("red_lines"), Seg::Index(k), key("issue")]);
+                let what = format!("actor `{}`: red line {}", dto.id, k + 1);
+                match issue_index(&issue_ids, &line.issue, path, &what) {
+                    Ok(issue) => red_lines.push(RedLine {
+                        issue,
+                        min: line.min,
+                        max: line.max,
+                        note: line.note.clone(),
+                    }),
+                    Err(e) => errors.push(e),
+                }
+            }
+            let mut domestic = Vec::new();
+            let changes = dto.domestic.as_ref().map_or(&[][..], |d| &d.changes[..]);
+            for (c, change) in changes.iter().enumerate() {
+                let change_path = |field: &str| at(&[key("domestic"), key("changes"), Seg::Index(c), key(field)]);
+                let timing = match (&change.date, change.turnover, change.hazard) {
+                    (Some(date), Some(turnover), None) => parse_date(date, change_path("date"))
+                        .map(|date| ChangeTiming::Scheduled { date, turnover }),
+                    (None, None, Some(yearly)) => Ok(ChangeTiming::Hazard { yearly }),
+                    _ => Err(DtoError {
+                        path: change_path("label"),
+                        message: format!(
+                            "actor `{}`: leadership change `{}` must have either `date` and `turnover` (scheduled) or `hazard` (yearly probability)",
+                            dto.id, change.label
+                        ),
+                        help: Some("e.g. `date = \"2012-11-06\"` with `turnover = 0.5`, or `hazard = 0.15`".into()),
+                    }),
+                };
+                let mut successors = Vec::new();
+                for (s, succ) in change.successors.iter().enumerate() {
+                    let mut positions = Vec::new();
+                    for (issue_id, delta) in &succ.positions {
+                        let path = at(&[key("domestic"), key("changes"), Seg::Index(c), key("successors"), Seg::Index(s), key("positions"), key(issue_id)]);
+                        let what = format!("actor `{}`: successor `{}`", dto.id, succ.label);
+                        match issue_index(&issue_ids, issue_id, path, &what) {
+                            Ok(i) => positions.push((i, StanceChange { position: delta.position, salience: delta.salience })),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    successors.push(Successor {
+                        label: succ.label.clone(),
+                        probability: succ.probability,
+                        positions,
+                        note: succ.note.clone(),
+                    });
+                }
+                match timing {
+                    Ok(timing) => domestic.push(LeadershipChange {
+                        label: change.label.clone(),
+                        timing,
+                        successors,
+                        note: change.note.clone(),
+                    }),
+                    Err(e) => errors.push(e),
+                }
+            }
+            actors.push(Actor {
+                id: dto.id.clone(),
+                name: dto.name.clone().unwrap_or_else(|| dto.id.clone()),
+                capability: dto.capability,
+                note: dto.note.clone(),
+                red_lines,
+                domestic,
+            });
+        }
+        if errors.is_empty() {
+            Ok(ScenarioParts { meta, actors, issues, stances })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The file structure that describes `scenario`.
+    pub(crate) fn from_scenario(scenario: &Scenario) -> Self {
+        let issues = scenario.issues();
+        let meta = scenario.meta();
+        FileDto {
+            scenario: MetaDto {
+                title: meta.title.clone(),
+                date: meta.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                description: meta.description.clone(),
+                sources: meta.sources.clone(),
+            },
+            issues: issues
+                .iter()
+                .map(|i| IssueDto {
+                    id: i.id.clone(),
+                    label: (i.label != i.id).then(|| i.label.clone()),
+                    description: i.description.clone(),
+                    min: i.scale.min,
+                    max: i.scale.max,
+                    status_quo: i.status_quo,
+                    status_quo_note: i.status_quo_note.clone(),
+                    anchors: i.anchors.iter().map(|a| (format_number(a.value), a.label.clone())).collect(),
+                })
+                .collect(),
+            actors: scenario
+                .actors()
+                .iter()
+                .enumerate()
+                .map(|(a, actor)| ActorDto {
+                    id: actor.id.clone(),
+                    name: (actor.name != actor.id).then(|| actor.name.clone()),
+                    capability: actor.capability,
+                    note: actor.note.clone(),
+                    positions: (0..issues.len())
+                        .filter_map(|i| {
+                            scenario.stance(a, i).map(|s| {
+                                (issues[i].id.clone(), StanceDto { position: s.position, salience: s.salience, note: s.note.clone() })
+                            })
+                        })
+                        .collect(),
+                    red_lines: actor
+                        .red_lines
+                        .iter()
+                        .map(|l| RedLineDto { issue: issues[l.issue].id.clone(), min: l.min, max: l.max, note: l.note.clone() })
+                        .collect(),
+                    domestic: (!actor.domestic.is_empty()).then(|| DomesticDto {
+                        changes: actor
+                            .domestic
+                            .iter()
+                            .map(|c| {
+                                let (date, turnover, hazard) = match c.timing {
+                                    ChangeTiming::Scheduled { date, turnover } => (Some(date.format("%Y-%m-%d").to_string()), Some(turnover), None),
+                                    ChangeTiming::Hazard { yearly } => (None, None, Some(yearly)),
+                                };
+                                ChangeDto {
+                                    label: c.label.clone(),
+                                    date,
+                                    turnover,
+                                    hazard,
+                                    note: c.note.clone(),
+                                    successors: c
+                                        .successors
+                                        .iter()
+                                        .map(|s| SuccessorDto {
+                                            label: s.label.clone(),
+                                            probability: s.probability,
+                                            positions: s
+                                                .positions
+                                                .iter()
+                                                .map(|(i, d)| (issues[*i].id.clone(), StanceChangeDto { position: d.position, salience: d.salience }))
+                                                .collect(),
+                                            note: s.note.clone(),
+                                        })
+                                        .collect(),
+                                }
+                            })
+                            .collect(),
+                    }),
+                })
+                .collect(),
+        }
+    }
+
+    /// The path in this file of the value a core error or warning is about.
+    pub(crate) fn locus_path(&self, locus: Locus) -> Path {
+        let actor = |a: usize, rest: Vec<Seg>| {
+            let mut p = vec![key("actors"), Seg::Index(a)];
+            p.extend(rest);
+            p
+        };
+        let issue_id = |i: usize| key(self.issues.get(i).map_or("", |d| d.id.as_str()));
+        let stance_field = |f: StanceField| match f {
+            StanceField::Whole => None,
+            StanceField::Position => Some(key("position")),
+            StanceField::Salience => Some(key("salience")),
+        };
+        match locus {
+            Locus::Scenario(ScenarioField::Actors) => vec![key("actors")],
+            Locus::Scenario(ScenarioField::Issues) => vec![key("issues")],
+            Locus::Scenario(_) => vec![],
+            Locus::Issue { issue, field } => {
+                let mut p = vec![key("issues"), Seg::Index(issue)];
+                match field {
+                    IssueField::Whole => p.push(key("id")),
+                    IssueField::Id => p.push(key("id")),
+                    IssueField::Min => p.push(key("min")),
+                    IssueField::Max => p.push(key("max")),
+                    IssueField::StatusQuo => p.push(key("status_quo")),
+                    IssueField::Anchor(k) => {
+                        p.push(key("anchors"));
+                        if let Some((name, _)) = self.issues.get(issue).and_then(|d| d.anchors.get_index(k)) {
+                            p.push(key(name));
+                        }
+                    }
+                }
+                p
+            }
+            Locus::Actor { actor: a, field } => actor(
+                a,
+                vec![match field {
+                    ActorField::Whole | ActorField::Id => key("id"),
+                    ActorField::Capability => key("capability"),
+                }],
+            ),
+            Locus::Stance { actor: a, issue, field } => {
+                let mut rest = vec![key("positions"), issue_id(issue)];
+                rest.extend(stance_field(field));
+                actor(a, rest)
+            }
+            Locus::RedLine { actor: a, index, field } => actor(
+                a,
+                vec![
+                    key("red_lines"),
+                    Seg::Index(index),
+                    key(match field {
+                        RedLineField::Whole => "issue",
+                        RedLineField::Min => "min",
+                        RedLineField::Max => "max",
+                    }),
+                ],
+            ),
+            Locus::Change { actor: a, index, field } => actor(
+                a,
+                vec![
+                    key("domestic"),
+                    key("changes"),
+                    Seg::Index(index),
+                    key(match field {
+                        ChangeField::Whole => "label",
+                        ChangeField::Turnover => "turnover",
+                        ChangeField::Hazard => "hazard",
+                    }),
+                ],
+            ),
+            Locus::Successor { actor: a, change, index, field } => actor(
+                a,
+                vec![
+                    key("domestic"),
+                    key("changes"),
+                    Seg::Index(change),
+                    key("successors"),
+                    Seg::Index(index),
+                    key(match field {
+                        SuccessorField::Whole => "label",
+                        SuccessorField::Probability => "probability",
+                    }),
+                ],
+            ),
+            Locus::SuccessorStance { actor: a, change, successor, issue, field } => {
+                let mut rest = vec![
+                    key("domestic"),
+                    key("changes"),
+                    Seg::Index(change),
+                    key("successors"),
+                    Seg::Index(successor),
+                    key("positions"),
+                    issue_id(issue),
+                ];
+                rest.extend(stance_field(field));
+                actor(a, rest)
+            }
+        }
+    }
+}
+
+/// Shortest text that reads back as the same number (`50` rather than `50.0` for anchors).
+pub(crate) fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}

@@ -1,0 +1,233 @@
+//! Scenario files in and out: statecraft's TOML and JSON, the field's CSV tables (one-issue
+//! tables, KTAB's CSV, Decide's TSV), and the built-in scenarios, with diagnostics that name the
+//! file, line, column and field of every problem.
+//!
+//! ```
+//! let loaded = statecraft_io::load_builtin("six-party-2009").expect("the built-in scenario loads");
+//! assert_eq!(loaded.scenario.actors().len(), 6);
+//! let toml = statecraft_io::export(&loaded.scenario, statecraft_io::Format::Toml);
+//! let again = statecraft_io::parse_str("copy.toml", toml, statecraft_io::Format::Toml).unwrap();
+//! assert_eq!(again.scenario, loaded.scenario);
+//! ```
+
+mod builtin;
+mod diagnostic;
+mod dto;
+mod native;
+mod tables;
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use statecraft_core::model::{ErrorKind, Locus, Scenario, ScenarioParts};
+
+pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
+pub use diagnostic::{LoadError, Problem, Severity};
+
+/// A file format statecraft reads or writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Statecraft's own format (`.toml`).
+    Toml,
+    /// The same structure as JSON (`.json`).
+    Json,
+    /// The one-issue table `Actor,Capability,Position,Salience` (`.csv`).
+    Table,
+    /// KTAB's CSV (`name,description,nActors,nDims,` then `Actor,Description,Power,...`).
+    Ktab,
+    /// Decide's tagged TSV (`#A`, `#P`, `#M`, `#D` rows).
+    Decide,
+}
+
+impl Format {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Toml => "toml",
+            Format::Json => "json",
+            Format::Table => "csv",
+            Format::Ktab => "ktab",
+            Format::Decide => "decide",
+        }
+    }
+
+    /// Parses a command-line name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [Format::Toml, Format::Json, Format::Table, Format::Ktab, Format::Decide]
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether statecraft can write this format.
+    pub fn can_write(self) -> bool {
+        matches!(self, Format::Toml | Format::Json)
+    }
+
+    /// Guesses the format from the file name and, for `.csv`/`.tsv`, the first line.
+    pub fn detect(file: &str, text: &str) -> Option<Format> {
+        let extension = Path::new(file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("toml") => Some(Format::Toml),
+            Some("json") => Some(Format::Json),
+            Some("csv") | Some("tsv") | Some("txt") => Some(tables::sniff(text)),
+            _ => None,
+        }
+    }
+}
+
+/// A scenario that loaded, with the soft problems found and notes on how the file was read.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// Soft problems, located in the file.
+    pub warnings: Vec<Problem>,
+    /// How the input was interpreted (e.g. "saliences read on 0..100").
+    pub notes: Vec<String>,
+}
+
+/// Reads and validates a scenario file; the format comes from `format` or is detected.
+pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => e.to_string(),
+        };
+        let mut problem = Problem::whole_file(&file, format!("cannot read the file: {reason}"));
+        if e.kind() == std::io::ErrorKind::NotFound {
+            problem = problem.with_help(format!(
+                "give a path to a scenario file, or a built-in scenario: {}",
+                builtin_names().join(", ")
+            ));
+        }
+        LoadError::one(problem)
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = Arc::new(String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let problem = Problem::new(
+                &file,
+                &lossy,
+                Some(offset..offset + 1),
+                format!("the file is not valid UTF-8 (byte {offset} cannot be decoded)"),
+            )
+            .with_help("save the file as UTF-8 text");
+            return Err(LoadError::one(problem));
+        }
+    };
+    let format = format.or_else(|| Format::detect(&file, &text)).ok_or_else(|| {
+        LoadError::one(
+            Problem::whole_file(&file, "cannot tell the file's format from its name")
+                .with_help("name it .toml, .json, .csv or .tsv, or give --from toml|json|csv|ktab|decide"),
+        )
+    })?;
+    parse_str(&file, text, format)
+}
+
+/// Reads and validates scenario text; `file` names it in messages.
+pub fn parse_str(file: &str, text: String, format: Format) -> Result<Loaded, LoadError> {
+    if text.trim().is_empty() {
+        let problem = Problem::whole_file(file, "the file is empty")
+            .with_help("a scenario needs [[issues]] and [[actors]]; see docs/scenario-format.md");
+        return Err(LoadError::one(problem));
+    }
+    let text = Arc::new(text);
+    match format {
+        Format::Toml => native::parse_toml(file, text),
+        Format::Json => native::parse_json(file, text),
+        Format::Table => tables::parse_table(file, text),
+        Format::Ktab => tables::parse_ktab(file, text),
+        Format::Decide => tables::parse_decide(file, text),
+    }
+}
+
+/// Loads a built-in scenario by name.
+pub fn load_builtin(name: &str) -> Option<Loaded> {
+    let source = builtin_source(name)?;
+    let file = format!("{name}.toml");
+    Some(parse_str(&file, source.to_owned(), Format::Toml).expect("built-in scenarios are valid"))
+}
+
+/// Writes a scenario in `format` (TOML or JSON).
+///
+/// # Panics
+/// When `format` cannot be written (see [`Format::can_write`]).
+pub fn export(scenario: &Scenario, format: Format) -> String {
+    match format {
+        Format::Toml => native::to_toml(scenario),
+        Format::Json => native::to_json(scenario),
+        other => panic!("statecraft cannot write {} files", other.name()),
+    }
+}
+
+/// Validates parts built from a file, locating every error and warning with `locate`.
+pub(crate) fn validate(
+    file: &str,
+    text: &Arc<String>,
+    parts: ScenarioParts,
+    locate: &dyn Fn(Locus) -> Option<Range<usize>>,
+) -> Result<Loaded, LoadError> {
+    let place = |locus: Locus| {
+        let mut next = Some(locus);
+        while let Some(l) = next {
+            if let Some(span) = locate(l) {
+                return Some(span);
+            }
+            next = l.parent();
+        }
+        None
+    };
+    let scenario = Scenario::new(parts).map_err(|errors| LoadError {
+        problems: errors
+            .0
+            .into_iter()
+            .map(|e| {
+                let problem = Problem::new(file, text, place(e.locus), e.to_string());
+                match help_for(&e.kind) {
+                    Some(help) => problem.with_help(help),
+                    None => problem,
+                }
+            })
+            .collect(),
+    })?;
+    let warnings = scenario
+        .warnings()
+        .into_iter()
+        .map(|w| Problem::new(file, text, place(w.locus), w.message).warning())
+        .collect();
+    Ok(Loaded {
+        scenario,
+        warnings,
+        notes: Vec::new(),
+    })
+}
+
+/// What is allowed, for each kind of error.
+pub(crate) fn help_for(kind: &ErrorKind) -> Option<String> {
+    Some(match kind {
+        ErrorKind::CapabilityNotPositive { .. } => "capability is clout on any positive scale, e.g. 0.16 or 80".into(),
+        ErrorKind::OutsideUnit { field: "salience", .. } => {
+            "salience is how much the issue matters to the actor, from 0 (not at all) to 1 (above all)".into()
+        }
+        ErrorKind::OutsideUnit { .. } => "probabilities lie between 0 and 1".into(),
+        ErrorKind::OutsideScale { min, max, .. } => format!("use a value from {min} to {max}, or widen the issue's scale"),
+        ErrorKind::NotFinite { .. } => "use an ordinary number; nan and inf are not allowed".into(),
+        ErrorKind::TooFewPositioned { .. } => "give at least two actors a position on this issue, or remove it".into(),
+        ErrorKind::DuplicateActor { .. } | ErrorKind::DuplicateIssue { .. } => "rename or remove one of them".into(),
+        ErrorKind::InvalidId { .. } => "ids are used on the command line; put the full name in `name` or `label`".into(),
+        ErrorKind::RedLineOwnPosition { .. } => {
+            "a red line is what the actor refuses; it cannot contain what the actor asks for".into()
+        }
+        ErrorKind::SuccessorProbabilities { .. } => "the successors' probabilities must add up to 1".into(),
+        ErrorKind::BadScale { .. } => "an issue's scale runs from `min` up to a larger `max`".into(),
+        _ => return None,
+    })
+}

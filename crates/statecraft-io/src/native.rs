@@ -1,0 +1,307 @@
+//! Statecraft's own formats, TOML and JSON: parsing with located errors, and writing.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use statecraft_core::model::{Locus, Scenario};
+
+use toml_edit::{ImDocument, Item, Table, Value};
+
+use crate::diagnostic::{did_you_mean, Problem};
+use crate::dto::{display_path, FileDto, Path, Seg};
+use crate::{LoadError, Loaded};
+
+/// A node of a parsed TOML document, whatever its syntax (`[table]`, inline table, array).
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Item(&'a Item),
+    Table(&'a Table),
+    Value(&'a Value),
+}
+
+impl<'a> Node<'a> {
+    fn span(self) -> Option<Range<usize>> {
+        match self {
+            Node::Item(item) => item.span(),
+            Node::Table(table) => table.span(),
+            Node::Value(value) => value.span(),
+        }
+    }
+
+    fn key(self, key: &str) -> Option<Node<'a>> {
+        match self {
+            Node::Item(Item::Table(t)) | Node::Table(t) => t.get(key).map(Node::Item),
+            Node::Item(Item::Value(Value::InlineTable(t))) | Node::Value(Value::InlineTable(t)) => {
+                t.get(key).map(Node::Value)
+            }
+            _ => None,
+        }
+    }
+
+    /// The span of a key itself (where the value has none of its own).
+    fn key_span(self, key: &str) -> Option<Range<usize>> {
+        match self {
+            Node::Item(Item::Table(t)) | Node::Table(t) => t.key(key).and_then(|k| k.span()),
+            Node::Item(Item::Value(Value::InlineTable(t))) | Node::Value(Value::InlineTable(t)) => {
+                t.key(key).and_then(|k| k.span())
+            }
+            _ => None,
+        }
+    }
+
+    fn index(self, index: usize) -> Option<Node<'a>> {
+        match self {
+            Node::Item(Item::ArrayOfTables(a)) => a.get(index).map(Node::Table),
+            Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+                a.get(index).map(Node::Value)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The span of the deepest node along `path` that has one.
+fn toml_span(doc: &ImDocument<&str>, path: &Path) -> Option<Range<usize>> {
+    let mut node = Node::Table(doc.as_table());
+    let mut best = None;
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => {
+                if let Some(span) = node.key_span(k) {
+                    best = Some(span);
+                }
+                node.key(k)
+            }
+            Seg::Index(i) => node.index(*i),
+        };
+        match next {
+            Some(n) => {
+                node = n;
+                if let Some(span) = node.span() {
+                    best = Some(span);
+                }
+            }
+            None => break,
+        }
+    }
+    best
+}
+
+/// Reads a scenario from TOML text.
+pub(crate) fn parse_toml(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
+    let dto: FileDto = match toml::from_str(&text) {
+        Ok(dto) => dto,
+        Err(e) => return Err(LoadError::one(toml_error(file, &text, &e))),
+    };
+    let doc = ImDocument::parse(text.as_str()).map_err(|e| {
+        LoadError::one(Problem::new(file, &text, e.span(), format!("TOML syntax error: {}", e.message())))
+    })?;
+    let locate = |path: &Path| toml_span(&doc, path);
+    build(file, &text, &dto, &locate)
+}
+
+/// Reads a scenario from JSON text (the same structure as the TOML).
+pub(crate) fn parse_json(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
+    let dto: FileDto = match serde_json::from_str(&text) {
+        Ok(dto) => dto,
+        Err(e) => {
+            let offset = offset_of(&text, e.line(), e.column());
+            let message = e.to_string();
+            // serde_json appends " at line L column C"; the place is given in front instead.
+            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
+            let mut problem = Problem::new(file, &text, Some(offset..offset), format!("JSON: {message}"));
+            if let Some(help) = unknown_key_help(message) {
+                problem = problem.with_help(help);
+            }
+            return Err(LoadError::one(problem));
+        }
+    };
+    // serde_json keeps no spans: values are located by searching for their key's path.
+    let locate = |path: &Path| json_span(&text, path);
+    build(file, &text, &dto, &locate)
+}
+
+/// Converts the structure, validates it, and maps every error and warning to its place.
+fn build(
+    file: &str,
+    text: &Arc<String>,
+    dto: &FileDto,
+    locate: &dyn Fn(&Path) -> Option<Range<usize>>,
+) -> Result<Loaded, LoadError> {
+    let at = |path: &Path, message: String| {
+        let located = locate(path);
+        let message = if located.is_none() && !path.is_empty() {
+            format!("{message} (at `{}`)", display_path(path))
+        } else {
+            message
+        };
+        Problem::new(file, text, located, message)
+    };
+    let parts = dto.to_parts().map_err(|errors| LoadError {
+        problems: errors
+            .into_iter()
+            .map(|e| {
+                let p = at(&e.path, e.message);
+                match e.help {
+                    Some(h) => p.with_help(h),
+                    None => p,
+                }
+            })
+            .collect(),
+    })?;
+    let locate_locus = |locus: Locus| locate(&dto.locus_path(locus));
+    crate::validate(file, text, parts, &locate_locus)
+}
+
+/// A TOML parse or structure error as a problem, with "did you mean" for unknown keys.
+fn toml_error(file: &str, text: &Arc<String>, e: &toml::de::Error) -> Problem {
+    let message = e.message().trim().to_owned();
+    let mut problem = Problem::new(file, text, e.span(), message.clone());
+    if let Some(help) = unknown_key_help(&message) {
+        problem = problem.with_help(help);
+    } else if message.contains("missing field") {
+        problem = problem.with_help("see docs/scenario-format.md for the required keys");
+    }
+    problem
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": suggest the closest allowed key.
+fn unknown_key_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (word, expected) = rest.split_once('`')?;
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+    Some(match did_you_mean(word, allowed.iter().copied()) {
+        Some(guess) => format!("did you mean `{guess}`? allowed keys here: {list}"),
+        None => format!("allowed keys here: {list}"),
+    })
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// Finds the place of `path` in JSON text by walking its keys in order: good enough for files
+/// statecraft wrote and for hand-edited ones, since keys are searched for after their parent.
+fn json_span(text: &str, path: &Path) -> Option<Range<usize>> {
+    let mut from = 0;
+    let mut best = None;
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                let needle = format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\""));
+                let at = from + text[from..].find(&needle)?;
+                best = Some(at..at + needle.len());
+                from = at + needle.len();
+            }
+            Seg::Index(i) => {
+                // Skip to the (i+1)-th object opening after the current point, at the list's depth.
+                let mut depth = 0i32;
+                let mut seen = 0usize;
+                let mut in_string = false;
+                let mut escaped = false;
+                let mut found = None;
+                for (offset, c) in text[from..].char_indices() {
+                    if in_string {
+                        match (escaped, c) {
+                            (true, _) => escaped = false,
+                            (false, '\\') => escaped = true,
+                            (false, '"') => in_string = false,
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    match c {
+                        '"' => in_string = true,
+                        '[' | '{' => {
+                            if depth == 1 && c == '{' {
+                                if seen == *i {
+                                    found = Some(from + offset);
+                                    break;
+                                }
+                                seen += 1;
+                            }
+                            depth += 1;
+                        }
+                        ']' | '}' => {
+                            depth -= 1;
+                            if depth <= 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let at = found?;
+                best = Some(at..at + 1);
+                from = at;
+            }
+        }
+    }
+    best
+}
+
+/// The scenario as TOML, in the layout of the built-in files (stances as inline tables).
+pub(crate) fn to_toml(scenario: &Scenario) -> String {
+    let dto = FileDto::from_scenario(scenario);
+    let mut doc = toml_edit::ser::to_document(&dto).expect("scenario structure serialises to TOML");
+    let inline = |item: &mut Item| {
+        if let Some(table) = item.as_table_mut() {
+            for (_, value) in table.iter_mut() {
+                if let Some(inner) = value.as_table().cloned() {
+                    *value = Item::Value(Value::InlineTable(inner.into_inline_table()));
+                }
+            }
+        }
+    };
+    let to_inline = |item: &mut Item| {
+        if let Some(table) = item.as_table().cloned() {
+            *item = Item::Value(Value::InlineTable(table.into_inline_table()));
+        }
+    };
+    if let Some(issues) = doc.get_mut("issues").and_then(Item::as_array_of_tables_mut) {
+        for issue in issues.iter_mut() {
+            if let Some(anchors) = issue.get_mut("anchors") {
+                to_inline(anchors);
+            }
+        }
+    }
+    if let Some(actors) = doc.get_mut("actors").and_then(Item::as_array_of_tables_mut) {
+        for actor in actors.iter_mut() {
+            if let Some(positions) = actor.get_mut("positions") {
+                inline(positions);
+            }
+            if let Some(changes) = actor
+                .get_mut("domestic")
+                .and_then(|d| d.get_mut("changes"))
+                .and_then(Item::as_array_of_tables_mut)
+            {
+                for change in changes.iter_mut() {
+                    if let Some(successors) = change.get_mut("successors").and_then(Item::as_array_of_tables_mut) {
+                        for successor in successors.iter_mut() {
+                            if let Some(positions) = successor.get_mut("positions") {
+                                to_inline(positions);
+                                if let Some(t) = positions.as_inline_table_mut() {
+                                    for (_, v) in t.iter_mut() {
+                                        v.decor_mut().set_prefix(" ");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    doc.to_string()
+}
+
+/// The scenario as pretty-printed JSON.
+pub(crate) fn to_json(scenario: &Scenario) -> String {
+    let dto = FileDto::from_scenario(scenario);
+    let mut out = serde_json::to_string_pretty(&dto).expect("scenario structure serialises to JSON");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,99 @@
+//! The command line: every command, argument and flag, with its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Model, forecast and explain multilateral negotiations.
+///
+/// SCENARIO is a scenario file (.toml, .json, a .csv table, KTAB's .csv, Decide's .tsv) or the
+/// name of a built-in scenario (see `statecraft scenarios`). Results go to stdout, diagnostics
+/// to stderr. Exit codes: 0 success, 1 failure, 2 bad input or usage.
+#[derive(Debug, Parser)]
+#[command(name = "statecraft", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Forecast every issue with the baseline models side by side.
+    Forecast(ForecastArgs),
+    /// Check a scenario file and report every problem with its line and column.
+    Check(ScenarioArg),
+    /// Show a scenario as readable tables: issues with their scales, actors x issues.
+    Show(ShowArgs),
+    /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
+    Convert(ConvertArgs),
+    /// List the built-in scenarios.
+    Scenarios,
+}
+
+/// A scenario to read.
+#[derive(Debug, Args)]
+pub struct ScenarioArg {
+    /// Scenario file or built-in name.
+    pub scenario: String,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+}
+
+/// `statecraft forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// Scenario file or built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+    /// Models to run, comma-separated: compromise, median, nash, or all.
+    #[arg(long, short, value_delimiter = ',', default_value = "all")]
+    pub model: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// `statecraft show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub input: ScenarioArg,
+    /// Output format (json prints the scenario itself).
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// `statecraft convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input: scenario file or built-in name.
+    pub input: String,
+    /// Output file, or `-` for stdout.
+    pub output: PathBuf,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+    /// Write this format instead of guessing from the output's name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json"])]
+    pub to: Option<String>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable tables.
+    Table,
+    /// JSON (stable, documented in docs/output.md).
+    Json,
+    /// CSV, one row per value.
+    Csv,
+}

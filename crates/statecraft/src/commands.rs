@@ -1,0 +1,380 @@
+//! What each command does: read the input, call the library, print the result.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
+use serde::Serialize;
+use statecraft_core::model::{ChangeTiming, Scenario};
+use statecraft_core::models::{baseline_models, Forecast, Model};
+use statecraft_io::{Format, Loaded};
+
+use crate::cli::{Command, ConvertArgs, ForecastArgs, OutputFormat, ScenarioArg, ShowArgs};
+use crate::{report, Failure};
+
+/// The scenario used when none is named.
+const DEFAULT_SCENARIO: &str = "six-party-2009";
+
+pub(crate) fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Forecast(args) => forecast(args),
+        Command::Check(args) => check(args),
+        Command::Show(args) => show(args),
+        Command::Convert(args) => convert(args),
+        Command::Scenarios => scenarios(),
+    }
+}
+
+/// Reads a scenario file or built-in, printing warnings and notes; errors are printed and
+/// turned into exit code 2.
+fn load(spec: &str, from: Option<&str>) -> Result<Loaded, Failure> {
+    let format = from.map(|f| Format::from_name(f).expect("clap checked the format name"));
+    let result = if !Path::new(spec).exists() && statecraft_io::builtin_source(spec).is_some() {
+        Ok(statecraft_io::load_builtin(spec).expect("the name was checked"))
+    } else {
+        statecraft_io::load_path(Path::new(spec), format)
+    };
+    match result {
+        Ok(loaded) => {
+            for note in &loaded.notes {
+                report::note(note);
+            }
+            for warning in &loaded.warnings {
+                report::problem(warning);
+            }
+            Ok(loaded)
+        }
+        Err(error) => {
+            report::load_error(&error);
+            Err(Failure::BadInput)
+        }
+    }
+}
+
+fn stdout() -> std::io::StdoutLock<'static> {
+    std::io::stdout().lock()
+}
+
+fn write_out(text: &str) -> Result<(), Failure> {
+    stdout().write_all(text.as_bytes()).context("cannot write to stdout")?;
+    Ok(())
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+/// A number for people: at most two decimals, no trailing zeros.
+fn fmt_value(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
+}
+
+fn selected_models(names: &[String]) -> Result<Vec<Box<dyn Model>>, Failure> {
+    let all = baseline_models();
+    if names.iter().any(|n| n == "all") {
+        return Ok(all);
+    }
+    let mut chosen = Vec::new();
+    for name in names {
+        match baseline_models().into_iter().find(|m| m.id() == name) {
+            Some(model) => chosen.push(model),
+            None => {
+                let ids: Vec<&str> = all.iter().map(|m| m.id()).collect();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: unknown model `{name}`\n  help: the models are: {}, or all",
+                    ids.join(", ")
+                );
+                return Err(Failure::BadInput);
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// The JSON written by `forecast --format json` (documented in docs/output.md).
+#[derive(Serialize)]
+struct ForecastOutput<'a> {
+    scenario: Option<&'a str>,
+    issues: Vec<IssueInfo<'a>>,
+    models: Vec<ModelInfo>,
+    forecasts: Vec<Forecast>,
+}
+
+#[derive(Serialize)]
+struct IssueInfo<'a> {
+    id: &'a str,
+    label: &'a str,
+    min: f64,
+    max: f64,
+    status_quo: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ModelInfo {
+    id: &'static str,
+    label: &'static str,
+}
+
+fn forecast(args: ForecastArgs) -> Result<(), Failure> {
+    let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
+    let loaded = load(spec, args.from.as_deref())?;
+    let models = selected_models(&args.model)?;
+    let scenario = &loaded.scenario;
+    let forecasts: Vec<Forecast> = models.iter().map(|m| m.forecast(scenario)).collect();
+    let text = match args.format {
+        OutputFormat::Json => {
+            let output = ForecastOutput {
+                scenario: scenario.meta().title.as_deref(),
+                issues: scenario
+                    .issues()
+                    .iter()
+                    .map(|i| IssueInfo { id: &i.id, label: &i.label, min: i.scale.min, max: i.scale.max, status_quo: i.status_quo })
+                    .collect(),
+                models: models.iter().map(|m| ModelInfo { id: m.id(), label: m.label() }).collect(),
+                forecasts,
+            };
+            let mut text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
+            text.push('\n');
+            text
+        }
+        OutputFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(["model", "issue", "value", "note"]).context("CSV")?;
+            for f in &forecasts {
+                for issue in &f.issues {
+                    let value = issue.value.map(|v| v.to_string()).unwrap_or_default();
+                    let note = issue.note.as_deref().unwrap_or("");
+                    writer.write_record([f.model.as_str(), issue.issue.as_str(), &value, note]).context("CSV")?;
+                }
+            }
+            String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?
+        }
+        OutputFormat::Table => forecast_table(scenario, &models, &forecasts),
+    };
+    write_out(&text)
+}
+
+fn forecast_table(scenario: &Scenario, models: &[Box<dyn Model>], forecasts: &[Forecast]) -> String {
+    let mut out = String::new();
+    if let Some(title) = &scenario.meta().title {
+        out.push_str(title);
+        out.push('\n');
+    }
+    let mut table = new_table();
+    let mut header = vec![Cell::new("Issue"), Cell::new("Scale"), Cell::new("Status quo")];
+    header.extend(models.iter().map(|m| Cell::new(m.label())));
+    table.set_header(header);
+    let mut notes = Vec::new();
+    for (i, issue) in scenario.issues().iter().enumerate() {
+        let mut row = vec![
+            Cell::new(&issue.label),
+            Cell::new(format!("{}..{}", fmt_value(issue.scale.min), fmt_value(issue.scale.max))),
+            Cell::new(issue.status_quo.map_or("-".into(), fmt_value)).set_alignment(CellAlignment::Right),
+        ];
+        for f in forecasts {
+            let result = &f.issues[i];
+            let text = match result.value {
+                Some(v) => fmt_value(v),
+                None => "none".into(),
+            };
+            if let Some(note) = &result.note {
+                notes.push(format!("{} on {}: {note}", f.model, issue.id));
+            }
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        table.add_row(row);
+    }
+    out.push_str(&table.to_string());
+    out.push('\n');
+    // What the first model's forecast means on each issue's own labelled scale.
+    if let Some(first) = forecasts.first() {
+        let mut meaning = Vec::new();
+        for (i, issue) in scenario.issues().iter().enumerate() {
+            if let (Some(v), Some(anchor)) = (first.issues[i].value, first.issues[i].value.and_then(|v| issue.nearest_anchor(v))) {
+                meaning.push(format!("  {}: {} is nearest \"{}\" ({})", issue.id, fmt_value(v), anchor.label, fmt_value(anchor.value)));
+            }
+        }
+        if !meaning.is_empty() {
+            out.push_str(&format!("\nWhere the {} forecast lands:\n", first.model));
+            for line in meaning {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    }
+    if !notes.is_empty() {
+        out.push_str("\nNotes:\n");
+        for note in notes {
+            out.push_str(&format!("  {note}\n"));
+        }
+    }
+    out
+}
+
+fn check(args: ScenarioArg) -> Result<(), Failure> {
+    let loaded = load(&args.scenario, args.from.as_deref())?;
+    let s = &loaded.scenario;
+    let red_lines: usize = s.actors().iter().map(|a| a.red_lines.len()).sum();
+    let changes: usize = s.actors().iter().map(|a| a.domestic.len()).sum();
+    write_out(&format!(
+        "ok: {}: {} actors, {} issues, {} red lines, {} leadership changes, {} warning(s)\n",
+        args.scenario,
+        s.actors().len(),
+        s.issues().len(),
+        red_lines,
+        changes,
+        loaded.warnings.len()
+    ))
+}
+
+fn show(args: ShowArgs) -> Result<(), Failure> {
+    let loaded = load(&args.input.scenario, args.input.from.as_deref())?;
+    let s = &loaded.scenario;
+    match args.format {
+        OutputFormat::Json => return write_out(&statecraft_io::export(s, Format::Json)),
+        OutputFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(["actor", "capability", "issue", "position", "salience"]).context("CSV")?;
+            for (a, actor) in s.actors().iter().enumerate() {
+                for (i, issue) in s.issues().iter().enumerate() {
+                    if let Some(st) = s.stance(a, i) {
+                        writer
+                            .write_record([&actor.id, &actor.capability.to_string(), &issue.id, &st.position.to_string(), &st.salience.to_string()])
+                            .context("CSV")?;
+                    }
+                }
+            }
+            return write_out(&String::from_utf8(writer.into_inner().context("CSV")?).context("CSV")?);
+        }
+        OutputFormat::Table => {}
+    }
+    let mut out = String::new();
+    let meta = s.meta();
+    if let Some(title) = &meta.title {
+        out.push_str(title);
+        if let Some(date) = meta.date {
+            out.push_str(&format!(" ({date})"));
+        }
+        out.push('\n');
+    }
+    let mut issues = new_table();
+    issues.set_header(vec!["Issue", "Scale", "Status quo", "Anchors"]);
+    for issue in s.issues() {
+        let anchors: Vec<String> = issue.anchors.iter().map(|a| format!("{} = {}", fmt_value(a.value), a.label)).collect();
+        issues.add_row(vec![
+            format!("{}\n({})", issue.label, issue.id),
+            format!("{}..{}", fmt_value(issue.scale.min), fmt_value(issue.scale.max)),
+            issue.status_quo.map_or("-".into(), fmt_value),
+            anchors.join("\n"),
+        ]);
+    }
+    out.push_str(&issues.to_string());
+    out.push_str("\n\nPositions (salience in brackets):\n");
+    let mut grid = new_table();
+    let mut header = vec![Cell::new("Actor"), Cell::new("Capability")];
+    header.extend(s.issues().iter().map(|i| Cell::new(&i.id)));
+    grid.set_header(header);
+    for (a, actor) in s.actors().iter().enumerate() {
+        let mut row = vec![Cell::new(&actor.name), Cell::new(fmt_value(actor.capability)).set_alignment(CellAlignment::Right)];
+        for i in 0..s.issues().len() {
+            let text = s.stance(a, i).map_or("-".into(), |st| format!("{} ({})", fmt_value(st.position), fmt_value(st.salience)));
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        grid.add_row(row);
+    }
+    out.push_str(&grid.to_string());
+    out.push('\n');
+    let lines: Vec<String> = s
+        .actors()
+        .iter()
+        .flat_map(|a| {
+            a.red_lines.iter().map(move |l| {
+                format!("  {} refuses {} in {}..{}", a.id, s.issues()[l.issue].id, fmt_value(l.min), fmt_value(l.max))
+            })
+        })
+        .collect();
+    if !lines.is_empty() {
+        out.push_str("\nRed lines:\n");
+        out.push_str(&lines.join("\n"));
+        out.push('\n');
+    }
+    let changes: Vec<String> = s
+        .actors()
+        .iter()
+        .flat_map(|a| {
+            a.domestic.iter().map(move |c| {
+                let when = match c.timing {
+                    ChangeTiming::Scheduled { date, turnover } => format!("{date}, turnover {}", fmt_value(turnover)),
+                    ChangeTiming::Hazard { yearly } => format!("yearly probability {}", fmt_value(yearly)),
+                };
+                format!("  {}: {} ({when}; {} possible successor(s))", a.id, c.label, c.successors.len())
+            })
+        })
+        .collect();
+    if !changes.is_empty() {
+        out.push_str("\nDomestic politics:\n");
+        out.push_str(&changes.join("\n"));
+        out.push('\n');
+    }
+    write_out(&out)
+}
+
+fn convert(args: ConvertArgs) -> Result<(), Failure> {
+    let to_stdout = args.output.as_os_str() == "-";
+    let format = match args.to.as_deref() {
+        Some(name) => Format::from_name(name).expect("clap checked the format name"),
+        None if to_stdout => Format::Toml,
+        None => match Format::detect(&args.output.display().to_string(), "") {
+            Some(f) if f.can_write() => f,
+            _ => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot tell which format to write from `{}`\n  help: name the output .toml or .json, or give --to toml|json",
+                    args.output.display()
+                );
+                return Err(Failure::BadInput);
+            }
+        },
+    };
+    let loaded = load(&args.input, args.from.as_deref())?;
+    let text = statecraft_io::export(&loaded.scenario, format);
+    if to_stdout {
+        return write_out(&text);
+    }
+    if args.output.exists() && !args.force {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: `{}` already exists; statecraft does not overwrite files\n  help: choose another name, or add --force to replace it",
+            args.output.display()
+        );
+        return Err(Failure::BadInput);
+    }
+    write_atomically(&args.output, &text).with_context(|| format!("cannot write `{}`", args.output.display()))?;
+    let _ = writeln!(std::io::stderr(), "wrote {} ({})", args.output.display(), format.name());
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.statecraft-tmp"));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+fn scenarios() -> Result<(), Failure> {
+    let mut out = String::new();
+    for b in statecraft_io::BUILTINS {
+        out.push_str(&format!("{}\t{}\n", b.name, b.summary));
+    }
+    write_out(&out)
+}
