@@ -187,7 +187,10 @@ fn parse_date(text: &str, path: Path) -> Result<NaiveDate, DtoError> {
 fn issue_index(issue_ids: &[&str], id: &str, path: Path, what: &str) -> Result<usize, DtoError> {
     issue_ids.iter().position(|i| *i == id).ok_or_else(|| {
         let help = match crate::diagnostic::did_you_mean(id, issue_ids.iter().copied()) {
-            Some(guess) => format!("did you mean `{guess}`? the issues are: {}", issue_ids.join(", ")),
+            Some(guess) => format!(
+                "did you mean `{guess}`? the issues are: {}",
+                issue_ids.join(", ")
+            ),
             None => format!("the issues are: {}", issue_ids.join(", ")),
         };
         DtoError {
@@ -277,7 +280,8 @@ impl FileDto {
             let mut domestic = Vec::new();
             let changes = dto.domestic.as_ref().map_or(&[][..], |d| &d.changes[..]);
             for (c, change) in changes.iter().enumerate() {
-                let change_path = |field: &str| at(&[key("domestic"), key("changes"), Seg::Index(c), key(field)]);
+                let change_path =
+                    |field: &str| at(&[key("domestic"), key("changes"), Seg::Index(c), key(field)]);
                 let timing = match (&change.date, change.turnover, change.hazard) {
                     (Some(date), Some(turnover), None) => parse_date(date, change_path("date"))
                         .map(|date| ChangeTiming::Scheduled { date, turnover }),
@@ -295,10 +299,24 @@ impl FileDto {
                 for (s, succ) in change.successors.iter().enumerate() {
                     let mut positions = Vec::new();
                     for (issue_id, delta) in &succ.positions {
-                        let path = at(&[key("domestic"), key("changes"), Seg::Index(c), key("successors"), Seg::Index(s), key("positions"), key(issue_id)]);
+                        let path = at(&[
+                            key("domestic"),
+                            key("changes"),
+                            Seg::Index(c),
+                            key("successors"),
+                            Seg::Index(s),
+                            key("positions"),
+                            key(issue_id),
+                        ]);
                         let what = format!("actor `{}`: successor `{}`", dto.id, succ.label);
                         match issue_index(&issue_ids, issue_id, path, &what) {
-                            Ok(i) => positions.push((i, StanceChange { position: delta.position, salience: delta.salience })),
+                            Ok(i) => positions.push((
+                                i,
+                                StanceChange {
+                                    position: delta.position,
+                                    salience: delta.salience,
+                                },
+                            )),
                             Err(e) => errors.push(e),
                         }
                     }
@@ -329,7 +347,12 @@ impl FileDto {
             });
         }
         if errors.is_empty() {
-            Ok(ScenarioParts { meta, actors, issues, stances })
+            Ok(ScenarioParts {
+                meta,
+                actors,
+                issues,
+                stances,
+            })
         } else {
             Err(errors)
         }
@@ -356,7 +379,11 @@ impl FileDto {
                     max: i.scale.max,
                     status_quo: i.status_quo,
                     status_quo_note: i.status_quo_note.clone(),
-                    anchors: i.anchors.iter().map(|a| (format_number(a.value), a.label.clone())).collect(),
+                    anchors: i
+                        .anchors
+                        .iter()
+                        .map(|a| (format_number(a.value), a.label.clone()))
+                        .collect(),
                 })
                 .collect(),
             actors: scenario
@@ -371,14 +398,26 @@ impl FileDto {
                     positions: (0..issues.len())
                         .filter_map(|i| {
                             scenario.stance(a, i).map(|s| {
-                                (issues[i].id.clone(), StanceDto { position: s.position, salience: s.salience, note: s.note.clone() })
+                                (
+                                    issues[i].id.clone(),
+                                    StanceDto {
+                                        position: s.position,
+                                        salience: s.salience,
+                                        note: s.note.clone(),
+                                    },
+                                )
                             })
                         })
                         .collect(),
                     red_lines: actor
                         .red_lines
                         .iter()
-                        .map(|l| RedLineDto { issue: issues[l.issue].id.clone(), min: l.min, max: l.max, note: l.note.clone() })
+                        .map(|l| RedLineDto {
+                            issue: issues[l.issue].id.clone(),
+                            min: l.min,
+                            max: l.max,
+                            note: l.note.clone(),
+                        })
                         .collect(),
                     domestic: (!actor.domestic.is_empty()).then(|| DomesticDto {
                         changes: actor
@@ -386,7 +425,11 @@ impl FileDto {
                             .iter()
                             .map(|c| {
                                 let (date, turnover, hazard) = match c.timing {
-                                    ChangeTiming::Scheduled { date, turnover } => (Some(date.format("%Y-%m-%d").to_string()), Some(turnover), None),
+                                    ChangeTiming::Scheduled { date, turnover } => (
+                                        Some(date.format("%Y-%m-%d").to_string()),
+                                        Some(turnover),
+                                        None,
+                                    ),
                                     ChangeTiming::Hazard { yearly } => (None, None, Some(yearly)),
                                 };
                                 ChangeDto {
@@ -404,7 +447,15 @@ impl FileDto {
                                             positions: s
                                                 .positions
                                                 .iter()
-                                                .map(|(i, d)| (issues[*i].id.clone(), StanceChangeDto { position: d.position, salience: d.salience }))
+                                                .map(|(i, d)| {
+                                                    (
+                                                        issues[*i].id.clone(),
+                                                        StanceChangeDto {
+                                                            position: d.position,
+                                                            salience: d.salience,
+                                                        },
+                                                    )
+                                                })
                                                 .collect(),
                                             note: s.note.clone(),
                                         })
@@ -445,7 +496,9 @@ impl FileDto {
                     IssueField::StatusQuo => p.push(key("status_quo")),
                     IssueField::Anchor(k) => {
                         p.push(key("anchors"));
-                        if let Some((name, _)) = self.issues.get(issue).and_then(|d| d.anchors.get_index(k)) {
+                        if let Some((name, _)) =
+                            self.issues.get(issue).and_then(|d| d.anchors.get_index(k))
+                        {
                             p.push(key(name));
                         }
                     }
@@ -459,12 +512,20 @@ impl FileDto {
                     ActorField::Capability => key("capability"),
                 }],
             ),
-            Locus::Stance { actor: a, issue, field } => {
+            Locus::Stance {
+                actor: a,
+                issue,
+                field,
+            } => {
                 let mut rest = vec![key("positions"), issue_id(issue)];
                 rest.extend(stance_field(field));
                 actor(a, rest)
             }
-            Locus::RedLine { actor: a, index, field } => actor(
+            Locus::RedLine {
+                actor: a,
+                index,
+                field,
+            } => actor(
                 a,
                 vec![
                     key("red_lines"),
@@ -476,7 +537,11 @@ impl FileDto {
                     }),
                 ],
             ),
-            Locus::Change { actor: a, index, field } => actor(
+            Locus::Change {
+                actor: a,
+                index,
+                field,
+            } => actor(
                 a,
                 vec![
                     key("domestic"),
@@ -489,7 +554,12 @@ impl FileDto {
                     }),
                 ],
             ),
-            Locus::Successor { actor: a, change, index, field } => actor(
+            Locus::Successor {
+                actor: a,
+                change,
+                index,
+                field,
+            } => actor(
                 a,
                 vec![
                     key("domestic"),
@@ -503,7 +573,13 @@ impl FileDto {
                     }),
                 ],
             ),
-            Locus::SuccessorStance { actor: a, change, successor, issue, field } => {
+            Locus::SuccessorStance {
+                actor: a,
+                change,
+                successor,
+                issue,
+                field,
+            } => {
                 let mut rest = vec![
                     key("domestic"),
                     key("changes"),

@@ -54,9 +54,15 @@ impl Format {
 
     /// Parses a command-line name.
     pub fn from_name(name: &str) -> Option<Format> {
-        [Format::Toml, Format::Json, Format::Table, Format::Ktab, Format::Decide]
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(name))
+        [
+            Format::Toml,
+            Format::Json,
+            Format::Table,
+            Format::Ktab,
+            Format::Decide,
+        ]
+        .into_iter()
+        .find(|f| f.name().eq_ignore_ascii_case(name))
     }
 
     /// Whether statecraft can write this format.
@@ -123,12 +129,16 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
             return Err(LoadError::one(problem));
         }
     };
-    let format = format.or_else(|| Format::detect(&file, &text)).ok_or_else(|| {
-        LoadError::one(
-            Problem::whole_file(&file, "cannot tell the file's format from its name")
-                .with_help("name it .toml, .json, .csv or .tsv, or give --from toml|json|csv|ktab|decide"),
-        )
-    })?;
+    let format = format
+        .or_else(|| Format::detect(&file, &text))
+        .ok_or_else(|| {
+            LoadError::one(
+                Problem::whole_file(&file, "cannot tell the file's format from its name")
+                    .with_help(
+                    "name it .toml, .json, .csv or .tsv, or give --from toml|json|csv|ktab|decide",
+                ),
+            )
+        })?;
     parse_str(&file, text, format)
 }
 

@@ -94,7 +94,12 @@ pub(crate) fn parse_toml(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
         Err(e) => return Err(LoadError::one(toml_error(file, &text, &e))),
     };
     let doc = ImDocument::parse(text.as_str()).map_err(|e| {
-        LoadError::one(Problem::new(file, &text, e.span(), format!("TOML syntax error: {}", e.message())))
+        LoadError::one(Problem::new(
+            file,
+            &text,
+            e.span(),
+            format!("TOML syntax error: {}", e.message()),
+        ))
     })?;
     let locate = |path: &Path| toml_span(&doc, path);
     build(file, &text, &dto, &locate)
@@ -108,8 +113,15 @@ pub(crate) fn parse_json(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
             let offset = offset_of(&text, e.line(), e.column());
             let message = e.to_string();
             // serde_json appends " at line L column C"; the place is given in front instead.
-            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
-            let mut problem = Problem::new(file, &text, Some(offset..offset), format!("JSON: {message}"));
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
+            let mut problem = Problem::new(
+                file,
+                &text,
+                Some(offset..offset),
+                format!("JSON: {message}"),
+            );
             if let Some(help) = unknown_key_help(message) {
                 problem = problem.with_help(help);
             }
@@ -170,7 +182,11 @@ fn unknown_key_help(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (word, expected) = rest.split_once('`')?;
     let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+    let list = allowed
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(match did_you_mean(word, allowed.iter().copied()) {
         Some(guess) => format!("did you mean `{guess}`? allowed keys here: {list}"),
         None => format!("allowed keys here: {list}"),
@@ -179,7 +195,11 @@ fn unknown_key_help(message: &str) -> Option<String> {
 
 /// Byte offset of a 1-based line and column.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
@@ -279,7 +299,10 @@ pub(crate) fn to_toml(scenario: &Scenario) -> String {
                 .and_then(Item::as_array_of_tables_mut)
             {
                 for change in changes.iter_mut() {
-                    if let Some(successors) = change.get_mut("successors").and_then(Item::as_array_of_tables_mut) {
+                    if let Some(successors) = change
+                        .get_mut("successors")
+                        .and_then(Item::as_array_of_tables_mut)
+                    {
                         for successor in successors.iter_mut() {
                             if let Some(positions) = successor.get_mut("positions") {
                                 to_inline(positions);
@@ -301,7 +324,8 @@ pub(crate) fn to_toml(scenario: &Scenario) -> String {
 /// The scenario as pretty-printed JSON.
 pub(crate) fn to_json(scenario: &Scenario) -> String {
     let dto = FileDto::from_scenario(scenario);
-    let mut out = serde_json::to_string_pretty(&dto).expect("scenario structure serialises to JSON");
+    let mut out =
+        serde_json::to_string_pretty(&dto).expect("scenario structure serialises to JSON");
     out.push('\n');
     out
 }

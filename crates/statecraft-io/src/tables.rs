@@ -15,8 +15,15 @@ use crate::{Format, LoadError, Loaded};
 
 /// Column names accepted for each field of the one-issue table, lower case.
 const ACTOR_NAMES: &[&str] = &["actor", "stakeholder", "name", "player", "actors", "party"];
-const CAPABILITY_NAMES: &[&str] =
-    &["capability", "clout", "resources", "power", "influence", "cap", "capabilities"];
+const CAPABILITY_NAMES: &[&str] = &[
+    "capability",
+    "clout",
+    "resources",
+    "power",
+    "influence",
+    "cap",
+    "capabilities",
+];
 const POSITION_NAMES: &[&str] = &["position", "pos", "stance", "policy position"];
 const SALIENCE_NAMES: &[&str] = &["salience", "sal", "importance", "policy salience"];
 
@@ -32,7 +39,12 @@ pub(crate) fn sniff(text: &str) -> Format {
         && fields[2].parse::<usize>().is_ok()
         && fields[3].parse::<usize>().is_ok();
     let second = lines.next().unwrap_or("");
-    if counts && second.trim_start().to_ascii_lowercase().starts_with("actor") {
+    if counts
+        && second
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("actor")
+    {
         Format::Ktab
     } else {
         Format::Table
@@ -60,7 +72,12 @@ impl Row {
 }
 
 /// Splits `text` into rows with cell spans, using the csv crate for quoting rules.
-fn read_rows(file: &str, text: &Arc<String>, delimiter: u8, quote: u8) -> Result<Vec<Row>, LoadError> {
+fn read_rows(
+    file: &str,
+    text: &Arc<String>,
+    delimiter: u8,
+    quote: u8,
+) -> Result<Vec<Row>, LoadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -71,9 +88,16 @@ fn read_rows(file: &str, text: &Arc<String>, delimiter: u8, quote: u8) -> Result
     for record in reader.records() {
         let record = record.map_err(|e| {
             let offset = e.position().map_or(0, |p| p.byte() as usize);
-            LoadError::one(Problem::new(file, text, Some(offset..offset), format!("cannot read the table: {e}")))
+            LoadError::one(Problem::new(
+                file,
+                text,
+                Some(offset..offset),
+                format!("cannot read the table: {e}"),
+            ))
         })?;
-        let position = record.position().expect("records read from text have a position");
+        let position = record
+            .position()
+            .expect("records read from text have a position");
         let start = position.byte() as usize;
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let raw = &text[start..end];
@@ -145,7 +169,11 @@ impl<'a> Builder<'a> {
                 } else {
                     format!("line {}: {what} `{cell}` is not a number", row.number)
                 };
-                self.problem(row.span(k), message, "write a plain number such as 0.5 or 80");
+                self.problem(
+                    row.span(k),
+                    message,
+                    "write a plain number such as 0.5 or 80",
+                );
                 None
             }
         }
@@ -153,8 +181,14 @@ impl<'a> Builder<'a> {
 
     /// Reads salience on 0..1, or on 0..100 when every value is in 0..100 and one exceeds 1.
     fn scale_saliences(&mut self, stances: &mut [Vec<Option<Stance>>]) {
-        let all: Vec<f64> = stances.iter().flatten().flatten().map(|s| s.salience).collect();
-        let percent = all.iter().any(|&s| s > 1.0) && all.iter().all(|&s| (0.0..=100.0).contains(&s));
+        let all: Vec<f64> = stances
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|s| s.salience)
+            .collect();
+        let percent =
+            all.iter().any(|&s| s > 1.0) && all.iter().all(|&s| (0.0..=100.0).contains(&s));
         if percent {
             for stance in stances.iter_mut().flatten().flatten() {
                 stance.salience /= 100.0;
@@ -180,14 +214,21 @@ impl<'a> Builder<'a> {
                 n += 1;
                 new_id = format!("{id}_{}", n + 1);
             }
-            self.notes.push(format!("{}: actor name `{id}` repeats; this one is `{new_id}`", self.file));
+            self.notes.push(format!(
+                "{}: actor name `{id}` repeats; this one is `{new_id}`",
+                self.file
+            ));
             parts.actors[a].id = new_id;
         }
         if !self.problems.is_empty() {
-            return Err(LoadError { problems: self.problems });
+            return Err(LoadError {
+                problems: self.problems,
+            });
         }
         let spans = self.spans;
-        let mut loaded = crate::validate(self.file, self.text, parts, &|locus| spans.get(&locus).cloned())?;
+        let mut loaded = crate::validate(self.file, self.text, parts, &|locus| {
+            spans.get(&locus).cloned()
+        })?;
         loaded.notes = self.notes;
         Ok(loaded)
     }
@@ -209,7 +250,11 @@ pub(crate) fn id_from_name(name: &str) -> String {
 
 /// A one-issue table: `Actor,Capability,Position,Salience` in any order, with synonyms.
 pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
-    let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
+    let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") {
+        b'\t'
+    } else {
+        b','
+    };
     let rows = read_rows(file, &text, delimiter, b'"')?;
     let mut b = Builder::new(file, &text);
     let header = &rows[0];
@@ -227,16 +272,24 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
     ];
     for (what, names, found) in &columns {
         if found.is_none() {
-            let message = format!("the header has no {what} column (found: {})", header.fields.join(", "));
+            let message = format!(
+                "the header has no {what} column (found: {})",
+                header.fields.join(", ")
+            );
             let help = format!("name the column one of: {} (any case)", names.join(", "));
             b.problem(header.line.clone(), message, &help);
         }
     }
     if !b.problems.is_empty() {
-        return Err(LoadError { problems: b.problems });
+        return Err(LoadError {
+            problems: b.problems,
+        });
     }
     let [actor_col, cap_col, pos_col, sal_col] = columns.map(|c| c.2.expect("checked above"));
-    let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("issue");
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("issue");
     let issue_id = match id_from_name(stem) {
         id if id.is_empty() => "issue".to_owned(),
         id => id,
@@ -244,19 +297,30 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
     let mut actors = Vec::new();
     let mut stances = Vec::new();
     for row in &rows[1..] {
-        if row.fields.len() != header.fields.len() && !(row.fields.len() == header.fields.len() + 1 && row.cell(header.fields.len()).is_empty()) {
+        if row.fields.len() != header.fields.len()
+            && !(row.fields.len() == header.fields.len() + 1
+                && row.cell(header.fields.len()).is_empty())
+        {
             let message = format!(
                 "line {}: {} fields, but the header has {}",
                 row.number,
                 row.fields.len(),
                 header.fields.len()
             );
-            b.problem(row.line.clone(), message, "every row needs one value per header column");
+            b.problem(
+                row.line.clone(),
+                message,
+                "every row needs one value per header column",
+            );
             continue;
         }
         let name = row.cell(actor_col).to_owned();
         let a = actors.len();
-        let who = if name.is_empty() { format!("row {}", a + 1) } else { format!("actor `{name}`") };
+        let who = if name.is_empty() {
+            format!("row {}", a + 1)
+        } else {
+            format!("actor `{name}`")
+        };
         let capability = b.number(row, cap_col, &format!("{who}: capability"));
         // An actor with neither position nor salience takes no position on the issue.
         let stance = if row.cell(pos_col).is_empty() && row.cell(sal_col).is_empty() {
@@ -266,17 +330,49 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
             let salience = b.number(row, sal_col, &format!("{who}: salience"));
             position.zip(salience).map(|(p, s)| Stance::new(p, s))
         };
-        b.spans.insert(Locus::Actor { actor: a, field: ActorField::Id }, row.span(actor_col));
-        b.spans.insert(Locus::Actor { actor: a, field: ActorField::Capability }, row.span(cap_col));
-        b.spans.insert(Locus::Stance { actor: a, issue: 0, field: StanceField::Position }, row.span(pos_col));
-        b.spans.insert(Locus::Stance { actor: a, issue: 0, field: StanceField::Salience }, row.span(sal_col));
+        b.spans.insert(
+            Locus::Actor {
+                actor: a,
+                field: ActorField::Id,
+            },
+            row.span(actor_col),
+        );
+        b.spans.insert(
+            Locus::Actor {
+                actor: a,
+                field: ActorField::Capability,
+            },
+            row.span(cap_col),
+        );
+        b.spans.insert(
+            Locus::Stance {
+                actor: a,
+                issue: 0,
+                field: StanceField::Position,
+            },
+            row.span(pos_col),
+        );
+        b.spans.insert(
+            Locus::Stance {
+                actor: a,
+                issue: 0,
+                field: StanceField::Salience,
+            },
+            row.span(sal_col),
+        );
         let mut actor = Actor::new(id_from_name(&name), capability.unwrap_or(f64::NAN));
         actor.name = name;
         actors.push(actor);
         stances.push(vec![stance]);
     }
     b.scale_saliences(&mut stances);
-    let positions: Vec<f64> = stances.iter().flatten().flatten().map(|s| s.position).filter(|p| p.is_finite()).collect();
+    let positions: Vec<f64> = stances
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|s| s.position)
+        .filter(|p| p.is_finite())
+        .collect();
     let lo = positions.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = positions.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     // A table has no scale: it spans the positions (widened when they all agree).
@@ -287,9 +383,19 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
     };
     let mut issue = Issue::new(issue_id, scale);
     issue.label = stem.to_owned();
-    b.spans.insert(Locus::Issue { issue: 0, field: IssueField::Whole }, header.span(pos_col));
+    b.spans.insert(
+        Locus::Issue {
+            issue: 0,
+            field: IssueField::Whole,
+        },
+        header.span(pos_col),
+    );
     let parts = ScenarioParts {
-        meta: Metadata { title: Some(stem.to_owned()), sources: vec![format!("imported from {file}")], ..Metadata::default() },
+        meta: Metadata {
+            title: Some(stem.to_owned()),
+            sources: vec![format!("imported from {file}")],
+            ..Metadata::default()
+        },
         actors,
         issues: vec![issue],
         stances,
@@ -306,12 +412,20 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
     let n_actors = b.number(first, 2, "the number of actors");
     let n_dims = b.number(first, 3, "the number of dimensions");
     let (Some(n_actors), Some(n_dims)) = (n_actors, n_dims) else {
-        return Err(LoadError { problems: b.problems });
+        return Err(LoadError {
+            problems: b.problems,
+        });
     };
     let (n_actors, n_dims) = (n_actors as usize, n_dims as usize);
     let Some(header) = rows.get(1) else {
-        b.problem(first.line.clone(), "the header line `Actor,Description,Power,...` is missing".into(), help);
-        return Err(LoadError { problems: b.problems });
+        b.problem(
+            first.line.clone(),
+            "the header line `Actor,Description,Power,...` is missing".into(),
+            help,
+        );
+        return Err(LoadError {
+            problems: b.problems,
+        });
     };
     let width = 3 + 2 * n_dims;
     let mut issues = Vec::new();
@@ -325,25 +439,44 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
         if !name.is_empty() {
             issue.label = name.to_owned();
         }
-        b.spans.insert(Locus::Issue { issue: d, field: IssueField::Whole }, header.span(3 + 2 * d));
-        b.spans.insert(Locus::Issue { issue: d, field: IssueField::Id }, header.span(3 + 2 * d));
+        b.spans.insert(
+            Locus::Issue {
+                issue: d,
+                field: IssueField::Whole,
+            },
+            header.span(3 + 2 * d),
+        );
+        b.spans.insert(
+            Locus::Issue {
+                issue: d,
+                field: IssueField::Id,
+            },
+            header.span(3 + 2 * d),
+        );
         issues.push(issue);
     }
     let data = &rows[2..];
     if data.len() != n_actors {
         b.problem(
             first.span(2),
-            format!("the first line announces {n_actors} actors, but {} rows follow", data.len()),
+            format!(
+                "the first line announces {n_actors} actors, but {} rows follow",
+                data.len()
+            ),
             help,
         );
     }
     let descriptions: Vec<&str> = data.iter().map(|r| r.cell(1)).collect();
     let distinct = descriptions.iter().all(|d| !d.is_empty())
-        && descriptions.iter().enumerate().all(|(k, d)| !descriptions[..k].contains(d));
+        && descriptions
+            .iter()
+            .enumerate()
+            .all(|(k, d)| !descriptions[..k].contains(d));
     let mut actors = Vec::new();
     let mut stances = Vec::new();
     for row in data {
-        let extra_empty = row.fields.len() > width && row.fields[width..].iter().all(String::is_empty);
+        let extra_empty =
+            row.fields.len() > width && row.fields[width..].iter().all(String::is_empty);
         if row.fields.len() != width && !extra_empty {
             let message = format!(
                 "line {}: {} fields, but {n_dims} dimensions need {width} (name, description, power, then position and salience per dimension)",
@@ -356,20 +489,54 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
         let a = actors.len();
         let name = row.cell(0).to_owned();
         let capability = b.number(row, 2, &format!("actor `{name}`: power"));
-        b.spans.insert(Locus::Actor { actor: a, field: ActorField::Id }, row.span(0));
-        b.spans.insert(Locus::Actor { actor: a, field: ActorField::Capability }, row.span(2));
+        b.spans.insert(
+            Locus::Actor {
+                actor: a,
+                field: ActorField::Id,
+            },
+            row.span(0),
+        );
+        b.spans.insert(
+            Locus::Actor {
+                actor: a,
+                field: ActorField::Capability,
+            },
+            row.span(2),
+        );
         let mut stance_row = Vec::new();
         for (d, issue) in issues.iter().enumerate() {
             let what = format!("actor `{name}`, dimension `{}`", issue.id);
             let position = b.number(row, 3 + 2 * d, &format!("{what}: position"));
             let salience = b.number(row, 4 + 2 * d, &format!("{what}: salience"));
-            b.spans.insert(Locus::Stance { actor: a, issue: d, field: StanceField::Position }, row.span(3 + 2 * d));
-            b.spans.insert(Locus::Stance { actor: a, issue: d, field: StanceField::Salience }, row.span(4 + 2 * d));
+            b.spans.insert(
+                Locus::Stance {
+                    actor: a,
+                    issue: d,
+                    field: StanceField::Position,
+                },
+                row.span(3 + 2 * d),
+            );
+            b.spans.insert(
+                Locus::Stance {
+                    actor: a,
+                    issue: d,
+                    field: StanceField::Salience,
+                },
+                row.span(4 + 2 * d),
+            );
             // KTAB's saliences are percentages of the actor's attention (summing to at most 100).
-            stance_row.push(position.zip(salience).map(|(p, s)| Stance::new(p, s / 100.0)));
+            stance_row.push(
+                position
+                    .zip(salience)
+                    .map(|(p, s)| Stance::new(p, s / 100.0)),
+            );
         }
         let mut actor = Actor::new(id_from_name(&name), capability.unwrap_or(f64::NAN));
-        actor.name = if distinct { row.cell(1).to_owned() } else { name };
+        actor.name = if distinct {
+            row.cell(1).to_owned()
+        } else {
+            name
+        };
         actors.push(actor);
         stances.push(stance_row);
     }
@@ -390,7 +557,11 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
 /// Decide's tagged TSV: `#A actor name`, `#P issue name`, `#M issue point`,
 /// `#D actor issue position salience power`, single-quoted strings, tab-separated.
 pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
-    let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) { b'\t' } else { b',' };
+    let delimiter = if text.lines().next().is_some_and(|l| l.contains('\t')) {
+        b'\t'
+    } else {
+        b','
+    };
     let rows = read_rows(file, &text, delimiter, b'\'')?;
     let mut b = Builder::new(file, &text);
     let help = "Decide rows are `#A id name`, `#P id name`, `#M issue point`, `#D actor issue position salience power`";
@@ -402,31 +573,78 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         match row.cell(0) {
             "#A" => {
                 let a = actors.len();
-                b.spans.insert(Locus::Actor { actor: a, field: ActorField::Id }, row.span(1));
-                b.spans.insert(Locus::Actor { actor: a, field: ActorField::Capability }, row.span(1));
+                b.spans.insert(
+                    Locus::Actor {
+                        actor: a,
+                        field: ActorField::Id,
+                    },
+                    row.span(1),
+                );
+                b.spans.insert(
+                    Locus::Actor {
+                        actor: a,
+                        field: ActorField::Capability,
+                    },
+                    row.span(1),
+                );
                 let mut actor = Actor::new(id_from_name(row.cell(1)), f64::NAN);
-                actor.name = Some(row.cell(2)).filter(|n| !n.is_empty()).unwrap_or(row.cell(1)).to_owned();
+                actor.name = Some(row.cell(2))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(row.cell(1))
+                    .to_owned();
                 actors.push(actor);
             }
             "#P" => {
                 let i = issues.len();
-                b.spans.insert(Locus::Issue { issue: i, field: IssueField::Whole }, row.span(1));
-                b.spans.insert(Locus::Issue { issue: i, field: IssueField::Id }, row.span(1));
+                b.spans.insert(
+                    Locus::Issue {
+                        issue: i,
+                        field: IssueField::Whole,
+                    },
+                    row.span(1),
+                );
+                b.spans.insert(
+                    Locus::Issue {
+                        issue: i,
+                        field: IssueField::Id,
+                    },
+                    row.span(1),
+                );
                 let mut issue = Issue::new(id_from_name(row.cell(1)), Scale::new(0.0, 100.0));
-                issue.label = Some(row.cell(2)).filter(|n| !n.is_empty()).unwrap_or(row.cell(1)).to_owned();
+                issue.label = Some(row.cell(2))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(row.cell(1))
+                    .to_owned();
                 issues.push(issue);
                 points.push(Vec::new());
             }
-            "#M" => match issues.iter().position(|i| i.id == id_from_name(row.cell(1))) {
+            "#M" => match issues
+                .iter()
+                .position(|i| i.id == id_from_name(row.cell(1)))
+            {
                 Some(i) => {
-                    if let Some(v) = b.number(row, 2, &format!("issue `{}`: scale point", row.cell(1))) {
+                    if let Some(v) =
+                        b.number(row, 2, &format!("issue `{}`: scale point", row.cell(1)))
+                    {
                         points[i].push(v);
                     }
                 }
-                None => b.problem(row.span(1), format!("line {}: `#M` names issue `{}`, which no `#P` row defines before it", row.number, row.cell(1)), help),
+                None => b.problem(
+                    row.span(1),
+                    format!(
+                        "line {}: `#M` names issue `{}`, which no `#P` row defines before it",
+                        row.number,
+                        row.cell(1)
+                    ),
+                    help,
+                ),
             },
             "#D" => entries.push(row),
-            other => b.problem(row.span(0), format!("line {}: unknown row type `{other}`", row.number), help),
+            other => b.problem(
+                row.span(0),
+                format!("line {}: unknown row type `{other}`", row.number),
+                help,
+            ),
         }
     }
     for (issue, pts) in issues.iter_mut().zip(&points) {
@@ -442,11 +660,27 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         let actor_id = id_from_name(row.cell(1));
         let issue_id = id_from_name(row.cell(2));
         let Some(a) = actors.iter().position(|x| x.id == actor_id) else {
-            b.problem(row.span(1), format!("line {}: `#D` names actor `{}`, which no `#A` row defines", row.number, row.cell(1)), help);
+            b.problem(
+                row.span(1),
+                format!(
+                    "line {}: `#D` names actor `{}`, which no `#A` row defines",
+                    row.number,
+                    row.cell(1)
+                ),
+                help,
+            );
             continue;
         };
         let Some(i) = issues.iter().position(|x| x.id == issue_id) else {
-            b.problem(row.span(2), format!("line {}: `#D` names issue `{}`, which no `#P` row defines", row.number, row.cell(2)), help);
+            b.problem(
+                row.span(2),
+                format!(
+                    "line {}: `#D` names issue `{}`, which no `#P` row defines",
+                    row.number,
+                    row.cell(2)
+                ),
+                help,
+            );
             continue;
         };
         let what = format!("actor `{}`, issue `{}`", row.cell(1), row.cell(2));
@@ -455,11 +689,31 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         if let Some(power) = b.number(row, 5, &format!("{what}: power")) {
             powers[a].push(power);
             if powers[a].len() == 1 {
-                b.spans.insert(Locus::Actor { actor: a, field: ActorField::Capability }, row.span(5));
+                b.spans.insert(
+                    Locus::Actor {
+                        actor: a,
+                        field: ActorField::Capability,
+                    },
+                    row.span(5),
+                );
             }
         }
-        b.spans.insert(Locus::Stance { actor: a, issue: i, field: StanceField::Position }, row.span(3));
-        b.spans.insert(Locus::Stance { actor: a, issue: i, field: StanceField::Salience }, row.span(4));
+        b.spans.insert(
+            Locus::Stance {
+                actor: a,
+                issue: i,
+                field: StanceField::Position,
+            },
+            row.span(3),
+        );
+        b.spans.insert(
+            Locus::Stance {
+                actor: a,
+                issue: i,
+                field: StanceField::Salience,
+            },
+            row.span(4),
+        );
         stances[a][i] = position.zip(salience).map(|(p, s)| Stance::new(p, s));
     }
     for (actor, power) in actors.iter_mut().zip(&powers) {
@@ -473,13 +727,23 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         }
         if power.is_empty() {
             actor.capability = 1.0;
-            b.notes.push(format!("{file}: actor `{}` has no `#D` row; capability set to 1", actor.id));
+            b.notes.push(format!(
+                "{file}: actor `{}` has no `#D` row; capability set to 1",
+                actor.id
+            ));
         }
     }
     b.scale_saliences(&mut stances);
-    let title = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).map(str::to_owned);
+    let title = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_owned);
     let parts = ScenarioParts {
-        meta: Metadata { title, sources: vec![format!("imported from Decide TSV {file}")], ..Metadata::default() },
+        meta: Metadata {
+            title,
+            sources: vec![format!("imported from Decide TSV {file}")],
+            ..Metadata::default()
+        },
         actors,
         issues,
         stances,

@@ -57,13 +57,17 @@ fn stdout() -> std::io::StdoutLock<'static> {
 }
 
 fn write_out(text: &str) -> Result<(), Failure> {
-    stdout().write_all(text.as_bytes()).context("cannot write to stdout")?;
+    stdout()
+        .write_all(text.as_bytes())
+        .context("cannot write to stdout")?;
     Ok(())
 }
 
 fn new_table() -> Table {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
     table
 }
 
@@ -71,7 +75,11 @@ fn new_table() -> Table {
 fn fmt_value(value: f64) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
 }
 
 fn selected_models(names: &[String]) -> Result<Vec<Box<dyn Model>>, Failure> {
@@ -134,9 +142,21 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
                 issues: scenario
                     .issues()
                     .iter()
-                    .map(|i| IssueInfo { id: &i.id, label: &i.label, min: i.scale.min, max: i.scale.max, status_quo: i.status_quo })
+                    .map(|i| IssueInfo {
+                        id: &i.id,
+                        label: &i.label,
+                        min: i.scale.min,
+                        max: i.scale.max,
+                        status_quo: i.status_quo,
+                    })
                     .collect(),
-                models: models.iter().map(|m| ModelInfo { id: m.id(), label: m.label() }).collect(),
+                models: models
+                    .iter()
+                    .map(|m| ModelInfo {
+                        id: m.id(),
+                        label: m.label(),
+                    })
+                    .collect(),
                 forecasts,
             };
             let mut text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
@@ -145,12 +165,16 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
         }
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(Vec::new());
-            writer.write_record(["model", "issue", "value", "note"]).context("CSV")?;
+            writer
+                .write_record(["model", "issue", "value", "note"])
+                .context("CSV")?;
             for f in &forecasts {
                 for issue in &f.issues {
                     let value = issue.value.map(|v| v.to_string()).unwrap_or_default();
                     let note = issue.note.as_deref().unwrap_or("");
-                    writer.write_record([f.model.as_str(), issue.issue.as_str(), &value, note]).context("CSV")?;
+                    writer
+                        .write_record([f.model.as_str(), issue.issue.as_str(), &value, note])
+                        .context("CSV")?;
                 }
             }
             String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?
@@ -160,22 +184,35 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     write_out(&text)
 }
 
-fn forecast_table(scenario: &Scenario, models: &[Box<dyn Model>], forecasts: &[Forecast]) -> String {
+fn forecast_table(
+    scenario: &Scenario,
+    models: &[Box<dyn Model>],
+    forecasts: &[Forecast],
+) -> String {
     let mut out = String::new();
     if let Some(title) = &scenario.meta().title {
         out.push_str(title);
         out.push('\n');
     }
     let mut table = new_table();
-    let mut header = vec![Cell::new("Issue"), Cell::new("Scale"), Cell::new("Status quo")];
+    let mut header = vec![
+        Cell::new("Issue"),
+        Cell::new("Scale"),
+        Cell::new("Status quo"),
+    ];
     header.extend(models.iter().map(|m| Cell::new(m.label())));
     table.set_header(header);
     let mut notes = Vec::new();
     for (i, issue) in scenario.issues().iter().enumerate() {
         let mut row = vec![
             Cell::new(&issue.label),
-            Cell::new(format!("{}..{}", fmt_value(issue.scale.min), fmt_value(issue.scale.max))),
-            Cell::new(issue.status_quo.map_or("-".into(), fmt_value)).set_alignment(CellAlignment::Right),
+            Cell::new(format!(
+                "{}..{}",
+                fmt_value(issue.scale.min),
+                fmt_value(issue.scale.max)
+            )),
+            Cell::new(issue.status_quo.map_or("-".into(), fmt_value))
+                .set_alignment(CellAlignment::Right),
         ];
         for f in forecasts {
             let result = &f.issues[i];
@@ -196,8 +233,17 @@ fn forecast_table(scenario: &Scenario, models: &[Box<dyn Model>], forecasts: &[F
     if let Some(first) = forecasts.first() {
         let mut meaning = Vec::new();
         for (i, issue) in scenario.issues().iter().enumerate() {
-            if let (Some(v), Some(anchor)) = (first.issues[i].value, first.issues[i].value.and_then(|v| issue.nearest_anchor(v))) {
-                meaning.push(format!("  {}: {} is nearest \"{}\" ({})", issue.id, fmt_value(v), anchor.label, fmt_value(anchor.value)));
+            if let (Some(v), Some(anchor)) = (
+                first.issues[i].value,
+                first.issues[i].value.and_then(|v| issue.nearest_anchor(v)),
+            ) {
+                meaning.push(format!(
+                    "  {}: {} is nearest \"{}\" ({})",
+                    issue.id,
+                    fmt_value(v),
+                    anchor.label,
+                    fmt_value(anchor.value)
+                ));
             }
         }
         if !meaning.is_empty() {
@@ -240,17 +286,27 @@ fn show(args: ShowArgs) -> Result<(), Failure> {
         OutputFormat::Json => return write_out(&statecraft_io::export(s, Format::Json)),
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(Vec::new());
-            writer.write_record(["actor", "capability", "issue", "position", "salience"]).context("CSV")?;
+            writer
+                .write_record(["actor", "capability", "issue", "position", "salience"])
+                .context("CSV")?;
             for (a, actor) in s.actors().iter().enumerate() {
                 for (i, issue) in s.issues().iter().enumerate() {
                     if let Some(st) = s.stance(a, i) {
                         writer
-                            .write_record([&actor.id, &actor.capability.to_string(), &issue.id, &st.position.to_string(), &st.salience.to_string()])
+                            .write_record([
+                                &actor.id,
+                                &actor.capability.to_string(),
+                                &issue.id,
+                                &st.position.to_string(),
+                                &st.salience.to_string(),
+                            ])
                             .context("CSV")?;
                     }
                 }
             }
-            return write_out(&String::from_utf8(writer.into_inner().context("CSV")?).context("CSV")?);
+            return write_out(
+                &String::from_utf8(writer.into_inner().context("CSV")?).context("CSV")?,
+            );
         }
         OutputFormat::Table => {}
     }
@@ -266,10 +322,18 @@ fn show(args: ShowArgs) -> Result<(), Failure> {
     let mut issues = new_table();
     issues.set_header(vec!["Issue", "Scale", "Status quo", "Anchors"]);
     for issue in s.issues() {
-        let anchors: Vec<String> = issue.anchors.iter().map(|a| format!("{} = {}", fmt_value(a.value), a.label)).collect();
+        let anchors: Vec<String> = issue
+            .anchors
+            .iter()
+            .map(|a| format!("{} = {}", fmt_value(a.value), a.label))
+            .collect();
         issues.add_row(vec![
             format!("{}\n({})", issue.label, issue.id),
-            format!("{}..{}", fmt_value(issue.scale.min), fmt_value(issue.scale.max)),
+            format!(
+                "{}..{}",
+                fmt_value(issue.scale.min),
+                fmt_value(issue.scale.max)
+            ),
             issue.status_quo.map_or("-".into(), fmt_value),
             anchors.join("\n"),
         ]);
@@ -281,9 +345,14 @@ fn show(args: ShowArgs) -> Result<(), Failure> {
     header.extend(s.issues().iter().map(|i| Cell::new(&i.id)));
     grid.set_header(header);
     for (a, actor) in s.actors().iter().enumerate() {
-        let mut row = vec![Cell::new(&actor.name), Cell::new(fmt_value(actor.capability)).set_alignment(CellAlignment::Right)];
+        let mut row = vec![
+            Cell::new(&actor.name),
+            Cell::new(fmt_value(actor.capability)).set_alignment(CellAlignment::Right),
+        ];
         for i in 0..s.issues().len() {
-            let text = s.stance(a, i).map_or("-".into(), |st| format!("{} ({})", fmt_value(st.position), fmt_value(st.salience)));
+            let text = s.stance(a, i).map_or("-".into(), |st| {
+                format!("{} ({})", fmt_value(st.position), fmt_value(st.salience))
+            });
             row.push(Cell::new(text).set_alignment(CellAlignment::Right));
         }
         grid.add_row(row);
@@ -295,7 +364,13 @@ fn show(args: ShowArgs) -> Result<(), Failure> {
         .iter()
         .flat_map(|a| {
             a.red_lines.iter().map(move |l| {
-                format!("  {} refuses {} in {}..{}", a.id, s.issues()[l.issue].id, fmt_value(l.min), fmt_value(l.max))
+                format!(
+                    "  {} refuses {} in {}..{}",
+                    a.id,
+                    s.issues()[l.issue].id,
+                    fmt_value(l.min),
+                    fmt_value(l.max)
+                )
             })
         })
         .collect();
@@ -310,10 +385,19 @@ fn show(args: ShowArgs) -> Result<(), Failure> {
         .flat_map(|a| {
             a.domestic.iter().map(move |c| {
                 let when = match c.timing {
-                    ChangeTiming::Scheduled { date, turnover } => format!("{date}, turnover {}", fmt_value(turnover)),
-                    ChangeTiming::Hazard { yearly } => format!("yearly probability {}", fmt_value(yearly)),
+                    ChangeTiming::Scheduled { date, turnover } => {
+                        format!("{date}, turnover {}", fmt_value(turnover))
+                    }
+                    ChangeTiming::Hazard { yearly } => {
+                        format!("yearly probability {}", fmt_value(yearly))
+                    }
                 };
-                format!("  {}: {} ({when}; {} possible successor(s))", a.id, c.label, c.successors.len())
+                format!(
+                    "  {}: {} ({when}; {} possible successor(s))",
+                    a.id,
+                    c.label,
+                    c.successors.len()
+                )
             })
         })
         .collect();
@@ -355,15 +439,27 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
         );
         return Err(Failure::BadInput);
     }
-    write_atomically(&args.output, &text).with_context(|| format!("cannot write `{}`", args.output.display()))?;
-    let _ = writeln!(std::io::stderr(), "wrote {} ({})", args.output.display(), format.name());
+    write_atomically(&args.output, &text)
+        .with_context(|| format!("cannot write `{}`", args.output.display()))?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {} ({})",
+        args.output.display(),
+        format.name()
+    );
     Ok(())
 }
 
 /// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{name}.statecraft-tmp"));
     std::fs::write(&temp, text)?;
     std::fs::rename(&temp, path).inspect_err(|_| {

@@ -31,7 +31,9 @@ fn main() -> ExitCode {
         Err(Failure::BadInput) => ExitCode::from(2),
         Err(Failure::Failed(e)) => {
             // A closed pipe (`statecraft forecast | head`) is not a failure.
-            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "error: {e:#}");

@@ -7,8 +7,13 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use statecraft_io::{LoadError, Problem};
 
 fn handler() -> GraphicalReportHandler {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     GraphicalReportHandler::new_themed(theme).with_width(100)
 }
 
@@ -26,7 +31,11 @@ pub(crate) fn load_error(error: &LoadError) {
     for p in &error.problems {
         problem(p);
     }
-    let n = error.problems.iter().filter(|p| p.severity == statecraft_io::Severity::Error).count();
+    let n = error
+        .problems
+        .iter()
+        .filter(|p| p.severity == statecraft_io::Severity::Error)
+        .count();
     if n > 1 {
         let _ = writeln!(std::io::stderr(), "{n} errors");
     }

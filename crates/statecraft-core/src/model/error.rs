@@ -165,31 +165,110 @@ impl Locus {
         Some(match self {
             Scenario(ScenarioField::Whole) => return None,
             Scenario(_) => Scenario(ScenarioField::Whole),
-            Issue { field: IssueField::Whole, .. } => Scenario(ScenarioField::Issues),
-            Issue { issue, .. } => Issue { issue, field: IssueField::Whole },
-            Actor { field: ActorField::Whole, .. } => Scenario(ScenarioField::Actors),
-            Actor { actor, .. } => Actor { actor, field: ActorField::Whole },
-            Stance { actor, issue, field: StanceField::Whole } => {
+            Issue {
+                field: IssueField::Whole,
+                ..
+            } => Scenario(ScenarioField::Issues),
+            Issue { issue, .. } => Issue {
+                issue,
+                field: IssueField::Whole,
+            },
+            Actor {
+                field: ActorField::Whole,
+                ..
+            } => Scenario(ScenarioField::Actors),
+            Actor { actor, .. } => Actor {
+                actor,
+                field: ActorField::Whole,
+            },
+            Stance {
+                actor,
+                issue,
+                field: StanceField::Whole,
+            } => {
                 let _ = issue;
-                Actor { actor, field: ActorField::Whole }
+                Actor {
+                    actor,
+                    field: ActorField::Whole,
+                }
             }
-            Stance { actor, issue, .. } => Stance { actor, issue, field: StanceField::Whole },
-            RedLine { actor, field: RedLineField::Whole, .. } => Actor { actor, field: ActorField::Whole },
-            RedLine { actor, index, .. } => RedLine { actor, index, field: RedLineField::Whole },
-            Change { actor, field: ChangeField::Whole, .. } => Actor { actor, field: ActorField::Whole },
-            Change { actor, index, .. } => Change { actor, index, field: ChangeField::Whole },
-            Successor { actor, change, field: SuccessorField::Whole, .. } => {
-                Change { actor, index: change, field: ChangeField::Whole }
-            }
-            Successor { actor, change, index, .. } => {
-                Successor { actor, change, index, field: SuccessorField::Whole }
-            }
-            SuccessorStance { actor, change, successor, field: StanceField::Whole, .. } => {
-                Successor { actor, change, index: successor, field: SuccessorField::Whole }
-            }
-            SuccessorStance { actor, change, successor, issue, .. } => {
-                SuccessorStance { actor, change, successor, issue, field: StanceField::Whole }
-            }
+            Stance { actor, issue, .. } => Stance {
+                actor,
+                issue,
+                field: StanceField::Whole,
+            },
+            RedLine {
+                actor,
+                field: RedLineField::Whole,
+                ..
+            } => Actor {
+                actor,
+                field: ActorField::Whole,
+            },
+            RedLine { actor, index, .. } => RedLine {
+                actor,
+                index,
+                field: RedLineField::Whole,
+            },
+            Change {
+                actor,
+                field: ChangeField::Whole,
+                ..
+            } => Actor {
+                actor,
+                field: ActorField::Whole,
+            },
+            Change { actor, index, .. } => Change {
+                actor,
+                index,
+                field: ChangeField::Whole,
+            },
+            Successor {
+                actor,
+                change,
+                field: SuccessorField::Whole,
+                ..
+            } => Change {
+                actor,
+                index: change,
+                field: ChangeField::Whole,
+            },
+            Successor {
+                actor,
+                change,
+                index,
+                ..
+            } => Successor {
+                actor,
+                change,
+                index,
+                field: SuccessorField::Whole,
+            },
+            SuccessorStance {
+                actor,
+                change,
+                successor,
+                field: StanceField::Whole,
+                ..
+            } => Successor {
+                actor,
+                change,
+                index: successor,
+                field: SuccessorField::Whole,
+            },
+            SuccessorStance {
+                actor,
+                change,
+                successor,
+                issue,
+                ..
+            } => SuccessorStance {
+                actor,
+                change,
+                successor,
+                issue,
+                field: StanceField::Whole,
+            },
         })
     }
 }

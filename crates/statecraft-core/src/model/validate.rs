@@ -92,7 +92,13 @@ impl Checker<'_> {
             };
             if !valid_id(&actor.id) {
                 let subject = format!("actor {}", a + 1);
-                self.push(locus, subject, ErrorKind::InvalidId { id: actor.id.clone() });
+                self.push(
+                    locus,
+                    subject,
+                    ErrorKind::InvalidId {
+                        id: actor.id.clone(),
+                    },
+                );
             } else if let Some(first) = seen.insert(&actor.id, a) {
                 seen.insert(&actor.id, first);
                 let kind = ErrorKind::DuplicateActor {
@@ -110,7 +116,13 @@ impl Checker<'_> {
             };
             if !valid_id(&issue.id) {
                 let subject = format!("issue {}", i + 1);
-                self.push(locus, subject, ErrorKind::InvalidId { id: issue.id.clone() });
+                self.push(
+                    locus,
+                    subject,
+                    ErrorKind::InvalidId {
+                        id: issue.id.clone(),
+                    },
+                );
             } else if let Some(first) = seen.insert(&issue.id, i) {
                 seen.insert(&issue.id, first);
                 let kind = ErrorKind::DuplicateIssue {
@@ -181,8 +193,19 @@ impl Checker<'_> {
                     issue: i,
                     field,
                 };
-                self.on_scale(at(StanceField::Position), &subject, "position", stance.position, i);
-                self.unit(at(StanceField::Salience), &subject, "salience", stance.salience);
+                self.on_scale(
+                    at(StanceField::Position),
+                    &subject,
+                    "position",
+                    stance.position,
+                    i,
+                );
+                self.unit(
+                    at(StanceField::Salience),
+                    &subject,
+                    "salience",
+                    stance.salience,
+                );
             }
         }
         for i in 0..parts.issues.len() {
@@ -192,7 +215,11 @@ impl Checker<'_> {
                     issue: i,
                     field: IssueField::Whole,
                 };
-                self.push(locus, self.issue_name(i), ErrorKind::TooFewPositioned { found });
+                self.push(
+                    locus,
+                    self.issue_name(i),
+                    ErrorKind::TooFewPositioned { found },
+                );
             }
         }
     }
@@ -200,7 +227,11 @@ impl Checker<'_> {
     fn red_lines(&mut self, a: usize) {
         let parts = self.parts;
         for (k, line) in parts.actors[a].red_lines.iter().enumerate() {
-            let subject = format!("{}, red line on {}", self.actor_name(a), self.issue_name(line.issue));
+            let subject = format!(
+                "{}, red line on {}",
+                self.actor_name(a),
+                self.issue_name(line.issue)
+            );
             let at = |field| Locus::RedLine {
                 actor: a,
                 index: k,
@@ -234,7 +265,11 @@ impl Checker<'_> {
     fn domestic(&mut self, a: usize) {
         let parts = self.parts;
         for (c, change) in parts.actors[a].domestic.iter().enumerate() {
-            let subject = format!("{}, leadership change `{}`", self.actor_name(a), change.label);
+            let subject = format!(
+                "{}, leadership change `{}`",
+                self.actor_name(a),
+                change.label
+            );
             let at = |field| Locus::Change {
                 actor: a,
                 index: c,
@@ -282,7 +317,11 @@ impl Checker<'_> {
                 && sum.is_finite()
                 && (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE
             {
-                self.push(at(ChangeField::Whole), subject, ErrorKind::SuccessorProbabilities { sum });
+                self.push(
+                    at(ChangeField::Whole),
+                    subject,
+                    ErrorKind::SuccessorProbabilities { sum },
+                );
             }
         }
     }
@@ -314,7 +353,10 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         checker.push(locus, "scenario".into(), ErrorKind::NoIssues);
     }
     let shape_ok = parts.stances.len() == parts.actors.len()
-        && parts.stances.iter().all(|row| row.len() == parts.issues.len());
+        && parts
+            .stances
+            .iter()
+            .all(|row| row.len() == parts.issues.len());
     if !shape_ok {
         let detail = format!(
             "{} rows for {} actors and {} issues",
@@ -368,7 +410,11 @@ pub(super) fn warnings(parts: &ScenarioParts) -> Vec<Warning> {
         }
     }
     for (i, issue) in parts.issues.iter().enumerate() {
-        let stances: Vec<_> = parts.stances.iter().filter_map(|row| row[i].as_ref()).collect();
+        let stances: Vec<_> = parts
+            .stances
+            .iter()
+            .filter_map(|row| row[i].as_ref())
+            .collect();
         let locus = Locus::Issue {
             issue: i,
             field: IssueField::Whole,

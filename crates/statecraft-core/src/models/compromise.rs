@@ -31,8 +31,14 @@ impl Model for Compromise {
             return no_weight(scenario, issue);
         }
         // Rounding can put the mean a hair outside the positions; keep it on their range.
-        let lo = points.iter().map(|p| p.position).fold(f64::INFINITY, f64::min);
-        let hi = points.iter().map(|p| p.position).fold(f64::NEG_INFINITY, f64::max);
+        let lo = points
+            .iter()
+            .map(|p| p.position)
+            .fold(f64::INFINITY, f64::min);
+        let hi = points
+            .iter()
+            .map(|p| p.position)
+            .fold(f64::NEG_INFINITY, f64::max);
         let value = (numerator / denominator).clamp(lo, hi);
         IssueForecast::point(&scenario.issues()[issue].id, value)
     }

@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn heavier_side_wins() {
-        let s = one_issue(&[(60.0, 20.0, 0.5), (40.0, 80.0, 0.5), (10.0, 50.0, 1.0)], None);
+        let s = one_issue(
+            &[(60.0, 20.0, 0.5), (40.0, 80.0, 0.5), (10.0, 50.0, 1.0)],
+            None,
+        );
         assert_eq!(WeightedMedian.forecast_issue(&s, 0).value, Some(20.0));
     }
 
@@ -76,7 +79,10 @@ mod tests {
 
     #[test]
     fn zero_weight_actor_does_not_count() {
-        let s = one_issue(&[(50.0, 20.0, 0.5), (50.0, 80.0, 0.6), (90.0, 10.0, 0.0)], None);
+        let s = one_issue(
+            &[(50.0, 20.0, 0.5), (50.0, 80.0, 0.6), (90.0, 10.0, 0.0)],
+            None,
+        );
         assert_eq!(WeightedMedian.forecast_issue(&s, 0).value, Some(80.0));
     }
 }

@@ -3,10 +3,12 @@
 //! Each model answers, per issue, where the negotiation lands. The baseline models here are
 //! one-dimensional and static; see `docs/models/` for their equations and sources.
 
+pub mod bdm;
 mod compromise;
 mod median;
 mod nash;
 
+pub use bdm::ExpectedUtility;
 pub use compromise::Compromise;
 pub use median::WeightedMedian;
 pub use nash::NashBargaining;

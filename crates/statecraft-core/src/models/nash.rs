@@ -83,7 +83,9 @@ impl Model for NashBargaining {
         let open_lo = lower.position - lower.reach;
         let open_hi = upper.position + upper.reach;
         if open_lo >= open_hi {
-            let q = spec.status_quo.map_or(String::new(), |q| format!(" the status quo {q}:"));
+            let q = spec
+                .status_quo
+                .map_or(String::new(), |q| format!(" the status quo {q}:"));
             return IssueForecast::none(
                 &spec.id,
                 format!(
@@ -163,7 +165,10 @@ mod tests {
     fn opposite_sides_of_status_quo_have_none() {
         let f = nash(&[(1.0, 10.0, 1.0), (1.0, 90.0, 1.0)], Some(50.0));
         assert_eq!(f.value, None);
-        assert!(f.note.unwrap().contains("no point gives every actor a gain"));
+        assert!(f
+            .note
+            .unwrap()
+            .contains("no point gives every actor a gain"));
     }
 
     #[test]
