@@ -50,12 +50,45 @@ pub struct ForecastArgs {
     /// Read the input as this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
     pub from: Option<String>,
-    /// Models to run, comma-separated: compromise, median, nash, or all.
+    /// Models to run, comma-separated: compromise, median, nash, bdm, or all.
     #[arg(long, short, value_delimiter = ',', default_value = "all")]
     pub model: Vec<String>,
-    /// Output format.
+    /// Output format. With `--model bdm` alone, csv prints the per-round trace.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Expected-utility model options.
+    #[command(flatten)]
+    pub bdm: BdmArgs,
+}
+
+/// Options of the expected-utility (`bdm`) model.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Expected-utility model (bdm)")]
+pub struct BdmArgs {
+    /// Which reconstruction: the reference implementation (bit for bit) or the paper's model.
+    #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
+    pub variant: String,
+    /// Run exactly N rounds, with no early stop.
+    #[arg(long, value_name = "N", conflicts_with = "max_rounds")]
+    pub rounds: Option<usize>,
+    /// Run at most N rounds, stopping early when bargaining settles or cycles.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_rounds: usize,
+    /// Reference variant: repair the capitulation branch that the published code never takes.
+    #[arg(long)]
+    pub capitulation_fix: bool,
+    /// Paper variant: probability that the status quo persists absent a challenge.
+    #[arg(long, value_name = "Q", default_value_t = 1.0)]
+    pub q: f64,
+    /// Paper variant: probability that a spontaneous change is for the better.
+    #[arg(long, value_name = "T", default_value_t = 1.0)]
+    pub t: f64,
+    /// Narrate the rounds in words (who pressed whom, who moved and how far).
+    #[arg(long)]
+    pub explain: bool,
+    /// Write the per-round actor table to FILE.csv (the reference's parity columns).
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
 }
 
 /// `statecraft show`.

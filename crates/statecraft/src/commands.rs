@@ -7,10 +7,13 @@ use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 use statecraft_core::model::{ChangeTiming, Scenario};
-use statecraft_core::models::{baseline_models, Forecast, Model};
+use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
+use statecraft_core::models::{all_models, ExpectedUtility, Forecast, Model};
 use statecraft_io::{Format, Loaded};
 
-use crate::cli::{Command, ConvertArgs, ForecastArgs, OutputFormat, ScenarioArg, ShowArgs};
+use crate::cli::{
+    BdmArgs, Command, ConvertArgs, ForecastArgs, OutputFormat, ScenarioArg, ShowArgs,
+};
 use crate::{report, Failure};
 
 /// The scenario used when none is named.
@@ -82,17 +85,16 @@ fn fmt_value(value: f64) -> String {
     }
 }
 
-fn selected_models(names: &[String]) -> Result<Vec<Box<dyn Model>>, Failure> {
-    let all = baseline_models();
+fn selected_models(names: &[String], bdm: BdmParams) -> Result<Vec<Box<dyn Model>>, Failure> {
     if names.iter().any(|n| n == "all") {
-        return Ok(all);
+        return Ok(all_models(bdm));
     }
     let mut chosen = Vec::new();
     for name in names {
-        match baseline_models().into_iter().find(|m| m.id() == name) {
+        match all_models(bdm).into_iter().find(|m| m.id() == name) {
             Some(model) => chosen.push(model),
             None => {
-                let ids: Vec<&str> = all.iter().map(|m| m.id()).collect();
+                let ids: Vec<&str> = all_models(bdm).iter().map(|m| m.id()).collect();
                 let _ = writeln!(
                     std::io::stderr(),
                     "error: unknown model `{name}`\n  help: the models are: {}, or all",
@@ -105,6 +107,113 @@ fn selected_models(names: &[String]) -> Result<Vec<Box<dyn Model>>, Failure> {
     Ok(chosen)
 }
 
+/// The expected-utility parameters from the command line, checked.
+fn bdm_params(args: &BdmArgs) -> Result<BdmParams, Failure> {
+    for (name, value) in [("--q", args.q), ("--t", args.t)] {
+        if !(0.0..=1.0).contains(&value) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {name} {value} is outside 0..=1\n  help: it is a probability"
+            );
+            return Err(Failure::BadInput);
+        }
+    }
+    let variant = Variant::from_name(&args.variant).expect("clap checked the variant");
+    let mut params = BdmParams::forecast(variant);
+    params.capitulation_fix = args.capitulation_fix;
+    params.q = args.q;
+    params.t = args.t;
+    match args.rounds {
+        Some(rounds) => {
+            params.max_rounds = rounds;
+            params.stop = StopRule::Fixed;
+        }
+        None => params.max_rounds = args.max_rounds,
+    }
+    Ok(params)
+}
+
+/// Python's `repr` of a float (shortest round trip, exponent below 1e-4 and from 1e16), so that
+/// traces can be compared with the reference implementation's files as text.
+fn repr(value: f64) -> String {
+    if value == 0.0 || (1e-4..1e16).contains(&value.abs()) {
+        let text = format!("{value:?}");
+        return if text.contains('.') || text.contains("inf") || text.contains("NaN") {
+            text
+        } else {
+            format!("{text}.0")
+        };
+    }
+    let text = format!("{value:e}");
+    let (mantissa, exponent) = text.split_once('e').expect("exponent form");
+    let exponent: i32 = exponent.parse().expect("exponent");
+    format!(
+        "{mantissa}e{}{:02}",
+        if exponent < 0 { '-' } else { '+' },
+        exponent.abs()
+    )
+}
+
+/// The per-round actor table, with the reference's parity columns (and `issue` first when the
+/// scenario has several issues).
+fn trace_csv(scenario: &Scenario, runs: &[(usize, BdmRun)]) -> Result<String, Failure> {
+    let with_issue = scenario.issues().len() > 1;
+    // CRLF, as Python's csv module writes the reference files, so that the two compare byte for byte.
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header = vec![
+        "round",
+        "actor",
+        "x_before",
+        "danger_r1",
+        "R",
+        "r",
+        "offer_type",
+        "offer_from",
+        "eu_ij",
+        "eu_ji",
+        "x_after",
+    ];
+    if with_issue {
+        header.insert(0, "issue");
+    }
+    writer.write_record(&header).context("CSV")?;
+    for (issue, run) in runs {
+        for round in &run.rounds {
+            for (a, actor) in round.actors.iter().enumerate() {
+                let (kind, from, eu_ij, eu_ji) = match actor.offer {
+                    Some(o) => (
+                        o.kind.name().to_owned(),
+                        run.actors[o.from].clone(),
+                        repr(o.eu_ij),
+                        repr(o.eu_ji),
+                    ),
+                    None => Default::default(),
+                };
+                let mut record = vec![
+                    round.round.to_string(),
+                    run.actors[a].clone(),
+                    repr(actor.x_before),
+                    repr(actor.danger_r1),
+                    repr(actor.risk),
+                    repr(actor.r),
+                    kind,
+                    from,
+                    eu_ij,
+                    eu_ji,
+                    repr(actor.x_after),
+                ];
+                if with_issue {
+                    record.insert(0, scenario.issues()[*issue].id.clone());
+                }
+                writer.write_record(&record).context("CSV")?;
+            }
+        }
+    }
+    Ok(String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?)
+}
+
 /// The JSON written by `forecast --format json` (documented in docs/output.md).
 #[derive(Serialize)]
 struct ForecastOutput<'a> {
@@ -112,6 +221,14 @@ struct ForecastOutput<'a> {
     issues: Vec<IssueInfo<'a>>,
     models: Vec<ModelInfo>,
     forecasts: Vec<Forecast>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bdm_runs: Vec<BdmRunOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct BdmRunOutput<'a> {
+    issue: &'a str,
+    run: &'a BdmRun,
 }
 
 #[derive(Serialize)]
@@ -132,10 +249,53 @@ struct ModelInfo {
 fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let loaded = load(spec, args.from.as_deref())?;
-    let models = selected_models(&args.model)?;
+    let params = bdm_params(&args.bdm)?;
+    let models = selected_models(&args.model, params)?;
     let scenario = &loaded.scenario;
-    let forecasts: Vec<Forecast> = models.iter().map(|m| m.forecast(scenario)).collect();
+    // The expected-utility model is run once per issue here, so that its rounds can be shown.
+    let eu_model = ExpectedUtility { params };
+    let mut runs: Vec<(usize, BdmRun)> = Vec::new();
+    let forecasts: Vec<Forecast> = models
+        .iter()
+        .map(|m| {
+            if m.id() != eu_model.id() {
+                return m.forecast(scenario);
+            }
+            let issues = (0..scenario.issues().len())
+                .map(|i| match eu_model.run_issue(scenario, i) {
+                    Ok(run) => {
+                        let f = bdm::forecast_of(&run, &scenario.issues()[i].id);
+                        runs.push((i, run));
+                        f
+                    }
+                    Err(no_run) => no_run,
+                })
+                .collect();
+            Forecast {
+                model: m.id().to_owned(),
+                issues,
+            }
+        })
+        .collect();
+    if let Some(path) = &args.bdm.trace {
+        if runs.is_empty() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: --trace needs the bdm model\n  help: add --model bdm"
+            );
+            return Err(Failure::BadInput);
+        }
+        let text = trace_csv(scenario, &runs)?;
+        std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "wrote the round-by-round trace to {}",
+            path.display()
+        );
+    }
+    let only_bdm = models.len() == 1 && !runs.is_empty();
     let text = match args.format {
+        OutputFormat::Csv if only_bdm => trace_csv(scenario, &runs)?,
         OutputFormat::Json => {
             let output = ForecastOutput {
                 scenario: scenario.meta().title.as_deref(),
@@ -158,6 +318,13 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
                     })
                     .collect(),
                 forecasts,
+                bdm_runs: runs
+                    .iter()
+                    .map(|(i, run)| BdmRunOutput {
+                        issue: &scenario.issues()[*i].id,
+                        run,
+                    })
+                    .collect(),
             };
             let mut text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
             text.push('\n');
@@ -181,7 +348,25 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
         }
         OutputFormat::Table => forecast_table(scenario, &models, &forecasts),
     };
-    write_out(&text)
+    write_out(&text)?;
+    if args.bdm.explain {
+        if runs.is_empty() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: --explain narrates the bdm model, which was not run"
+            );
+        }
+        let mut out = String::new();
+        for (i, run) in &runs {
+            out.push('\n');
+            for line in bdm::narrate(run, &scenario.issues()[*i].label) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        write_out(&out)?;
+    }
+    Ok(())
 }
 
 fn forecast_table(

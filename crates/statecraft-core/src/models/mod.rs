@@ -29,7 +29,7 @@ pub struct IssueForecast {
 }
 
 impl IssueForecast {
-    fn point(issue: &str, value: f64) -> Self {
+    pub(crate) fn point(issue: &str, value: f64) -> Self {
         Self {
             issue: issue.to_owned(),
             value: Some(value),
@@ -84,6 +84,14 @@ pub fn baseline_models() -> Vec<Box<dyn Model>> {
         Box::new(WeightedMedian),
         Box::new(NashBargaining),
     ]
+}
+
+/// Every model, in the order the CLI shows them: the baselines, then the expected-utility model
+/// with `bdm` parameters.
+pub fn all_models(bdm: bdm::BdmParams) -> Vec<Box<dyn Model>> {
+    let mut models = baseline_models();
+    models.push(Box::new(ExpectedUtility { params: bdm }));
+    models
 }
 
 /// A positioned actor's place and weight on one issue.

@@ -512,24 +512,39 @@ impl Model for ExpectedUtility {
     }
 
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
+        match self.run_issue(scenario, issue) {
+            Ok(run) => forecast_of(&run, &scenario.issues()[issue].id),
+            Err(no_run) => no_run,
+        }
+    }
+}
+
+impl ExpectedUtility {
+    /// Runs the model on one issue; when there is nothing to run (every actor already agrees, or
+    /// no one gives the issue any salience) returns the forecast that says so instead.
+    pub fn run_issue(&self, scenario: &Scenario, issue: usize) -> Result<BdmRun, IssueForecast> {
         let id = &scenario.issues()[issue].id;
         let (_, actors) = issue_actors(scenario, issue);
         let first = actors[0].position;
         if actors.iter().all(|a| a.position == first) {
             let mut f = IssueForecast::point(id, first);
             f.note = Some("every actor already holds the same position".into());
-            return f;
+            return Err(f);
         }
         if actors.iter().all(|a| a.salience == 0.0) {
-            return super::no_weight(scenario, issue);
+            return Err(super::no_weight(scenario, issue));
         }
-        let run = run(&actors, &self.params);
-        let mut forecast = IssueForecast::point(id, run.median());
-        forecast.note = Some(format!(
-            "mean {:.4}; {}",
-            run.mean(),
-            describe_ending(&run.ending)
-        ));
-        forecast
+        Ok(run(&actors, &self.params))
     }
+}
+
+/// The forecast a run gives: the median after the last round, with the mean and the ending.
+pub fn forecast_of(run: &BdmRun, issue_id: &str) -> IssueForecast {
+    let mut forecast = IssueForecast::point(issue_id, run.median());
+    forecast.note = Some(format!(
+        "mean {:.4}; {}",
+        run.mean(),
+        describe_ending(&run.ending)
+    ));
+    forecast
 }
