@@ -170,3 +170,76 @@ fn public_cases_match_the_reference_exactly() {
         check_case(&meta, &dir.join(".."));
     }
 }
+
+#[test]
+fn ec_matrices_match_term_by_term() {
+    let path = workspace()
+        .join("../shared/parity/scholz-reference/ec_emissions_scholzref_matrices_r3.json");
+    if !path.exists() {
+        eprintln!(
+            "SKIPPED: {} is not present; the EC matrices were not checked",
+            path.display()
+        );
+        return;
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("matrices")).expect("json");
+    let names: Vec<&str> = doc["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let number = |v: &serde_json::Value| v.as_f64().expect("a number");
+    let index = |name: &serde_json::Value| {
+        names
+            .iter()
+            .position(|n| *n == name.as_str().unwrap())
+            .expect("known actor")
+    };
+    let initial = read_actors(&workspace().join("../shared/data/ec_emissions.csv"));
+    let delta = number(&doc["position_range"]);
+    let mut n_terms = 0;
+    for round in doc["rounds"].as_array().unwrap() {
+        let at = |phase: &str| round[phase]["actors"].as_array().unwrap().clone();
+        let positions: Vec<f64> = at("r1").iter().map(|a| number(&a["x"])).collect();
+        let (first, second) = bdm::reference_round_terms(&initial, &positions, delta);
+        let (r, second) = second.expect("the EC rounds do not halt");
+        let n = names.len();
+        for (phase_name, terms) in [("r1", &first), ("rnew", &second)] {
+            let label = format!("round {}, phase {phase_name}", round["round"]);
+            for pair in round[phase_name]["pairs"].as_array().unwrap() {
+                let (i, j) = (index(&pair["i"]), index(&pair["j"]));
+                let got = terms.pairs[i * n + j];
+                let at = format!("{label}, {} -> {}", names[i], names[j]);
+                assert_eq!(got.p_ij, number(&pair["P_ij"]), "{at}: P_ij");
+                assert_eq!(got.eu_ij, number(&pair["EUi_ij"]), "{at}: EU_i(i->j)");
+                assert_eq!(got.eu_ji, number(&pair["EUi_ji"]), "{at}: EU_i(j->i)");
+                assert_eq!(got.success, number(&pair["Us"]), "{at}: U_s");
+                assert_eq!(got.failure, number(&pair["Uf"]), "{at}: U_f");
+                n_terms += 5;
+            }
+            for actor in round[phase_name]["actors"].as_array().unwrap() {
+                let a = index(&actor["actor"]);
+                assert_eq!(
+                    terms.status_quo[a],
+                    number(&actor["Usq"]),
+                    "{label}, {}: U_sq",
+                    names[a]
+                );
+                if phase_name == "r1" {
+                    assert_eq!(
+                        terms.security[a],
+                        number(&actor["danger"]),
+                        "{label}, {}: S_i",
+                        names[a]
+                    );
+                } else {
+                    assert_eq!(r[a], number(&actor["r"]), "{label}, {}: r_i", names[a]);
+                }
+                n_terms += 2;
+            }
+        }
+    }
+    assert!(n_terms > 2_000, "only {n_terms} terms compared");
+}

@@ -127,3 +127,65 @@ proptest! {
         }
     }
 }
+
+mod bdm_paper {
+    //! Properties of the expected-utility model's paper variant.
+
+    use proptest::prelude::*;
+    use statecraft_core::models::bdm::{self, BdmActor, BdmParams, Variant};
+
+    fn actors() -> impl Strategy<Value = Vec<BdmActor>> {
+        let actor = (0.1f64..100.0, 0.0f64..=100.0, 0.05f64..=1.0);
+        prop::collection::vec(actor, 2..12).prop_map(|list| {
+            list.into_iter()
+                .enumerate()
+                .map(|(k, (capability, position, salience))| BdmActor {
+                    name: format!("A{k}"),
+                    capability,
+                    position,
+                    salience,
+                })
+                .collect()
+        })
+    }
+
+    fn params() -> BdmParams {
+        let mut params = BdmParams::reference(8);
+        params.variant = Variant::ScholzPaper;
+        params
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn positions_stay_within_the_initial_range(actors in actors()) {
+            let lo = actors.iter().map(|a| a.position).fold(f64::INFINITY, f64::min);
+            let hi = actors.iter().map(|a| a.position).fold(f64::NEG_INFINITY, f64::max);
+            prop_assume!(hi > lo);
+            let run = bdm::run(&actors, &params());
+            for round in &run.rounds {
+                for a in &round.actors {
+                    prop_assert!(lo <= a.x_after && a.x_after <= hi, "{} outside {lo}..{hi}", a.x_after);
+                }
+                prop_assert!(lo <= round.median && round.median <= hi);
+            }
+        }
+
+        #[test]
+        fn results_do_not_depend_on_actor_order(actors in actors()) {
+            let lo = actors.iter().map(|a| a.position).fold(f64::INFINITY, f64::min);
+            let hi = actors.iter().map(|a| a.position).fold(f64::NEG_INFINITY, f64::max);
+            prop_assume!(hi > lo);
+            let forward = bdm::run(&actors, &params());
+            let reversed_actors: Vec<BdmActor> = actors.iter().rev().cloned().collect();
+            let backward = bdm::run(&reversed_actors, &params());
+            let mut back_positions = backward.positions();
+            back_positions.reverse();
+            for (a, b) in forward.positions().iter().zip(&back_positions) {
+                prop_assert!((a - b).abs() < 1e-9 * (1.0 + a.abs()), "{a} vs {b}");
+            }
+            prop_assert!((forward.median() - backward.median()).abs() < 1e-9 * (1.0 + forward.median().abs()));
+        }
+    }
+}

@@ -89,10 +89,7 @@ fn toml_span(doc: &ImDocument<&str>, path: &Path) -> Option<Range<usize>> {
 
 /// Reads a scenario from TOML text.
 pub(crate) fn parse_toml(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
-    let dto: FileDto = match toml::from_str(&text) {
-        Ok(dto) => dto,
-        Err(e) => return Err(LoadError::one(toml_error(file, &text, &e))),
-    };
+    // Syntax first, so that a syntax error is reported as one; then the structure.
     let doc = ImDocument::parse(text.as_str()).map_err(|e| {
         LoadError::one(Problem::new(
             file,
@@ -101,6 +98,10 @@ pub(crate) fn parse_toml(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
             format!("TOML syntax error: {}", e.message()),
         ))
     })?;
+    let dto: FileDto = match toml::from_str(&text) {
+        Ok(dto) => dto,
+        Err(e) => return Err(LoadError::one(toml_error(file, &text, &e))),
+    };
     let locate = |path: &Path| toml_span(&doc, path);
     build(file, &text, &dto, &locate)
 }
@@ -116,12 +117,18 @@ pub(crate) fn parse_json(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
             let message = message
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m);
-            let mut problem = Problem::new(
-                file,
-                &text,
-                Some(offset..offset),
-                format!("JSON: {message}"),
-            );
+            // A type error points at the value only: name the key it belongs to.
+            let key = (message.starts_with("invalid type") || message.starts_with("invalid value"))
+                .then(|| json_key_before(&text, offset))
+                .flatten();
+            let shown = match key {
+                Some(key) => format!(
+                    "JSON: `{key}`: {}",
+                    message.replace("expected f64", "expected a number")
+                ),
+                None => format!("JSON: {message}"),
+            };
+            let mut problem = Problem::new(file, &text, Some(offset..offset), shown);
             if let Some(help) = unknown_key_help(message) {
                 problem = problem.with_help(help);
             }
@@ -168,13 +175,60 @@ fn build(
 /// A TOML parse or structure error as a problem, with "did you mean" for unknown keys.
 fn toml_error(file: &str, text: &Arc<String>, e: &toml::de::Error) -> Problem {
     let message = e.message().trim().to_owned();
-    let mut problem = Problem::new(file, text, e.span(), message.clone());
+    // A type error points at the value only: name the key written before it.
+    let shown = match e.span().and_then(|span| key_before(text, span.start)) {
+        Some(key) => format!(
+            "`{key}`: {}",
+            message.replace("expected f64", "expected a number")
+        ),
+        None => message.clone(),
+    };
+    let mut problem = Problem::new(file, text, e.span(), shown);
     if let Some(help) = unknown_key_help(&message) {
         problem = problem.with_help(help);
     } else if message.contains("missing field") {
         problem = problem.with_help("see docs/scenario-format.md for the required keys");
     }
     problem
+}
+
+/// The key of `key = value` when the value starts at byte `offset` (`capability = "high"` gives
+/// `capability`).
+fn key_before(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset)?.trim_end().strip_suffix('=')?.trim_end();
+    let rest = before.trim_end_matches(|c: char| {
+        c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'')
+    });
+    Some(&before[rest.len()..]).filter(|key| !key.is_empty())
+}
+
+/// The last object key written before byte `offset` of JSON text: the key of the value there.
+fn json_key_before(text: &str, offset: usize) -> Option<&str> {
+    let mut key = None;
+    let mut last_string: Option<Range<usize>> = None;
+    let mut string_start = None;
+    let mut escaped = false;
+    for (i, c) in text.get(..offset)?.char_indices() {
+        if let Some(start) = string_start {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => {
+                    last_string = Some(start + 1..i);
+                    string_start = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => string_start = Some(i),
+            ':' => key = last_string.take().map(|r| &text[r]),
+            c if c.is_whitespace() => {}
+            _ => last_string = None,
+        }
+    }
+    key
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": suggest the closest allowed key.
@@ -266,7 +320,10 @@ fn json_span(text: &str, path: &Path) -> Option<Range<usize>> {
 /// The scenario as TOML, in the layout of the built-in files (stances as inline tables).
 pub(crate) fn to_toml(scenario: &Scenario) -> String {
     let dto = FileDto::from_scenario(scenario);
-    let mut doc = toml_edit::ser::to_document(&dto).expect("scenario structure serialises to TOML");
+    // `toml` writes `[[issues]]` and `[[actors]]` as tables (`toml_edit::ser::to_document` would
+    // make every one of them inline); the passes below then inline the stances and anchors.
+    let text = toml::to_string(&dto).expect("scenario structure serialises to TOML");
+    let mut doc: toml_edit::DocumentMut = text.parse().expect("serialised TOML parses");
     let inline = |item: &mut Item| {
         if let Some(table) = item.as_table_mut() {
             for (_, value) in table.iter_mut() {
@@ -286,12 +343,17 @@ pub(crate) fn to_toml(scenario: &Scenario) -> String {
             if let Some(anchors) = issue.get_mut("anchors") {
                 to_inline(anchors);
             }
+            // A table turned inline keeps the key's decor of a header (`anchors= {`): reset it.
+            issue.fmt();
         }
     }
     if let Some(actors) = doc.get_mut("actors").and_then(Item::as_array_of_tables_mut) {
         for actor in actors.iter_mut() {
             if let Some(positions) = actor.get_mut("positions") {
                 inline(positions);
+                if let Some(table) = positions.as_table_mut() {
+                    table.fmt();
+                }
             }
             if let Some(changes) = actor
                 .get_mut("domestic")

@@ -130,6 +130,17 @@ fn read_rows(
             number: position.line() as usize,
         });
     }
+    if rows.is_empty() {
+        let first_line = 0..text.find('\n').unwrap_or(text.len());
+        let problem = Problem::new(
+            file,
+            text,
+            Some(first_line),
+            "the table has no values: every row is empty",
+        )
+        .with_help("a table needs a header line and one row per actor");
+        return Err(LoadError::one(problem));
+    }
     Ok(rows)
 }
 
@@ -427,6 +438,20 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
             problems: b.problems,
         });
     };
+    // The header names two columns per dimension (and may end with an empty field).
+    let named_dims = header.fields.len().saturating_sub(3) / 2;
+    if n_dims > named_dims {
+        b.problem(
+            first.span(3),
+            format!(
+                "the first line announces {n_dims} dimensions, but the header line has columns for {named_dims}"
+            ),
+            help,
+        );
+        return Err(LoadError {
+            problems: b.problems,
+        });
+    }
     let width = 3 + 2 * n_dims;
     let mut issues = Vec::new();
     for d in 0..n_dims {

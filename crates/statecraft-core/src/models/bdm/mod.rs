@@ -15,6 +15,7 @@ mod paper;
 mod reference;
 
 pub use explain::narrate;
+pub use reference::{PairTerms, PhaseTerms};
 
 use serde::Serialize;
 
@@ -452,6 +453,28 @@ fn find_cycle(medians: &[f64], tolerance: f64) -> Option<Ending> {
         low: span.iter().copied().fold(f64::INFINITY, f64::min),
         high: span.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     })
+}
+
+/// The reference variant's terms for one round at the actors' initial positions: the phase with
+/// every r = 1, the exponents it yields, and the phase with those exponents (`None` for the
+/// second when the round halts). Positions after earlier rounds can be given in `positions`.
+pub fn reference_round_terms(
+    actors: &[BdmActor],
+    positions: &[f64],
+    position_range: f64,
+) -> (PhaseTerms, Option<(Vec<f64>, PhaseTerms)>) {
+    let setup = Setup {
+        actors,
+        weight: actors.iter().map(|a| a.capability * a.salience).collect(),
+        delta: position_range,
+        params: BdmParams::reference(1),
+    };
+    let first = reference::phase(&setup, positions, &vec![1.0; positions.len()]);
+    let second = risk_exponents(&first.security).map(|(_, r)| {
+        let terms = reference::phase(&setup, positions, &r);
+        (r, terms)
+    });
+    (first, second)
 }
 
 /// The model's actors on one issue of a scenario (those with a position), with their indices.

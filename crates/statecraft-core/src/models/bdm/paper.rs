@@ -87,7 +87,7 @@ impl VoteTable {
 fn expected_utilities(
     setup: &Setup<'_>,
     x: &[f64],
-    votes: &VoteTable,
+    probability: &Probability<'_>,
     median: f64,
     r_i: f64,
     i: usize,
@@ -108,8 +108,8 @@ fn expected_utilities(
         let shift = 0.25 * ((from - median).abs() + (x[i] - x[j]).abs()) / delta;
         q * utility(0.5) + (1.0 - q) * (t * utility(0.5 - shift) + (1.0 - t) * utility(0.5 + shift))
     };
-    let p_ij = votes.probability(x[i], x[j]);
-    let p_ji = votes.probability(x[j], x[i]);
+    let p_ij = probability(x[i], x[j]);
+    let p_ji = probability(x[j], x[i]);
     let eu_ij = s(j) * (p_ij * success + (1.0 - p_ij) * failure) + (1.0 - s(j)) * success
         - status_quo_term(x[i]);
     let eu_ji = s(i) * (p_ji * success + (1.0 - p_ji) * failure) + (1.0 - s(i)) * success
@@ -117,16 +117,24 @@ fn expected_utilities(
     (eu_ij, eu_ji)
 }
 
+/// P(the actor at the first position prevails over the actor at the second).
+type Probability<'a> = dyn Fn(f64, f64) -> f64 + Sync + 'a;
+
 /// One round from positions `x` and the current median. Never halts.
 pub(super) fn round(setup: &Setup<'_>, x: &[f64], median: f64) -> RoundResult {
-    let n = x.len();
     let votes = VoteTable::new(&setup.weight, x);
+    round_with(setup, x, median, &|xi, xj| votes.probability(xi, xj))
+}
+
+/// The round with any way of computing P (the tests pass the direct O(n) sum).
+fn round_with(setup: &Setup<'_>, x: &[f64], median: f64, votes: &Probability<'_>) -> RoundResult {
+    let n = x.len();
     let security: Vec<f64> = (0..n)
         .into_par_iter()
         .map(|i| {
             let mut total = 0.0;
             for j in (0..n).filter(|&j| j != i) {
-                total += expected_utilities(setup, x, &votes, median, 1.0, i, j).1;
+                total += expected_utilities(setup, x, votes, median, 1.0, i, j).1;
             }
             total
         })
@@ -138,7 +146,7 @@ pub(super) fn round(setup: &Setup<'_>, x: &[f64], median: f64) -> RoundResult {
             // (movement, offer); the first j wins ties.
             let mut best: Option<(f64, Offer)> = None;
             for j in (0..n).filter(|&j| x[j] != x[i]) {
-                let (a, b) = expected_utilities(setup, x, &votes, median, r[i], i, j);
+                let (a, b) = expected_utilities(setup, x, votes, median, r[i], i, j);
                 let offer = if b > a && a > 0.0 {
                     Offer {
                         kind: OfferKind::Confrontation,
@@ -187,9 +195,12 @@ pub(super) fn round(setup: &Setup<'_>, x: &[f64], median: f64) -> RoundResult {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use proptest::prelude::*;
 
-    /// The prefix-sum probability equals the direct sum over voters.
+    use super::*;
+    use crate::models::bdm::{BdmActor, BdmParams, Variant};
+
+    /// P from the direct sum over voters: O(n) per pair.
     fn direct(weight: &[f64], x: &[f64], xi: f64, xj: f64) -> f64 {
         let (mut favour, mut total) = (0.0, 0.0);
         for (k, &xk) in x.iter().enumerate() {
@@ -204,22 +215,92 @@ mod tests {
         }
     }
 
-    #[test]
-    fn prefix_sums_match_the_direct_sum() {
-        let x = [
-            4.0, 7.0, 4.0, 4.0, 10.0, 10.0, 10.0, 7.0, 4.0, 7.0, 5.5, 8.25,
-        ];
-        let w = [
-            0.064, 0.032, 0.006, 0.128, 0.096, 0.096, 0.144, 0.005, 0.05, 0.056, 0.2, 0.01,
-        ];
-        let table = VoteTable::new(&w, &x);
-        for &xi in &x {
-            for &xj in &x {
-                let (fast, slow) = (table.probability(xi, xj), direct(&w, &x, xi, xj));
-                assert!(
-                    (fast - slow).abs() < 1e-12,
-                    "{xi} vs {xj}: {fast} != {slow}"
-                );
+    /// Actors with a few shared positions, so that ties between voters and positions occur.
+    fn actors() -> impl Strategy<Value = Vec<BdmActor>> {
+        let actor = (
+            0.1f64..10.0,
+            prop::sample::select(vec![0.0, 12.5, 25.0, 50.0, 50.0, 75.0, 100.0]),
+            0.0f64..100.0,
+            any::<bool>(),
+            0.05f64..=1.0,
+        );
+        prop::collection::vec(actor, 2..14).prop_map(|list| {
+            list.into_iter()
+                .enumerate()
+                .map(
+                    |(k, (capability, grid, free, on_grid, salience))| BdmActor {
+                        name: format!("A{k}"),
+                        capability,
+                        position: if on_grid { grid } else { free },
+                        salience,
+                    },
+                )
+                .collect()
+        })
+    }
+
+    fn setup(actors: &[BdmActor], params: BdmParams) -> Setup<'_> {
+        let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
+        let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+        Setup {
+            actors,
+            weight: actors.iter().map(|a| a.capability * a.salience).collect(),
+            delta: (hi - lo).max(1.0),
+            params,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn prefix_sums_match_the_direct_sum(actors in actors()) {
+            let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
+            let w: Vec<f64> = actors.iter().map(|a| a.capability * a.salience).collect();
+            let table = VoteTable::new(&w, &x);
+            for &xi in &x {
+                for &xj in &x {
+                    let (fast, slow) = (table.probability(xi, xj), direct(&w, &x, xi, xj));
+                    prop_assert!((fast - slow).abs() < 1e-12, "{xi} vs {xj}: {fast} != {slow}");
+                }
+            }
+        }
+
+        #[test]
+        fn probabilities_of_a_pair_add_up_to_one(actors in actors()) {
+            let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
+            let w: Vec<f64> = actors.iter().map(|a| a.capability * a.salience).collect();
+            let table = VoteTable::new(&w, &x);
+            for &xi in &x {
+                for &xj in x.iter().filter(|&&xj| xj != xi) {
+                    let sum = table.probability(xi, xj) + table.probability(xj, xi);
+                    prop_assert!((sum - 1.0).abs() < 1e-12, "P({xi},{xj}) + P({xj},{xi}) = {sum}");
+                }
+            }
+        }
+
+        #[test]
+        fn fast_round_equals_the_naive_round(actors in actors(), q in 0.0f64..=1.0, t in 0.0f64..=1.0) {
+            let mut params = BdmParams::reference(1);
+            params.variant = Variant::ScholzPaper;
+            params.q = q;
+            params.t = t;
+            let setup = setup(&actors, params);
+            let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
+            let median = super::super::median(&setup, &x);
+            let fast = round(&setup, &x, median).expect("the paper variant never halts");
+            let naive = round_with(&setup, &x, median, &|xi, xj| direct(&setup.weight, &x, xi, xj)).expect("never halts");
+            for (a, (f, s)) in fast.iter().zip(&naive).enumerate() {
+                prop_assert!((f.danger_r1 - s.danger_r1).abs() < 1e-9, "actor {a}: S {} vs {}", f.danger_r1, s.danger_r1);
+                prop_assert!((f.r - s.r).abs() < 1e-9, "actor {a}: r {} vs {}", f.r, s.r);
+                let to = |o: &Option<Offer>| o.map(|o| (o.kind, o.from, o.to));
+                match (to(&f.offer), to(&s.offer)) {
+                    (Some((k1, j1, x1)), Some((k2, j2, x2))) => {
+                        prop_assert_eq!((k1, j1), (k2, j2), "actor {}", a);
+                        prop_assert!((x1 - x2).abs() < 1e-9, "actor {a}: {x1} vs {x2}");
+                    }
+                    (None, None) => {}
+                    (got, want) => prop_assert!(false, "actor {a}: {got:?} vs {want:?}"),
+                }
             }
         }
     }

@@ -47,44 +47,89 @@ fn probabilities(setup: &Setup<'_>, x: &[f64], r: &[f64]) -> Vec<f64> {
     p
 }
 
-/// (EU_i(i -> j), EU_i(j -> i)), both as perceived by i with its exponent r_i.
-fn expected_utilities(
-    setup: &Setup<'_>,
-    x: &[f64],
-    p: &[f64],
-    r_i: f64,
-    i: usize,
-    j: usize,
-) -> (f64, f64) {
+/// The terms of one ordered pair (i, j) as i perceives them with its exponent r_i.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairTerms {
+    /// P_ij: probability that i prevails over j.
+    pub p_ij: f64,
+    /// EU_i(i -> j).
+    pub eu_ij: f64,
+    /// EU_i(j -> i).
+    pub eu_ji: f64,
+    /// U_s: utility of success.
+    pub success: f64,
+    /// U_f: utility of failure.
+    pub failure: f64,
+}
+
+fn pair_terms(setup: &Setup<'_>, x: &[f64], p: &[f64], r_i: f64, i: usize, j: usize) -> PairTerms {
     let n = x.len();
     let s = |k: usize| setup.actors[k].salience;
     let d = (x[i] - x[j]).abs() / setup.delta;
     let success = 2.0 - 4.0 * (0.5 - 0.5 * d).powf(r_i);
     let failure = 2.0 - 4.0 * (0.5 + 0.5 * d).powf(r_i);
-    let status_quo = 2.0 - 4.0 * 0.5f64.powf(r_i);
+    let status_quo = status_quo_utility(r_i);
     let (p_ij, p_ji) = (p[i * n + j], p[j * n + i]);
     let eu_ij =
         s(j) * (p_ij * success + (1.0 - p_ij) * failure) + (1.0 - s(j)) * success - status_quo;
     let eu_ji =
         s(i) * (p_ji * success + (1.0 - p_ji) * failure) + (1.0 - s(i)) * success - status_quo;
-    (eu_ij, eu_ji)
+    PairTerms {
+        p_ij,
+        eu_ij,
+        eu_ji,
+        success,
+        failure,
+    }
+}
+
+/// U_sq = 2 - 4 (0.5)^r.
+fn status_quo_utility(r: f64) -> f64 {
+    2.0 - 4.0 * 0.5f64.powf(r)
+}
+
+/// Every term of one phase of a round (exponents `r`), for inspection and term-by-term tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhaseTerms {
+    /// `pairs[i * n + j]`: the ordered pair (i, j) as i sees it.
+    pub pairs: Vec<PairTerms>,
+    /// Per actor: U_sq under its exponent.
+    pub status_quo: Vec<f64>,
+    /// Per actor: S_i = sum over j != i of EU_i(j -> i) (the security level when every r = 1).
+    pub security: Vec<f64>,
+}
+
+/// Computes one phase of the reference's round at positions `x` with exponents `r`.
+pub(super) fn phase(setup: &Setup<'_>, x: &[f64], r: &[f64]) -> PhaseTerms {
+    let n = x.len();
+    let p = probabilities(setup, x, r);
+    let mut pairs = Vec::with_capacity(n * n);
+    for i in 0..n {
+        for j in 0..n {
+            pairs.push(pair_terms(setup, x, &p, r[i], i, j));
+        }
+    }
+    let security = (0..n)
+        .map(|i| {
+            let mut total = 0.0;
+            for j in (0..n).filter(|&j| j != i) {
+                total += pairs[i * n + j].eu_ji;
+            }
+            total
+        })
+        .collect();
+    PhaseTerms {
+        pairs,
+        status_quo: r.iter().map(|&r| status_quo_utility(r)).collect(),
+        security,
+    }
 }
 
 /// One round from positions `x`: security levels with r = 1, risk exponents, then each actor's
 /// offer under the new exponents. `None` when every security level is equal.
 pub(super) fn round(setup: &Setup<'_>, x: &[f64]) -> RoundResult {
     let n = x.len();
-    let ones = vec![1.0; n];
-    let p = probabilities(setup, x, &ones);
-    let security: Vec<f64> = (0..n)
-        .map(|i| {
-            let mut total = 0.0;
-            for j in (0..n).filter(|&j| j != i) {
-                total += expected_utilities(setup, x, &p, 1.0, i, j).1;
-            }
-            total
-        })
-        .collect();
+    let security = phase(setup, x, &vec![1.0; n]).security;
     let (big_r, r) = risk_exponents(&security)?;
     let p = probabilities(setup, x, &r);
     let capitulation_fix = setup.params.capitulation_fix;
@@ -93,7 +138,8 @@ pub(super) fn round(setup: &Setup<'_>, x: &[f64]) -> RoundResult {
             // (priority, selection key, offer); the first j wins ties.
             let mut best: Option<(u8, f64, Offer)> = None;
             for j in (0..n).filter(|&j| x[j] != x[i]) {
-                let (a, b) = expected_utilities(setup, x, &p, r[i], i, j);
+                let terms = pair_terms(setup, x, &p, r[i], i, j);
+                let (a, b) = (terms.eu_ij, terms.eu_ji);
                 let candidate = if b > a && a > 0.0 {
                     let offer = Offer {
                         kind: OfferKind::Confrontation,

@@ -1,0 +1,6 @@
+//! Integration tests that run the real `statecraft` binary, gathered into one test binary so that
+//! the workspace links one executable instead of one per file.
+
+mod cli;
+mod malformed;
+mod support;

@@ -1,0 +1,233 @@
+//! Malformed inputs: every way a scenario file can be wrong must give exit code 2 and a message
+//! that names the file, the line and the field at fault (never a panic). One table drives the
+//! cases; each input is a small file under `tests/fixtures/malformed/`.
+
+use std::collections::BTreeSet;
+
+use crate::support::{malformed_dir, message_text, run, statecraft};
+
+/// (file under `tests/fixtures/malformed/`, line the message must name, words it must contain).
+/// The words are looked for in the message and help text, not in the quoted source.
+/// One case a line, so that the table reads as a table.
+#[rustfmt::skip]
+const CASES: &[(&str, usize, &[&str])] = &[
+    // Statecraft's TOML: syntax and structure.
+    ("toml_syntax_error.toml", 7, &["TOML syntax error"]),
+    ("unknown_key_top.toml", 4, &["`isues`", "did you mean `issues`"]),
+    ("unknown_key_scenario.toml", 2, &["`titel`", "did you mean `title`"]),
+    ("unknown_key_actor.toml", 8, &["`capabilty`", "did you mean `capability`"]),
+    ("unknown_key_stance.toml", 15, &["`salince`", "did you mean `salience`"]),
+    ("unknown_key_issue.toml", 5, &["`statusquo`", "did you mean `status_quo`"]),
+    ("missing_capability.toml", 11, &["missing field `capability`"]),
+    ("issue_missing_max.toml", 1, &["missing field `max`"]),
+    ("capability_string.toml", 13, &["`capability`", "invalid type", "\"high\""]),
+    ("bad_date.toml", 3, &["date `2009-13-40`", "YYYY-MM-DD"]),
+    // Names: duplicates, unknown references, ids.
+    ("duplicate_actor.toml", 17, &["actor `A`", "defined twice"]),
+    ("duplicate_issue.toml", 7, &["issue `format`", "defined twice"]),
+    ("actor_id_with_space.toml", 12, &["id `North Korea`", "not allowed"]),
+    ("position_unknown_issue.toml", 16, &["issue `formt`", "did you mean `format`"]),
+    ("red_line_unknown_issue.toml", 17, &["red line", "issue `sanctions`"]),
+    // Values: scales, positions, saliences, capabilities.
+    ("position_outside_scale.toml", 14, &["actor `B`", "position 150", "outside"]),
+    ("salience_too_high.toml", 14, &["actor `B`", "salience 1.5", "outside 0..=1"]),
+    ("salience_negative.toml", 15, &["actor `B`", "salience -0.2", "outside 0..=1"]),
+    ("capability_zero.toml", 13, &["actor `B`", "capability is 0", "greater than 0"]),
+    ("capability_negative.toml", 13, &["actor `B`", "capability is -5"]),
+    ("salience_nan.toml", 14, &["salience is NaN", "not a finite number"]),
+    ("capability_inf.toml", 13, &["capability is inf", "not a finite number"]),
+    ("scale_min_not_below_max.toml", 4, &["issue `format`", "scale's min (100)"]),
+    ("status_quo_outside.toml", 5, &["issue `format`", "status_quo 120"]),
+    ("anchor_outside.toml", 5, &["issue `format`", "anchor 200"]),
+    ("anchor_key_not_number.toml", 5, &["anchor key `high`", "not a number"]),
+    ("duplicate_anchor.toml", 5, &["anchor", "two anchors stand at 50"]),
+    // Structure of the whole scenario.
+    ("issue_one_positioned.toml", 7, &["issue `sanctions`", "at least two are needed"]),
+    ("one_actor.toml", 6, &["at least two actors", "found 1"]),
+    // Red lines.
+    ("red_line_own_position.toml", 17, &["red line", "own position 90"]),
+    ("red_line_inverted.toml", 18, &["red line", "min (30)", "max (5)"]),
+    // Domestic politics.
+    ("successor_probabilities.toml", 17, &["successor probabilities", "0.8"]),
+    ("change_date_and_hazard.toml", 17, &["`succession`", "`hazard`"]),
+    ("turnover_too_high.toml", 19, &["`election`", "turnover 1.2", "outside 0..=1"]),
+    ("hazard_negative.toml", 18, &["`succession`", "hazard -0.1"]),
+    ("successor_salience_too_high.toml", 23, &["successor `hawk`", "salience 2"]),
+    // One-issue CSV tables.
+    ("table_missing_column.csv", 1, &["no salience column"]),
+    ("table_capability_not_number.csv", 3, &["actor `Belgium`", "capability `high`"]),
+    ("table_field_count.csv", 3, &["3 fields", "the header has 4"]),
+    ("table_salience_out_of_range.csv", 4, &["actor `Luxembourg`", "salience -0.2"]),
+    ("table_salience_nan.csv", 3, &["actor `Belgium`", "salience is NaN"]),
+    ("table_only_commas.csv", 1, &["every row is empty"]),
+    // KTAB's CSV.
+    ("ktab_actor_count.csv", 1, &["announces 3 actors", "2 rows follow"]),
+    ("ktab_dimension_count.csv", 1, &["announces 3 dimensions", "columns for 1"]),
+    ("ktab_power_not_number.csv", 4, &["actor `B`", "power `strong`"]),
+    ("ktab_power_zero.csv", 5, &["actor `C`", "capability is 0"]),
+    ("ktab_field_count.csv", 4, &["4 fields", "need 5"]),
+    // Decide's TSV.
+    ("decide_unknown_actor.tsv", 7, &["actor `RU`", "no `#A` row"]),
+    ("decide_unknown_issue.tsv", 8, &["issue `quota`", "no `#P` row"]),
+    ("decide_position_not_number.tsv", 7, &["actor `CN`", "position `low`"]),
+    // JSON.
+    ("json_syntax_error.json", 7, &["JSON", "expected `,` or `]`"]),
+    ("json_unknown_key.json", 7, &["`capabilty`", "did you mean `capability`"]),
+    ("json_salience_out_of_range.json", 26, &["actor `B`", "salience 1.7"]),
+    ("json_capability_string.json", 7, &["`capability`", "invalid type"]),
+];
+
+/// Checks one refused input; returns what is wrong with statecraft's answer, if anything.
+fn check_refused(args: &[&str], place: &str, words: &[&str]) -> Vec<String> {
+    let mut cmd = statecraft();
+    cmd.current_dir(malformed_dir()).arg("check").args(args);
+    let (code, stdout, stderr) = run(&mut cmd);
+    let message = message_text(&stderr);
+    let mut wrong = Vec::new();
+    if code != Some(2) {
+        wrong.push(format!("exit code {code:?}, expected 2"));
+    }
+    if stderr.contains("panicked") {
+        wrong.push("it panicked".into());
+    }
+    if !stdout.is_empty() {
+        wrong.push(format!("stdout is not empty: {stdout:?}"));
+    }
+    if !message.contains(place) {
+        wrong.push(format!("the message does not name `{place}`"));
+    }
+    for word in words {
+        if !message.contains(word) {
+            wrong.push(format!("the message does not contain {word:?}"));
+        }
+    }
+    if !wrong.is_empty() {
+        wrong.push(format!("stderr was:\n{stderr}"));
+    }
+    wrong
+}
+
+#[test]
+fn every_malformed_file_is_refused_with_its_line_and_field() {
+    assert!(CASES.len() >= 34, "the brief asks for at least 34 cases");
+    let mut failures = Vec::new();
+    for (file, line, words) in CASES {
+        let wrong = check_refused(&[file], &format!("{file}:{line}:"), words);
+        if !wrong.is_empty() {
+            failures.push(format!("{file}:\n  {}", wrong.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// A fixture that no case names would never be checked; a case without its file would fail
+/// with a confusing "no such file".
+#[test]
+fn the_table_and_the_fixture_directory_agree() {
+    let on_disk: BTreeSet<String> = std::fs::read_dir(malformed_dir())
+        .expect("the fixture directory exists")
+        .map(|entry| {
+            entry
+                .expect("readable entry")
+                .file_name()
+                .into_string()
+                .unwrap()
+        })
+        .collect();
+    let in_table: BTreeSet<String> = CASES.iter().map(|c| c.0.to_owned()).collect();
+    assert_eq!(in_table.len(), CASES.len(), "a file is listed twice");
+    let unlisted: Vec<_> = on_disk.difference(&in_table).collect();
+    let missing: Vec<_> = in_table.difference(&on_disk).collect();
+    assert!(unlisted.is_empty(), "fixtures without a case: {unlisted:?}");
+    assert!(missing.is_empty(), "cases without a fixture: {missing:?}");
+}
+
+/// Inputs with no line to point at: the message names the file and says what is wrong.
+mod without_a_line {
+    use std::path::Path;
+
+    use crate::support::{message_text, run, statecraft};
+
+    /// Runs `statecraft check FILE` in `dir`; asserts exit code 2 and no panic; returns the
+    /// message text.
+    fn refused(dir: &Path, file: &str) -> String {
+        let mut cmd = statecraft();
+        cmd.current_dir(dir).args(["check", file]);
+        let (code, stdout, stderr) = run(&mut cmd);
+        assert_eq!(code, Some(2), "exit code for {file}; stderr:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{file} panicked:\n{stderr}");
+        assert!(stdout.is_empty(), "stdout for {file}: {stdout:?}");
+        message_text(&stderr)
+    }
+
+    fn write(dir: &Path, file: &str, bytes: &[u8]) {
+        std::fs::write(dir.join(file), bytes).expect("write to the temporary directory");
+    }
+
+    #[test]
+    fn an_empty_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "empty.toml", b"");
+        let message = refused(dir.path(), "empty.toml");
+        assert!(
+            message.contains("empty.toml: the file is empty"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_file_of_whitespace() {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, bytes) in [
+            ("blank.toml", &b"  \n\t\n\n"[..]),
+            ("blank.json", b"\n  \n"),
+            ("blank.csv", b"\r\n\r\n"),
+        ] {
+            write(dir.path(), file, bytes);
+            let message = refused(dir.path(), file);
+            assert!(
+                message.contains(&format!("{file}: the file is empty")),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "latin1.toml",
+            b"[scenario]\ntitle = \"caf\xe9\"\n",
+        );
+        let message = refused(dir.path(), "latin1.toml");
+        assert!(message.contains("latin1.toml:2:"), "{message}");
+        assert!(message.contains("UTF-8"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let message = refused(dir.path(), "no-such-scenario.toml");
+        assert!(message.contains("no-such-scenario.toml"), "{message}");
+        assert!(message.contains("no such file"), "{message}");
+        // The help lists what can be named instead.
+        assert!(message.contains("six-party-2009"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "scenario.xyz", b"[scenario]\ntitle = \"x\"\n");
+        let message = refused(dir.path(), "scenario.xyz");
+        assert!(message.contains("scenario.xyz"), "{message}");
+        assert!(message.contains("format"), "{message}");
+        assert!(message.contains("--from"), "{message}");
+    }
+}

@@ -1,0 +1,80 @@
+//! Helpers shared by the integration tests: running the binary, finding the fixtures and the
+//! optional `../shared` data, and reading miette's diagnostics on stderr.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `statecraft` binary that cargo built for this test run, with colour switched off.
+pub fn statecraft() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_statecraft"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// The crate's directory (`crates/statecraft`).
+pub fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The workspace root (`/work/main` or wherever the checkout is).
+pub fn workspace_dir() -> PathBuf {
+    crate_dir().join("../..")
+}
+
+/// The directory of malformed inputs, one file per case.
+pub fn malformed_dir() -> PathBuf {
+    crate_dir().join("tests/fixtures/malformed")
+}
+
+/// `../shared/<sub>` beside the workspace, or `None` after printing `SKIPPED: ...` on stderr when
+/// it is absent (the data is not part of the repository). Callers return when given `None`.
+pub fn shared(sub: &str) -> Option<PathBuf> {
+    let dir = workspace_dir().join("../shared").join(sub);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: ../shared/{sub} not present");
+        None
+    }
+}
+
+/// The words of miette's report without the source snippets: the `× message` lines (with their
+/// `│` continuation lines) and the `help:` text, with line wrapping undone. Checking words here,
+/// rather than in all of stderr, means a word found only in the quoted source does not count.
+pub fn message_text(stderr: &str) -> String {
+    let mut words = Vec::new();
+    for line in stderr.lines() {
+        let trimmed = line.trim_start();
+        if is_snippet_line(trimmed) {
+            continue;
+        }
+        let text = trimmed
+            .trim_start_matches(['×', '⚠', '│', '☞'])
+            .trim_start();
+        words.extend(text.split_whitespace());
+    }
+    words.join(" ")
+}
+
+/// A line of a source snippet: `╭─[file:1:2]`, `· ──┬──`, `╰────`, or `12 │ text`.
+fn is_snippet_line(trimmed: &str) -> bool {
+    if trimmed.starts_with(['╭', '·', '╰', '┆']) {
+        return true;
+    }
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    digits > 0 && trimmed[digits..].starts_with(" │")
+}
+
+/// Runs `statecraft` with `args` and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
+    let output = cmd.output().expect("the statecraft binary runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
