@@ -225,11 +225,15 @@ impl<'a> Builder<'a> {
                 n += 1;
                 new_id = format!("{id}_{}", n + 1);
             }
+            // The display name is numbered the same way ("Attorney #2"), as the reference
+            // implementation does, so two rows never read alike in a table or a trace.
+            let actor = &mut parts.actors[a];
+            actor.name = format!("{} #{}", actor.name, n + 1);
             self.notes.push(format!(
                 "{}: actor name `{id}` repeats; this one is `{new_id}`",
                 self.file
             ));
-            parts.actors[a].id = new_id;
+            actor.id = new_id;
         }
         if !self.problems.is_empty() {
             return Err(LoadError {

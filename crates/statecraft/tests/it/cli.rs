@@ -300,3 +300,81 @@ fn percent_saliences_are_divided_by_100_with_a_note() {
         .collect();
     assert_eq!(saliences, ["0.5", "0.8", "1"], "{stdout}");
 }
+
+/// Runs `statecraft forecast INPUT --model bdm --variant scholz-reference --rounds 10 --trace T`
+/// (plus `extra`) and returns the bytes of the trace file.
+fn reference_trace(input: &Path, extra: &[&str]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace.csv");
+    let mut args = vec![
+        "forecast",
+        input.to_str().unwrap(),
+        "--model",
+        "bdm",
+        "--variant",
+        "scholz-reference",
+        "--rounds",
+        "10",
+        "--trace",
+        trace.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    ok(&args);
+    std::fs::read(&trace).unwrap()
+}
+
+/// Compares the `--trace` file of one input table with the reference's `_actors.csv` files,
+/// for the published run and the repaired-capitulation run. Returns how many were compared.
+fn check_trace_against(input: &Path, reference_dir: &Path, stem: &str) -> usize {
+    let mut compared = 0;
+    for (suffix, extra) in [("", &[][..]), ("_capfix", &["--capitulation-fix"][..])] {
+        let expected_file = reference_dir.join(format!("{stem}_scholzref{suffix}_r10_actors.csv"));
+        let Ok(expected) = std::fs::read(&expected_file) else {
+            continue;
+        };
+        let got = reference_trace(input, extra);
+        assert!(
+            got == expected,
+            "--trace of {} differs from {}:\n--- got ---\n{}",
+            input.display(),
+            expected_file.display(),
+            String::from_utf8_lossy(&got)
+        );
+        compared += 1;
+    }
+    compared
+}
+
+#[test]
+fn trace_reproduces_the_reference_files_for_our_random_tables() {
+    let dir = workspace_dir().join("fixtures/parity/scholz");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir.join("inputs")).unwrap() {
+        let input = entry.unwrap().path();
+        let stem = input.file_stem().unwrap().to_str().unwrap().to_owned();
+        compared += check_trace_against(&input, &dir, &stem);
+    }
+    // 16 tables with a published run each, 11 of them also with a repaired-capitulation run.
+    assert_eq!(compared, 27);
+}
+
+#[test]
+fn trace_reproduces_the_reference_files_for_the_public_tables() {
+    let (Some(data), Some(reference)) = (shared("data"), shared("parity/scholz-reference")) else {
+        return;
+    };
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let input = entry.unwrap().path();
+        if input.extension().and_then(|e| e.to_str()) != Some("csv") {
+            continue;
+        }
+        let name = input.file_stem().unwrap().to_str().unwrap().to_owned();
+        // The reference names the files it took from its own fixture folder `fixtures_<name>`.
+        for stem in [name.clone(), format!("fixtures_{name}")] {
+            compared += check_trace_against(&input, &reference, &stem);
+        }
+    }
+    // ec_emissions (published and repaired), sultan_oil, and the seven fixtures_* tables.
+    assert!(compared >= 10, "only {compared} reference traces found");
+}

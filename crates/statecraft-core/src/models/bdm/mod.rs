@@ -5,7 +5,7 @@
 //! - [`Variant::ScholzReference`] reproduces the public reference implementation number for
 //!   number, quirks included (see `reference.rs` and `docs/models/bdm.md`);
 //! - [`Variant::ScholzPaper`] is the model as the paper describes it, with an
-//!   O(n^2 log n) round (see `paper.rs`).
+//!   O(n^2) round after one sort (see `paper.rs`).
 //!
 //! The model is one-dimensional: on a multi-issue scenario it runs once per issue, over the actors
 //! that take a position on it.
@@ -221,6 +221,18 @@ pub enum Ending {
         /// Highest median over the cycle.
         high: f64,
     },
+    /// Every actor's position is back where it was `period` rounds earlier (period 2 or more):
+    /// the model is deterministic, so the same positions will recur for ever.
+    PositionCycle {
+        /// The round whose positions recur.
+        since: usize,
+        /// The length of the cycle in rounds.
+        period: usize,
+        /// Lowest median over the cycle.
+        low: f64,
+        /// Highest median over the cycle.
+        high: f64,
+    },
     /// The reference cannot compute this round (every security level is equal: it divides by
     /// zero). The rounds before it are kept.
     Halted {
@@ -363,6 +375,7 @@ pub fn run(actors: &[BdmActor], params: &BdmParams) -> BdmRun {
             rounds: params.max_rounds,
         },
     };
+    let mut states = vec![x0.clone()];
     let mut x = x0;
     let mut quiet_rounds = 0;
     let mut medians = vec![initial_median];
@@ -397,6 +410,7 @@ pub fn run(actors: &[BdmActor], params: &BdmParams) -> BdmRun {
             mean: mean(&setup, &new_x),
         });
         medians.push(round_median);
+        states.push(new_x.clone());
         x = new_x;
         if let StopRule::Adaptive {
             epsilon,
@@ -415,7 +429,9 @@ pub fn run(actors: &[BdmActor], params: &BdmParams) -> BdmRun {
                 return run;
             }
             if detect_cycles {
-                if let Some(cycle) = find_cycle(&medians, tolerance) {
+                let cycle = find_position_cycle(&states, &medians, tolerance)
+                    .or_else(|| find_cycle(&medians, tolerance));
+                if let Some(cycle) = cycle {
                     run.ending = cycle;
                     return run;
                 }
@@ -423,6 +439,32 @@ pub fn run(actors: &[BdmActor], params: &BdmParams) -> BdmRun {
         }
     }
     run
+}
+
+/// A cycle of the whole state: the latest positions equal (each within `tolerance`) those of
+/// `period` >= 2 rounds before, and differ from the previous round's (period 1 is convergence).
+fn find_position_cycle(states: &[Vec<f64>], medians: &[f64], tolerance: f64) -> Option<Ending> {
+    let now = states.len() - 1;
+    let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(p, q)| (p - q).abs() <= tolerance);
+    if now == 0 || same(&states[now], &states[now - 1]) {
+        return None;
+    }
+    let period = (2..=now).find(|&p| same(&states[now], &states[now - p]))?;
+    let since = now - period;
+    let (low, high) = extent(&medians[since..=now]);
+    Some(Ending::PositionCycle {
+        since,
+        period,
+        low,
+        high,
+    })
+}
+
+/// The lowest and highest of `values`.
+fn extent(values: &[f64]) -> (f64, f64) {
+    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (low, high)
 }
 
 /// A cycle: the latest median equals (within `tolerance`) an earlier value that the median had
@@ -446,12 +488,12 @@ fn find_cycle(medians: &[f64], tolerance: f64) -> Option<Ending> {
     if returns.len() < 2 {
         return None;
     }
-    let span = &medians[first..=now];
+    let (low, high) = extent(&medians[first..=now]);
     Some(Ending::Cycle {
         first,
         returns,
-        low: span.iter().copied().fold(f64::INFINITY, f64::min),
-        high: span.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        low,
+        high,
     })
 }
 
@@ -519,6 +561,16 @@ pub fn describe_ending(ending: &Ending) -> String {
             "no convergence: the median cycles between {low:.4} and {high:.4} (it returned in rounds {} to its value of round {first})",
             returns.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(" and ")
         ),
+        Ending::PositionCycle { since, period, low, high } => {
+            let median = if high - low <= f64::EPSILON * high.abs().max(1.0) {
+                format!("the median stays at {low:.4}")
+            } else {
+                format!("the median cycles between {low:.4} and {high:.4}")
+            };
+            format!(
+                "no convergence: from round {since} the positions repeat every {period} rounds; {median}"
+            )
+        }
         Ending::Halted { round } => format!(
             "the reference halts in round {round}: every actor's security level is equal (it would divide by zero)"
         ),
@@ -570,4 +622,54 @@ pub fn forecast_of(run: &BdmRun, issue_id: &str) -> IssueForecast {
         describe_ending(&run.ending)
     ));
     forecast
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn states(rows: &[&[f64]]) -> Vec<Vec<f64>> {
+        rows.iter().map(|r| r.to_vec()).collect()
+    }
+
+    #[test]
+    fn positions_that_alternate_are_a_cycle_of_period_two() {
+        let s = states(&[&[0.0, 40.0], &[0.0, 55.0], &[0.0, 51.3], &[0.0, 55.0]]);
+        let medians = [40.0, 55.0, 55.0, 55.0];
+        assert_eq!(
+            find_position_cycle(&s, &medians, 1e-9),
+            Some(Ending::PositionCycle {
+                since: 1,
+                period: 2,
+                low: 55.0,
+                high: 55.0
+            })
+        );
+    }
+
+    #[test]
+    fn positions_at_rest_or_never_repeating_are_not_a_cycle() {
+        let resting = states(&[&[0.0, 40.0], &[0.0, 55.0], &[0.0, 55.0]]);
+        assert_eq!(
+            find_position_cycle(&resting, &[40.0, 55.0, 55.0], 1e-9),
+            None
+        );
+        let drifting = states(&[&[0.0, 40.0], &[0.0, 45.0], &[0.0, 50.0], &[0.0, 55.0]]);
+        let medians = [40.0, 45.0, 50.0, 55.0];
+        assert_eq!(find_position_cycle(&drifting, &medians, 1e-9), None);
+    }
+
+    #[test]
+    fn a_repeat_within_the_tolerance_counts() {
+        let s = states(&[&[1.0, 2.0], &[3.0, 2.0], &[1.0 + 1e-12, 2.0]]);
+        let found = find_position_cycle(&s, &[1.0, 2.0, 1.0], 1e-9);
+        assert!(matches!(
+            found,
+            Some(Ending::PositionCycle {
+                since: 0,
+                period: 2,
+                ..
+            })
+        ));
+    }
 }

@@ -1,4 +1,4 @@
-//! One round of the expected-utility model as the paper describes it, in O(n^2 log n).
+//! One round of the expected-utility model as the paper describes it, in O(n^2) after a sort.
 //!
 //! Differences from the reference (`reference.rs`): votes are linear in distance
 //! (v_k = c_k s_k (|x_k - x_j| - |x_k - x_i|) / delta), so the probability that i prevails over j
@@ -9,7 +9,10 @@
 //! Linear votes let P_ij come from prefix sums over the sorted positions: with lo < hi the two
 //! positions and m their midpoint, actors at or below lo favour the lower position by (hi - lo),
 //! actors at or above hi favour the upper one by as much, and an actor at x_k in between favours
-//! the lower one by (lo + hi - 2 x_k). Each pair then costs two binary searches.
+//! the lower one by (lo + hi - 2 x_k). Each pair needs four boundaries in the sorted positions
+//! (at lo, either side of m, at hi). For a fixed i, as j sweeps the positions in ascending order,
+//! lo, m and hi never decrease (lo = x_j then x_i, hi = x_i then x_j), so the four boundaries only
+//! advance: all of i's pairs cost O(n) together, and the round O(n^2) after an O(n log n) sort.
 
 use rayon::prelude::*;
 
@@ -17,11 +20,33 @@ use super::{risk_exponents, ActorRound, Offer, OfferKind, RoundResult, Setup};
 
 /// Sorted positions with prefix sums of weight and weight x position.
 pub(crate) struct VoteTable {
+    /// Actor indices in ascending order of position (ties by index).
+    order: Vec<usize>,
     xs: Vec<f64>,
     /// w_prefix[t] = sum of the weights of the first t sorted actors.
     w_prefix: Vec<f64>,
     /// wx_prefix[t] = sum of weight x position of the first t sorted actors.
     wx_prefix: Vec<f64>,
+}
+
+/// The four boundaries of a pair in the sorted positions; each only moves forward during a sweep.
+#[derive(Default)]
+struct Cursor {
+    /// Positions at or below lo.
+    at_or_below_lo: usize,
+    /// Positions strictly below the midpoint.
+    below_mid: usize,
+    /// Positions at or below the midpoint.
+    at_or_below_mid: usize,
+    /// Positions strictly below hi.
+    below_hi: usize,
+}
+
+/// Moves `t` forward past every sorted position `xs[t]` with `passes(xs[t])`.
+fn advance(xs: &[f64], t: &mut usize, passes: impl Fn(f64) -> bool) {
+    while *t < xs.len() && passes(xs[*t]) {
+        *t += 1;
+    }
 }
 
 impl VoteTable {
@@ -36,35 +61,35 @@ impl VoteTable {
         }
         Self {
             xs: order.iter().map(|&k| x[k]).collect(),
+            order,
             w_prefix,
             wx_prefix,
         }
     }
 
-    /// Number of sorted positions strictly below `v` / at or below `v`.
-    fn below(&self, v: f64) -> usize {
-        self.xs.partition_point(|&x| x < v)
-    }
-
-    fn at_or_below(&self, v: f64) -> usize {
-        self.xs.partition_point(|&x| x <= v)
-    }
-
-    /// P(the actor at `xi` prevails over the actor at `xj`), from the weighted linear votes.
-    pub(crate) fn probability(&self, xi: f64, xj: f64) -> f64 {
+    /// (P(the actor at `xi` prevails over the one at `xj`), the reverse), from the weighted
+    /// linear votes; the cursor must not have passed the boundaries of this pair.
+    fn probabilities(&self, cursor: &mut Cursor, xi: f64, xj: f64) -> (f64, f64) {
         if xi == xj {
-            return 0.0;
+            return (0.0, 0.0);
         }
         let (lo, hi) = if xi < xj { (xi, xj) } else { (xj, xi) };
         let gap = hi - lo;
         let mid = 0.5 * (lo + hi);
-        let total_w = self.w_prefix[self.xs.len()];
-        // Votes for the lower position: those at or below lo, and those in (lo, mid).
-        let t_lo = self.at_or_below(lo);
-        let t_mid_below = self.below(mid);
-        let t_mid_above = self.at_or_below(mid);
-        let t_hi = self.below(hi);
+        let xs = &self.xs;
+        advance(xs, &mut cursor.at_or_below_lo, |x| x <= lo);
+        advance(xs, &mut cursor.below_mid, |x| x < mid);
+        advance(xs, &mut cursor.at_or_below_mid, |x| x <= mid);
+        advance(xs, &mut cursor.below_hi, |x| x < hi);
+        let (t_lo, t_mid_below, t_mid_above, t_hi) = (
+            cursor.at_or_below_lo,
+            cursor.below_mid,
+            cursor.at_or_below_mid,
+            cursor.below_hi,
+        );
+        let total_w = self.w_prefix[xs.len()];
         let (w, wx) = (&self.w_prefix, &self.wx_prefix);
+        // Votes for the lower position: those at or below lo, and those in (lo, mid).
         let between_low =
             (w[t_mid_below] - w[t_lo]) * (lo + hi) - 2.0 * (wx[t_mid_below] - wx[t_lo]);
         let between_high =
@@ -73,43 +98,85 @@ impl VoteTable {
         let for_upper = (total_w - w[t_hi]) * gap + between_high.max(0.0);
         let total = for_lower + for_upper;
         if total <= 0.0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
+        let (p_lower, p_upper) = (for_lower / total, for_upper / total);
         if xi < xj {
-            for_lower / total
+            (p_lower, p_upper)
         } else {
-            for_upper / total
+            (p_upper, p_lower)
         }
+    }
+
+    /// Every j != i with (j, P_ij, P_ji), in ascending order of x_j.
+    fn sweep(&self, x: &[f64], i: usize) -> Vec<(usize, f64, f64)> {
+        let mut cursor = Cursor::default();
+        self.order
+            .iter()
+            .filter(|&&j| j != i)
+            .map(|&j| {
+                let (p_ij, p_ji) = self.probabilities(&mut cursor, x[i], x[j]);
+                (j, p_ij, p_ji)
+            })
+            .collect()
     }
 }
 
-/// EU_i(i -> j) and EU_i(j -> i) as perceived by i with exponent `r_i`, with general Q and T.
+/// Actor i's risk exponent r_i, with its utility of the midpoint (2 - 4 x 0.5^r_i) formed once.
+#[derive(Clone, Copy)]
+struct Perceiver {
+    i: usize,
+    r: f64,
+    utility_of_half: f64,
+}
+
+impl Perceiver {
+    fn new(i: usize, r: f64) -> Self {
+        let mut me = Self {
+            i,
+            r,
+            utility_of_half: 0.0,
+        };
+        me.utility_of_half = me.utility(0.5);
+        me
+    }
+
+    /// 2 - 4 base^r, with r = 1 (every security-level pass) spared the power.
+    fn utility(&self, base: f64) -> f64 {
+        let power = if self.r == 1.0 {
+            base
+        } else {
+            base.powf(self.r)
+        };
+        2.0 - 4.0 * power
+    }
+}
+
+/// EU_i(i -> j) and EU_i(j -> i) as perceived by i, with general Q and T, given P_ij and P_ji.
 fn expected_utilities(
     setup: &Setup<'_>,
     x: &[f64],
-    probability: &Probability<'_>,
     median: f64,
-    r_i: f64,
-    i: usize,
+    me: Perceiver,
     j: usize,
+    (p_ij, p_ji): (f64, f64),
 ) -> (f64, f64) {
+    let i = me.i;
     let s = |k: usize| setup.actors[k].salience;
     let (q, t) = (setup.params.q, setup.params.t);
     let delta = setup.delta;
     let d = (x[i] - x[j]).abs() / delta;
-    let utility = |base: f64| 2.0 - 4.0 * base.powf(r_i);
-    let success = utility(0.5 - 0.5 * d);
-    let failure = utility(0.5 + 0.5 * d);
+    let success = me.utility(0.5 - 0.5 * d);
+    let failure = me.utility(0.5 + 0.5 * d);
     // The status quo term: it persists (Q), or changes for the better (T) or the worse.
     let status_quo_term = |from: f64| {
         if q == 1.0 {
-            return utility(0.5);
+            return me.utility_of_half;
         }
         let shift = 0.25 * ((from - median).abs() + (x[i] - x[j]).abs()) / delta;
-        q * utility(0.5) + (1.0 - q) * (t * utility(0.5 - shift) + (1.0 - t) * utility(0.5 + shift))
+        q * me.utility_of_half
+            + (1.0 - q) * (t * me.utility(0.5 - shift) + (1.0 - t) * me.utility(0.5 + shift))
     };
-    let p_ij = probability(x[i], x[j]);
-    let p_ji = probability(x[j], x[i]);
     let eu_ij = s(j) * (p_ij * success + (1.0 - p_ij) * failure) + (1.0 - s(j)) * success
         - status_quo_term(x[i]);
     let eu_ji = s(i) * (p_ji * success + (1.0 - p_ji) * failure) + (1.0 - s(i)) * success
@@ -117,36 +184,42 @@ fn expected_utilities(
     (eu_ij, eu_ji)
 }
 
-/// P(the actor at the first position prevails over the actor at the second).
-type Probability<'a> = dyn Fn(f64, f64) -> f64 + Sync + 'a;
+/// For actor i, every other actor j with (j, P_ij, P_ji), in any order.
+type Pairs<'a> = dyn Fn(usize) -> Vec<(usize, f64, f64)> + Sync + 'a;
 
 /// One round from positions `x` and the current median. Never halts.
 pub(super) fn round(setup: &Setup<'_>, x: &[f64], median: f64) -> RoundResult {
     let votes = VoteTable::new(&setup.weight, x);
-    round_with(setup, x, median, &|xi, xj| votes.probability(xi, xj))
+    round_with(setup, x, median, &|i| votes.sweep(x, i))
 }
 
-/// The round with any way of computing P (the tests pass the direct O(n) sum).
-fn round_with(setup: &Setup<'_>, x: &[f64], median: f64, votes: &Probability<'_>) -> RoundResult {
+/// The round with any way of computing each actor's pair probabilities (the tests pass the
+/// direct O(n) sum). The order of the pairs changes sums only in their last bits; ties between
+/// offers go to the lowest j whatever the order.
+fn round_with(setup: &Setup<'_>, x: &[f64], median: f64, pairs: &Pairs<'_>) -> RoundResult {
     let n = x.len();
     let security: Vec<f64> = (0..n)
         .into_par_iter()
         .map(|i| {
-            let mut total = 0.0;
-            for j in (0..n).filter(|&j| j != i) {
-                total += expected_utilities(setup, x, votes, median, 1.0, i, j).1;
-            }
-            total
+            let me = Perceiver::new(i, 1.0);
+            pairs(i)
+                .into_iter()
+                .map(|(j, p_ij, p_ji)| expected_utilities(setup, x, median, me, j, (p_ij, p_ji)).1)
+                .sum()
         })
         .collect();
     let (big_r, r) = risk_exponents(&security).unwrap_or_else(|| (vec![0.0; n], vec![1.0; n]));
     let rounds = (0..n)
         .into_par_iter()
         .map(|i| {
-            // (movement, offer); the first j wins ties.
-            let mut best: Option<(f64, Offer)> = None;
-            for j in (0..n).filter(|&j| x[j] != x[i]) {
-                let (a, b) = expected_utilities(setup, x, votes, median, r[i], i, j);
+            // (movement, j, offer): the least movement, then the lowest j.
+            let mut best: Option<(f64, usize, Offer)> = None;
+            let me = Perceiver::new(i, r[i]);
+            for (j, p_ij, p_ji) in pairs(i) {
+                if x[j] == x[i] {
+                    continue;
+                }
+                let (a, b) = expected_utilities(setup, x, median, me, j, (p_ij, p_ji));
                 let offer = if b > a && a > 0.0 {
                     Offer {
                         kind: OfferKind::Confrontation,
@@ -176,8 +249,11 @@ fn round_with(setup: &Setup<'_>, x: &[f64], median: f64, votes: &Probability<'_>
                     continue;
                 };
                 let movement = (offer.to - x[i]).abs();
-                if best.as_ref().is_none_or(|(m, _)| movement < *m) {
-                    best = Some((movement, offer));
+                let better = best
+                    .as_ref()
+                    .is_none_or(|&(m, k, _)| movement < m || (movement == m && j < k));
+                if better {
+                    best = Some((movement, j, offer));
                 }
             }
             ActorRound {
@@ -185,7 +261,7 @@ fn round_with(setup: &Setup<'_>, x: &[f64], median: f64, votes: &Probability<'_>
                 danger_r1: security[i],
                 risk: big_r[i],
                 r: r[i],
-                offer: best.map(|b| b.1),
+                offer: best.map(|b| b.2),
                 x_after: x[i],
             }
         })
@@ -257,10 +333,14 @@ mod tests {
             let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
             let w: Vec<f64> = actors.iter().map(|a| a.capability * a.salience).collect();
             let table = VoteTable::new(&w, &x);
-            for &xi in &x {
-                for &xj in &x {
-                    let (fast, slow) = (table.probability(xi, xj), direct(&w, &x, xi, xj));
-                    prop_assert!((fast - slow).abs() < 1e-12, "{xi} vs {xj}: {fast} != {slow}");
+            for i in 0..x.len() {
+                let swept = table.sweep(&x, i);
+                prop_assert_eq!(swept.len(), x.len() - 1);
+                for (j, p_ij, p_ji) in swept {
+                    let (xi, xj) = (x[i], x[j]);
+                    let (slow_ij, slow_ji) = (direct(&w, &x, xi, xj), direct(&w, &x, xj, xi));
+                    prop_assert!((p_ij - slow_ij).abs() < 1e-12, "{xi} vs {xj}: {p_ij} != {slow_ij}");
+                    prop_assert!((p_ji - slow_ji).abs() < 1e-12, "{xj} vs {xi}: {p_ji} != {slow_ji}");
                 }
             }
         }
@@ -270,10 +350,12 @@ mod tests {
             let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
             let w: Vec<f64> = actors.iter().map(|a| a.capability * a.salience).collect();
             let table = VoteTable::new(&w, &x);
-            for &xi in &x {
-                for &xj in x.iter().filter(|&&xj| xj != xi) {
-                    let sum = table.probability(xi, xj) + table.probability(xj, xi);
-                    prop_assert!((sum - 1.0).abs() < 1e-12, "P({xi},{xj}) + P({xj},{xi}) = {sum}");
+            for i in 0..x.len() {
+                for (j, p_ij, p_ji) in table.sweep(&x, i) {
+                    if x[j] != x[i] {
+                        let sum = p_ij + p_ji;
+                        prop_assert!((sum - 1.0).abs() < 1e-12, "P({},{}) + P({},{}) = {sum}", x[i], x[j], x[j], x[i]);
+                    }
                 }
             }
         }
@@ -288,7 +370,13 @@ mod tests {
             let x: Vec<f64> = actors.iter().map(|a| a.position).collect();
             let median = super::super::median(&setup, &x);
             let fast = round(&setup, &x, median).expect("the paper variant never halts");
-            let naive = round_with(&setup, &x, median, &|xi, xj| direct(&setup.weight, &x, xi, xj)).expect("never halts");
+            let naive_pairs = |i: usize| {
+                (0..x.len())
+                    .filter(|&j| j != i)
+                    .map(|j| (j, direct(&setup.weight, &x, x[i], x[j]), direct(&setup.weight, &x, x[j], x[i])))
+                    .collect()
+            };
+            let naive = round_with(&setup, &x, median, &naive_pairs).expect("never halts");
             for (a, (f, s)) in fast.iter().zip(&naive).enumerate() {
                 prop_assert!((f.danger_r1 - s.danger_r1).abs() < 1e-9, "actor {a}: S {} vs {}", f.danger_r1, s.danger_r1);
                 prop_assert!((f.r - s.r).abs() < 1e-9, "actor {a}: r {} vs {}", f.r, s.r);

@@ -18,7 +18,7 @@ fn probabilities(setup: &Setup<'_>, x: &[f64], r: &[f64]) -> Vec<f64> {
     let mut u = vec![0.0; n * n];
     for k in 0..n {
         for a in 0..n {
-            u[k * n + a] = ((x[k] - x[a]).abs() / delta).powf(r[k]);
+            u[k * n + a] = power((x[k] - x[a]).abs() / delta, r[k]);
         }
     }
     // The global normaliser, summed over k, then a, then b, as the reference does.
@@ -31,17 +31,21 @@ fn probabilities(setup: &Setup<'_>, x: &[f64], r: &[f64]) -> Vec<f64> {
             }
         }
     }
+    // favour[j] sums k's votes for i over j in the order k = 0, 1, ...; keeping one running sum
+    // per j (rather than finishing one j before the next) adds in that same order, bit for bit,
+    // and lets the sums of different j proceed together.
     let mut p = vec![0.0; n * n];
+    let mut favour = vec![0.0; n];
     for i in 0..n {
-        for j in 0..n {
-            if x[i] == x[j] {
-                continue;
+        favour.fill(0.0);
+        for k in 0..n {
+            let (w, row) = (setup.weight[k], &u[k * n..(k + 1) * n]);
+            for (sum, &u_kj) in favour.iter_mut().zip(row) {
+                *sum += f64::max(0.0, w * (u_kj - row[i]));
             }
-            let mut favour = 0.0;
-            for k in 0..n {
-                favour += f64::max(0.0, setup.weight[k] * (u[k * n + j] - u[k * n + i]));
-            }
-            p[i * n + j] = favour / norm;
+        }
+        for j in (0..n).filter(|&j| x[i] != x[j]) {
+            p[i * n + j] = favour[j] / norm;
         }
     }
     p
@@ -62,13 +66,29 @@ pub struct PairTerms {
     pub failure: f64,
 }
 
-fn pair_terms(setup: &Setup<'_>, x: &[f64], p: &[f64], r_i: f64, i: usize, j: usize) -> PairTerms {
+/// base^r, with r = 1 (the whole security-level phase) spared the call: pow(b, 1) is b exactly.
+fn power(base: f64, r: f64) -> f64 {
+    if r == 1.0 {
+        base
+    } else {
+        base.powf(r)
+    }
+}
+
+/// The terms of the pair (i, j) under i's exponent `r_i`, given U_sq = `status_quo` under it.
+fn pair_terms(
+    setup: &Setup<'_>,
+    x: &[f64],
+    p: &[f64],
+    (r_i, status_quo): (f64, f64),
+    i: usize,
+    j: usize,
+) -> PairTerms {
     let n = x.len();
     let s = |k: usize| setup.actors[k].salience;
     let d = (x[i] - x[j]).abs() / setup.delta;
-    let success = 2.0 - 4.0 * (0.5 - 0.5 * d).powf(r_i);
-    let failure = 2.0 - 4.0 * (0.5 + 0.5 * d).powf(r_i);
-    let status_quo = status_quo_utility(r_i);
+    let success = 2.0 - 4.0 * power(0.5 - 0.5 * d, r_i);
+    let failure = 2.0 - 4.0 * power(0.5 + 0.5 * d, r_i);
     let (p_ij, p_ji) = (p[i * n + j], p[j * n + i]);
     let eu_ij =
         s(j) * (p_ij * success + (1.0 - p_ij) * failure) + (1.0 - s(j)) * success - status_quo;
@@ -85,7 +105,7 @@ fn pair_terms(setup: &Setup<'_>, x: &[f64], p: &[f64], r_i: f64, i: usize, j: us
 
 /// U_sq = 2 - 4 (0.5)^r.
 fn status_quo_utility(r: f64) -> f64 {
-    2.0 - 4.0 * 0.5f64.powf(r)
+    2.0 - 4.0 * power(0.5, r)
 }
 
 /// Every term of one phase of a round (exponents `r`), for inspection and term-by-term tests.
@@ -103,10 +123,11 @@ pub struct PhaseTerms {
 pub(super) fn phase(setup: &Setup<'_>, x: &[f64], r: &[f64]) -> PhaseTerms {
     let n = x.len();
     let p = probabilities(setup, x, r);
+    let status_quo: Vec<f64> = r.iter().map(|&r| status_quo_utility(r)).collect();
     let mut pairs = Vec::with_capacity(n * n);
     for i in 0..n {
         for j in 0..n {
-            pairs.push(pair_terms(setup, x, &p, r[i], i, j));
+            pairs.push(pair_terms(setup, x, &p, (r[i], status_quo[i]), i, j));
         }
     }
     let security = (0..n)
@@ -120,7 +141,7 @@ pub(super) fn phase(setup: &Setup<'_>, x: &[f64], r: &[f64]) -> PhaseTerms {
         .collect();
     PhaseTerms {
         pairs,
-        status_quo: r.iter().map(|&r| status_quo_utility(r)).collect(),
+        status_quo,
         security,
     }
 }
@@ -137,8 +158,9 @@ pub(super) fn round(setup: &Setup<'_>, x: &[f64]) -> RoundResult {
         .map(|i| {
             // (priority, selection key, offer); the first j wins ties.
             let mut best: Option<(u8, f64, Offer)> = None;
+            let perceiver = (r[i], status_quo_utility(r[i]));
             for j in (0..n).filter(|&j| x[j] != x[i]) {
-                let terms = pair_terms(setup, x, &p, r[i], i, j);
+                let terms = pair_terms(setup, x, &p, perceiver, i, j);
                 let (a, b) = (terms.eu_ij, terms.eu_ji);
                 let candidate = if b > a && a > 0.0 {
                     let offer = Offer {
