@@ -24,5 +24,6 @@
 //! # Ok::<(), statecraft_core::model::ScenarioErrors>(())
 //! ```
 
+pub mod durability;
 pub mod model;
 pub mod models;

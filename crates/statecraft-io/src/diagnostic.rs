@@ -171,7 +171,7 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(
+pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

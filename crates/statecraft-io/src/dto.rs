@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use statecraft_core::model::{
-    Actor, ActorField, Anchor, ChangeField, ChangeTiming, Issue, IssueField, LeadershipChange,
-    Locus, Metadata, RedLine, RedLineField, Scale, Scenario, ScenarioField, ScenarioParts, Stance,
-    StanceChange, StanceField, Successor, SuccessorField,
+    Actor, ActorField, AgreementForm, Anchor, ChangeField, ChangeTiming, DirectionalCost,
+    FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, RedLine, RedLineField, Scale,
+    Scenario, ScenarioField, ScenarioParts, Stance, StanceChange, StanceField, Successor,
+    SuccessorField,
 };
 
 /// One step of a path into the file: a key or an index in a list.
@@ -53,6 +54,33 @@ pub(crate) struct FileDto {
     pub(crate) issues: Vec<IssueDto>,
     #[serde(default)]
     pub(crate) actors: Vec<ActorDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) forms: Vec<FormDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FormDto {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    cost: f64,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    costs: IndexMap<String, f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    issue_costs: Vec<IssueCostDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IssueCostDto {
+    issue: String,
+    #[serde(default)]
+    down: f64,
+    #[serde(default)]
+    up: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -169,6 +197,8 @@ pub(crate) struct StanceChangeDto {
     position: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     salience: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    spread: Option<f64>,
 }
 
 fn key(k: &str) -> Seg {
@@ -199,6 +229,90 @@ fn issue_index(issue_ids: &[&str], id: &str, path: Path, what: &str) -> Result<u
             help: Some(help),
         }
     })
+}
+
+/// Resolves an actor id to its index, or explains that it is unknown.
+fn actor_index(actor_ids: &[&str], id: &str, path: Path, what: &str) -> Result<usize, DtoError> {
+    actor_ids.iter().position(|a| *a == id).ok_or_else(|| {
+        let help = match crate::diagnostic::did_you_mean(id, actor_ids.iter().copied()) {
+            Some(guess) => format!(
+                "did you mean `{guess}`? the actors are: {}",
+                actor_ids.join(", ")
+            ),
+            None => format!("the actors are: {}", actor_ids.join(", ")),
+        };
+        DtoError {
+            path,
+            message: format!("{what} names actor `{id}`, which the scenario does not define"),
+            help: Some(help),
+        }
+    })
+}
+
+impl FormDto {
+    fn to_form(
+        &self,
+        f: usize,
+        actor_ids: &[&str],
+        issue_ids: &[&str],
+        errors: &mut Vec<DtoError>,
+    ) -> AgreementForm {
+        let at = |rest: &[Seg]| {
+            let mut p = vec![key("forms"), Seg::Index(f)];
+            p.extend_from_slice(rest);
+            p
+        };
+        let what = format!("form `{}`", self.id);
+        let mut form = AgreementForm::new(
+            self.id.clone(),
+            self.label.clone().unwrap_or_else(|| self.id.clone()),
+            self.cost,
+        );
+        form.note = self.note.clone();
+        for (actor_id, &cost) in &self.costs {
+            let path = at(&[key("costs"), key(actor_id)]);
+            match actor_index(actor_ids, actor_id, path, &format!("{what}: a cost")) {
+                Ok(a) => form.actor_costs.push((a, cost)),
+                Err(e) => errors.push(e),
+            }
+        }
+        for (k, c) in self.issue_costs.iter().enumerate() {
+            let path = at(&[key("issue_costs"), Seg::Index(k), key("issue")]);
+            let whose = format!("{what}: issue cost {}", k + 1);
+            match issue_index(issue_ids, &c.issue, path, &whose) {
+                Ok(issue) => form.issue_costs.push(DirectionalCost {
+                    issue,
+                    down: c.down,
+                    up: c.up,
+                }),
+                Err(e) => errors.push(e),
+            }
+        }
+        form
+    }
+
+    fn from_form(form: &AgreementForm, actors: &[Actor], issues: &[Issue]) -> Self {
+        FormDto {
+            id: form.id.clone(),
+            label: (form.label != form.id).then(|| form.label.clone()),
+            cost: form.cost,
+            costs: form
+                .actor_costs
+                .iter()
+                .map(|(a, c)| (actors[*a].id.clone(), *c))
+                .collect(),
+            issue_costs: form
+                .issue_costs
+                .iter()
+                .map(|c| IssueCostDto {
+                    issue: issues[c.issue].id.clone(),
+                    down: c.down,
+                    up: c.up,
+                })
+                .collect(),
+            note: form.note.clone(),
+        }
+    }
 }
 
 impl FileDto {
@@ -315,6 +429,7 @@ impl FileDto {
                                 StanceChange {
                                     position: delta.position,
                                     salience: delta.salience,
+                                    spread: delta.spread,
                                 },
                             )),
                             Err(e) => errors.push(e),
@@ -346,12 +461,20 @@ impl FileDto {
                 domestic,
             });
         }
+        let actor_ids: Vec<&str> = self.actors.iter().map(|a| a.id.as_str()).collect();
+        let forms = self
+            .forms
+            .iter()
+            .enumerate()
+            .map(|(f, dto)| dto.to_form(f, &actor_ids, &issue_ids, &mut errors))
+            .collect();
         if errors.is_empty() {
             Ok(ScenarioParts {
                 meta,
                 actors,
                 issues,
                 stances,
+                forms,
             })
         } else {
             Err(errors)
@@ -453,6 +576,7 @@ impl FileDto {
                                                         StanceChangeDto {
                                                             position: d.position,
                                                             salience: d.salience,
+                                                            spread: d.spread,
                                                         },
                                                     )
                                                 })
@@ -465,6 +589,11 @@ impl FileDto {
                             .collect(),
                     }),
                 })
+                .collect(),
+            forms: scenario
+                .forms()
+                .iter()
+                .map(|f| FormDto::from_form(f, scenario.actors(), issues))
                 .collect(),
         }
     }
@@ -481,8 +610,30 @@ impl FileDto {
             StanceField::Whole => None,
             StanceField::Position => Some(key("position")),
             StanceField::Salience => Some(key("salience")),
+            StanceField::Spread => Some(key("spread")),
         };
         match locus {
+            Locus::Form { form, field } => {
+                let mut p = vec![key("forms"), Seg::Index(form)];
+                match field {
+                    FormField::Whole | FormField::Id => p.push(key("id")),
+                    FormField::Cost => p.push(key("cost")),
+                    FormField::ActorCost(a) => {
+                        p.push(key("costs"));
+                        p.push(key(self.actors.get(a).map_or("", |d| d.id.as_str())));
+                    }
+                    FormField::IssueCost(k) => {
+                        p.extend([key("issue_costs"), Seg::Index(k), key("issue")])
+                    }
+                    FormField::IssueCostDown(k) => {
+                        p.extend([key("issue_costs"), Seg::Index(k), key("down")])
+                    }
+                    FormField::IssueCostUp(k) => {
+                        p.extend([key("issue_costs"), Seg::Index(k), key("up")])
+                    }
+                }
+                p
+            }
             Locus::Scenario(ScenarioField::Actors) => vec![key("actors")],
             Locus::Scenario(ScenarioField::Issues) => vec![key("issues")],
             Locus::Scenario(_) => vec![],

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use statecraft_core::model::{ErrorKind, Locus, Scenario, ScenarioParts};
 
 pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
-pub use diagnostic::{LoadError, Problem, Severity};
+pub use diagnostic::{did_you_mean, LoadError, Problem, Severity};
 
 /// A file format statecraft reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

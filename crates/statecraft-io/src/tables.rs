@@ -414,6 +414,7 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
         actors,
         issues: vec![issue],
         stances,
+        forms: Vec::new(),
     };
     b.finish(parts)
 }
@@ -579,6 +580,7 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
         actors,
         issues,
         stances,
+        forms: Vec::new(),
     };
     b.finish(parts)
 }
@@ -776,6 +778,7 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         actors,
         issues,
         stances,
+        forms: Vec::new(),
     };
     b.finish(parts)
 }

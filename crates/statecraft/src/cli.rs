@@ -26,6 +26,8 @@ pub enum Command {
     Check(ScenarioArg),
     /// Show a scenario as readable tables: issues with their scales, actors x issues.
     Show(ShowArgs),
+    /// How likely an agreement is to survive changes of government, by agreement form.
+    Durability(DurabilityArgs),
     /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
     Convert(ConvertArgs),
     /// List the built-in scenarios.
@@ -89,6 +91,42 @@ pub struct BdmArgs {
     /// Write the per-round actor table to FILE.csv (the reference's parity columns).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+}
+
+/// `statecraft durability`.
+#[derive(Debug, Args)]
+pub struct DurabilityArgs {
+    /// Scenario file or built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+    /// The agreement, as ISSUE=VALUE pairs, comma-separated; issues not named stay at their
+    /// status quo. [default: the compromise forecast on every issue]
+    #[arg(long, value_name = "ISSUE=VALUE", value_delimiter = ',')]
+    pub package: Vec<String>,
+    /// Agreement forms to compare, comma-separated ids [default: every form of the scenario, or
+    /// statement, executive and treaty when it defines none].
+    #[arg(long, value_name = "FORM", value_delimiter = ',')]
+    pub form: Vec<String>,
+    /// Horizon in years.
+    #[arg(long, value_name = "N", default_value_t = 8.0)]
+    pub years: f64,
+    /// Number of simulated histories.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub runs: usize,
+    /// Seed of the random streams (the same seed gives the same result on any machine).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Spacing of the survival curve's points, in years.
+    #[arg(long, value_name = "YEARS", default_value_t = 0.5)]
+    pub step: f64,
+    /// Signing date (YYYY-MM-DD) [default: the scenario's date].
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Output format: csv prints the survival curves.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 /// `statecraft show`.

@@ -17,13 +17,14 @@ use crate::cli::{
 use crate::{report, Failure};
 
 /// The scenario used when none is named.
-const DEFAULT_SCENARIO: &str = "six-party-2009";
+pub(crate) const DEFAULT_SCENARIO: &str = "six-party-2009";
 
 pub(crate) fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Forecast(args) => forecast(args),
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
+        Command::Durability(args) => crate::durability::run(args),
         Command::Convert(args) => convert(args),
         Command::Scenarios => scenarios(),
     }
@@ -31,7 +32,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
 
 /// Reads a scenario file or built-in, printing warnings and notes; errors are printed and
 /// turned into exit code 2.
-fn load(spec: &str, from: Option<&str>) -> Result<Loaded, Failure> {
+pub(crate) fn load(spec: &str, from: Option<&str>) -> Result<Loaded, Failure> {
     let format = from.map(|f| Format::from_name(f).expect("clap checked the format name"));
     let result = if !Path::new(spec).exists() && statecraft_io::builtin_source(spec).is_some() {
         Ok(statecraft_io::load_builtin(spec).expect("the name was checked"))
@@ -59,14 +60,14 @@ fn stdout() -> std::io::StdoutLock<'static> {
     std::io::stdout().lock()
 }
 
-fn write_out(text: &str) -> Result<(), Failure> {
+pub(crate) fn write_out(text: &str) -> Result<(), Failure> {
     stdout()
         .write_all(text.as_bytes())
         .context("cannot write to stdout")?;
     Ok(())
 }
 
-fn new_table() -> Table {
+pub(crate) fn new_table() -> Table {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
@@ -75,7 +76,7 @@ fn new_table() -> Table {
 }
 
 /// A number for people: at most two decimals, no trailing zeros.
-fn fmt_value(value: f64) -> String {
+pub(crate) fn fmt_value(value: f64) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {

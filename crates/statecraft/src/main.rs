@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod durability;
 mod report;
 
 use std::io::Write;

@@ -53,6 +53,8 @@ pub enum StanceField {
     Position,
     /// `salience`.
     Salience,
+    /// `spread` (a successor's uncertainty about its position).
+    Spread,
 }
 
 /// A field of a red line.
@@ -84,6 +86,25 @@ pub enum SuccessorField {
     Whole,
     /// `probability`.
     Probability,
+}
+
+/// A field of an agreement form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FormField {
+    /// The whole entry.
+    Whole,
+    /// `id`.
+    Id,
+    /// `cost`.
+    Cost,
+    /// The entry for this actor (by actor index) in `costs`.
+    ActorCost(usize),
+    /// The `issue_costs` entry with this index.
+    IssueCost(usize),
+    /// `down` of the `issue_costs` entry with this index.
+    IssueCostDown(usize),
+    /// `up` of the `issue_costs` entry with this index.
+    IssueCostUp(usize),
 }
 
 /// Which value of the scenario a message is about, by index.
@@ -143,6 +164,13 @@ pub enum Locus {
         /// Which field.
         field: SuccessorField,
     },
+    /// An agreement form's field.
+    Form {
+        /// Form index.
+        form: usize,
+        /// Which field.
+        field: FormField,
+    },
     /// A successor's stance on an issue.
     SuccessorStance {
         /// Actor index.
@@ -165,6 +193,21 @@ impl Locus {
         Some(match self {
             Scenario(ScenarioField::Whole) => return None,
             Scenario(_) => Scenario(ScenarioField::Whole),
+            Form {
+                field: FormField::Whole,
+                ..
+            } => Scenario(ScenarioField::Whole),
+            Form {
+                form,
+                field: FormField::IssueCostDown(k) | FormField::IssueCostUp(k),
+            } => Form {
+                form,
+                field: FormField::IssueCost(k),
+            },
+            Form { form, .. } => Form {
+                form,
+                field: FormField::Whole,
+            },
             Issue {
                 field: IssueField::Whole,
                 ..
@@ -385,6 +428,28 @@ pub enum ErrorKind {
         max: f64,
         /// The actor's position.
         position: f64,
+    },
+    /// Two agreement forms share an id.
+    #[error("defined twice (first as form {first}); form ids must be unique")]
+    DuplicateForm {
+        /// The id.
+        id: String,
+        /// 1-based number of the first definition.
+        first: usize,
+    },
+    /// A cost below zero.
+    #[error("{field} is {value}; costs cannot be negative")]
+    NegativeCost {
+        /// Which field.
+        field: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// A negative standard deviation.
+    #[error("spread is {value}; a standard deviation cannot be negative")]
+    NegativeSpread {
+        /// The value.
+        value: f64,
     },
     /// Successor probabilities that do not add up to 1.
     #[error("successor probabilities add up to {sum}, not 1")]

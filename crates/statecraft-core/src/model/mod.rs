@@ -5,10 +5,10 @@ mod scenario;
 mod validate;
 
 pub use error::{
-    ActorField, ChangeField, ErrorKind, IssueField, Locus, RedLineField, ScenarioError,
+    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
     ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
 };
 pub use scenario::{
-    Actor, Anchor, ChangeTiming, Issue, LeadershipChange, Metadata, RedLine, Scale, Scenario,
-    ScenarioParts, Stance, StanceChange, Successor,
+    Actor, AgreementForm, Anchor, ChangeTiming, DirectionalCost, Issue, LeadershipChange, Metadata,
+    RedLine, Scale, Scenario, ScenarioParts, Stance, StanceChange, Successor,
 };

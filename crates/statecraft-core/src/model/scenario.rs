@@ -148,6 +148,9 @@ pub struct StanceChange {
     pub position: Option<f64>,
     /// The successor's salience, if it differs.
     pub salience: Option<f64>,
+    /// Standard deviation of the successor's position around `position` (or the incumbent's),
+    /// when it is uncertain; draws are clamped to the scale.
+    pub spread: Option<f64>,
 }
 
 /// One possible successor after a leadership change.
@@ -208,6 +211,74 @@ impl Actor {
     }
 }
 
+/// What reversing an agreement costs on one issue, per full range of the scale moved, by
+/// direction: undoing a delisting (moving back down) may cost more than the delisting did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectionalCost {
+    /// Index of the issue in the scenario.
+    pub issue: usize,
+    /// Cost of moving the issue toward the scale's min, per full range moved.
+    pub down: f64,
+    /// Cost of moving the issue toward the scale's max, per full range moved.
+    pub up: f64,
+}
+
+/// A form an agreement can take (joint statement, executive agreement, ratified treaty) and
+/// what it costs a signatory to renege on it, in utility units (a full swing of the scale on an
+/// issue of salience 1 is 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementForm {
+    /// Unique identifier, used on the command line (`--form treaty`).
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// The cost of reneging for every signatory without its own.
+    pub cost: f64,
+    /// Signatories with their own cost: (actor index, cost).
+    pub actor_costs: Vec<(usize, f64)>,
+    /// Extra costs by issue and direction of the reversal.
+    pub issue_costs: Vec<DirectionalCost>,
+    /// Why.
+    pub note: Option<String>,
+}
+
+impl AgreementForm {
+    /// A form with one cost for every signatory and no issue costs.
+    pub fn new(id: impl Into<String>, label: impl Into<String>, cost: f64) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            cost,
+            actor_costs: Vec::new(),
+            issue_costs: Vec::new(),
+            note: None,
+        }
+    }
+
+    /// The cost for actor `actor` of reneging when that moves each issue `k` from `from[k]` to
+    /// `to[k]` (`ranges[k]` is the issue's scale range).
+    pub fn reversal_cost(&self, actor: usize, from: &[f64], to: &[f64], ranges: &[f64]) -> f64 {
+        let base = self
+            .actor_costs
+            .iter()
+            .find(|(a, _)| *a == actor)
+            .map_or(self.cost, |(_, c)| *c);
+        let directional: f64 = self
+            .issue_costs
+            .iter()
+            .map(|c| {
+                let moved = (to[c.issue] - from[c.issue]) / ranges[c.issue];
+                if moved < 0.0 {
+                    -moved * c.down
+                } else {
+                    moved * c.up
+                }
+            })
+            .sum();
+        base + directional
+    }
+}
+
 /// Title, date, description and sources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Metadata {
@@ -234,6 +305,8 @@ pub struct ScenarioParts {
     pub issues: Vec<Issue>,
     /// One row per actor, one column per issue.
     pub stances: Vec<Vec<Option<Stance>>>,
+    /// The forms an agreement may take, with their reversal costs (may be empty).
+    pub forms: Vec<AgreementForm>,
 }
 
 /// A validated scenario: every value of this type satisfies the rules in `docs/scenario-format.md`.
@@ -252,6 +325,11 @@ impl Scenario {
     /// Metadata.
     pub fn meta(&self) -> &Metadata {
         &self.parts.meta
+    }
+
+    /// The agreement forms the scenario defines (may be empty).
+    pub fn forms(&self) -> &[AgreementForm] {
+        &self.parts.forms
     }
 
     /// The actors, in order.

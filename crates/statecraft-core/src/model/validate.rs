@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::error::{
-    ActorField, ChangeField, ErrorKind, IssueField, Locus, RedLineField, ScenarioError,
+    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
     ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
 };
 use super::scenario::{ChangeTiming, ScenarioParts};
@@ -311,6 +311,13 @@ impl Checker<'_> {
                         let locus = at(StanceField::Salience);
                         self.unit(locus, &stance_subject, "salience", salience);
                     }
+                    if let Some(spread) = stance.spread {
+                        let locus = at(StanceField::Spread);
+                        if self.finite(locus, &stance_subject, "spread", spread) && spread < 0.0 {
+                            let kind = ErrorKind::NegativeSpread { value: spread };
+                            self.push(locus, format!("{stance_subject}, spread"), kind);
+                        }
+                    }
                 }
             }
             if !change.successors.is_empty()
@@ -329,6 +336,49 @@ impl Checker<'_> {
 
 /// Ids are used on the command line (`--set DPRK.nuclear_status.salience=0.5`), so they avoid
 /// spaces, dots and `=`.
+impl Checker<'_> {
+    fn cost(&mut self, locus: Locus, subject: &str, field: &'static str, value: f64) {
+        if self.finite(locus, subject, field, value) && value < 0.0 {
+            self.push(
+                locus,
+                format!("{subject}, {field}"),
+                ErrorKind::NegativeCost { field, value },
+            );
+        }
+    }
+
+    fn forms(&mut self) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (f, form) in self.parts.forms.iter().enumerate() {
+            let at = |field| Locus::Form { form: f, field };
+            let subject = format!("form `{}`", form.id);
+            if !valid_id(&form.id) {
+                let kind = ErrorKind::InvalidId {
+                    id: form.id.clone(),
+                };
+                self.push(at(FormField::Id), format!("form {}", f + 1), kind);
+            } else if let Some(first) = seen.insert(&form.id, f) {
+                seen.insert(&form.id, first);
+                let kind = ErrorKind::DuplicateForm {
+                    id: form.id.clone(),
+                    first: first + 1,
+                };
+                self.push(at(FormField::Id), subject.clone(), kind);
+            }
+            self.cost(at(FormField::Cost), &subject, "cost", form.cost);
+            for &(actor, cost) in &form.actor_costs {
+                let who = format!("{subject}, {}", self.actor_name(actor));
+                self.cost(at(FormField::ActorCost(actor)), &who, "cost", cost);
+            }
+            for (k, c) in form.issue_costs.iter().enumerate() {
+                let on = format!("{subject}, {}", self.issue_name(c.issue));
+                self.cost(at(FormField::IssueCostDown(k)), &on, "down", c.down);
+                self.cost(at(FormField::IssueCostUp(k)), &on, "up", c.up);
+            }
+        }
+    }
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -374,10 +424,15 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
                     .iter()
                     .all(|s| s.positions.iter().all(|(i, _)| *i < parts.issues.len()))
             })
+    }) && parts.forms.iter().all(|f| {
+        f.actor_costs.iter().all(|(a, _)| *a < parts.actors.len())
+            && f.issue_costs.iter().all(|c| c.issue < parts.issues.len())
     });
     if !red_lines_ok {
         let locus = Locus::Scenario(ScenarioField::Whole);
-        let detail = "a red line or successor names an issue index that does not exist".into();
+        let detail =
+            "a red line, successor or form names an actor or issue index that does not exist"
+                .into();
         checker.push(locus, "scenario".into(), ErrorKind::StanceShape { detail });
     }
     if checker.errors.is_empty() {
@@ -385,6 +440,7 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         checker.issues();
         checker.actors();
         checker.stances();
+        checker.forms();
     }
     if checker.errors.is_empty() {
         Ok(())
