@@ -32,6 +32,12 @@ use crate::model::{AgreementForm, ChangeTiming, Scenario, Stance};
 /// Days in a year, for placing election dates on the time axis.
 const DAYS_PER_YEAR: f64 = 365.25;
 
+/// The longest horizon, in years (hazards draw events over the whole horizon).
+const MAX_YEARS: f64 = 1000.0;
+
+/// The most points a survival curve may have.
+const MAX_POINTS: f64 = 100_000.0;
+
 /// How the Monte Carlo runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DurabilityParams {
@@ -110,17 +116,30 @@ fn check(
             });
         }
     }
-    if !(params.years.is_finite() && params.years > 0.0) {
+    if !(params.years.is_finite() && params.years > 0.0 && params.years <= MAX_YEARS) {
         return Err(DurabilityError::Params(format!(
-            "the horizon must be a positive number of years, not {}",
+            "the horizon must be a positive number of years up to {MAX_YEARS}, not {}",
             params.years
         )));
     }
-    if !(params.step.is_finite() && params.step > 0.0) {
+    if !(params.step.is_finite() && params.step > 0.0 && params.years / params.step <= MAX_POINTS) {
         return Err(DurabilityError::Params(format!(
-            "the curve's step must be a positive number of years, not {}",
+            "the curve's step must be a positive number of years giving at most {MAX_POINTS} points over the horizon (at least {} here), not {}",
+            params.years / MAX_POINTS,
             params.step
         )));
+    }
+    for actor in scenario.actors() {
+        for change in &actor.domestic {
+            if let ChangeTiming::Hazard { yearly } = change.timing {
+                if yearly >= 1.0 {
+                    return Err(DurabilityError::Params(format!(
+                        "actor `{}`: change `{}` has a yearly probability of {yearly}, which means the government changes continuously; give a probability below 1",
+                        actor.id, change.label
+                    )));
+                }
+            }
+        }
     }
     if params.runs == 0 {
         return Err(DurabilityError::Params("at least one run is needed".into()));
@@ -458,10 +477,13 @@ pub fn analyse(
     // Runs that have ended by time t (at or before it).
     let ended_by = |t: f64| ends.partition_point(|&e| e <= t);
     let ended_before = |t: f64| ends.partition_point(|&e| e < t);
-    let points = (params.years / params.step).round() as usize;
-    let times: Vec<f64> = (0..=points)
-        .map(|j| (j as f64 * params.step).min(params.years))
+    // Multiples of the step below the horizon, then the horizon itself.
+    let below = (params.years / params.step).ceil() as usize;
+    let mut times: Vec<f64> = (0..below)
+        .map(|j| j as f64 * params.step)
+        .filter(|&t| t < params.years)
         .collect();
+    times.push(params.years);
     let survival: Vec<f64> = times
         .iter()
         .map(|&t| 1.0 - ended_by(t) as f64 / runs)

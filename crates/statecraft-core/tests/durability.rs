@@ -208,3 +208,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_certain_yearly_change_is_refused_rather_than_simulated_for_ever() {
+    let s = scenario(ChangeTiming::Hazard { yearly: 1.0 }, 80.0, None);
+    let error = analyse(&s, &[20.0], &free(), &params(10.0, 10)).unwrap_err();
+    assert!(error.to_string().contains("below 1"), "{error}");
+}
+
+#[test]
+fn the_curve_ends_at_the_horizon_whatever_the_step() {
+    let s = scenario(ChangeTiming::Hazard { yearly: 0.2 }, 80.0, None);
+    for (years, step, points) in [(1.0, 0.3, 5), (1.0, 5.0, 2), (2.4, 1.0, 4), (2.0, 0.5, 5)] {
+        let mut p = params(years, 10);
+        p.step = step;
+        let result = analyse(&s, &[20.0], &free(), &p).unwrap();
+        assert_eq!(result.times.len(), points, "years {years}, step {step}");
+        assert_eq!(result.times.last(), Some(&years));
+    }
+}

@@ -135,6 +135,14 @@ pub(crate) struct ActorDto {
     red_lines: Vec<RedLineDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     domestic: Option<DomesticDto>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    affinity: IndexMap<String, f64>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    reservation: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -353,6 +361,7 @@ impl FileDto {
                 anchors,
             }
         }).collect();
+        let actor_ids: Vec<&str> = self.actors.iter().map(|a| a.id.as_str()).collect();
         let mut actors = Vec::new();
         let mut stances = Vec::new();
         for (a, dto) in self.actors.iter().enumerate() {
@@ -452,6 +461,15 @@ impl FileDto {
                     Err(e) => errors.push(e),
                 }
             }
+            let mut affinity = Vec::new();
+            for (partner, &share) in &dto.affinity {
+                let path = at(&[key("affinity"), key(partner)]);
+                let what = format!("actor `{}`: an affinity", dto.id);
+                match actor_index(&actor_ids, partner, path, &what) {
+                    Ok(b) => affinity.push((b, share)),
+                    Err(e) => errors.push(e),
+                }
+            }
             actors.push(Actor {
                 id: dto.id.clone(),
                 name: dto.name.clone().unwrap_or_else(|| dto.id.clone()),
@@ -459,9 +477,10 @@ impl FileDto {
                 note: dto.note.clone(),
                 red_lines,
                 domestic,
+                affinity,
+                reservation: dto.reservation,
             });
         }
-        let actor_ids: Vec<&str> = self.actors.iter().map(|a| a.id.as_str()).collect();
         let forms = self
             .forms
             .iter()
@@ -588,6 +607,12 @@ impl FileDto {
                             })
                             .collect(),
                     }),
+                    affinity: actor
+                        .affinity
+                        .iter()
+                        .map(|(b, share)| (scenario.actors()[*b].id.clone(), *share))
+                        .collect(),
+                    reservation: actor.reservation,
                 })
                 .collect(),
             forms: scenario
@@ -658,10 +683,15 @@ impl FileDto {
             }
             Locus::Actor { actor: a, field } => actor(
                 a,
-                vec![match field {
-                    ActorField::Whole | ActorField::Id => key("id"),
-                    ActorField::Capability => key("capability"),
-                }],
+                match field {
+                    ActorField::Whole | ActorField::Id => vec![key("id")],
+                    ActorField::Capability => vec![key("capability")],
+                    ActorField::Reservation => vec![key("reservation")],
+                    ActorField::Affinity(b) => vec![
+                        key("affinity"),
+                        key(self.actors.get(b).map_or("", |d| d.id.as_str())),
+                    ],
+                },
             ),
             Locus::Stance {
                 actor: a,

@@ -42,6 +42,10 @@ pub enum ActorField {
     Id,
     /// `capability`.
     Capability,
+    /// The `affinity` entry for this partner (actor index).
+    Affinity(usize),
+    /// `reservation`.
+    Reservation,
 }
 
 /// A field of a stance (also used for a successor's stance change).
@@ -442,6 +446,15 @@ pub enum ErrorKind {
     NegativeCost {
         /// Which field.
         field: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// An actor that names itself as a partner.
+    #[error("an actor cannot have an affinity with itself")]
+    SelfAffinity,
+    /// A negative reservation margin.
+    #[error("reservation is {value}; it must be 0 or more")]
+    NegativeReservation {
         /// The value.
         value: f64,
     },

@@ -194,6 +194,10 @@ pub struct Actor {
     pub red_lines: Vec<RedLine>,
     /// Ways its leadership may change.
     pub domestic: Vec<LeadershipChange>,
+    /// Partners whose gains and losses count in its own utility: (actor index, share in 0..=1).
+    pub affinity: Vec<(usize, f64)>,
+    /// How much a package must beat the status quo by before the actor accepts it (>= 0).
+    pub reservation: f64,
 }
 
 impl Actor {
@@ -207,6 +211,8 @@ impl Actor {
             note: None,
             red_lines: Vec::new(),
             domestic: Vec::new(),
+            affinity: Vec::new(),
+            reservation: 0.0,
         }
     }
 }

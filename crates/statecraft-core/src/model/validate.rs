@@ -177,6 +177,25 @@ impl Checker<'_> {
                 };
                 self.push(locus, format!("{name}, capability"), kind);
             }
+            let at = |field| Locus::Actor { actor: a, field };
+            for &(partner, share) in &actor.affinity {
+                let locus = at(ActorField::Affinity(partner));
+                let subject = format!("{name}, affinity with {}", self.actor_name(partner));
+                if partner == a {
+                    self.push(locus, subject, ErrorKind::SelfAffinity);
+                } else {
+                    self.unit(locus, &subject, "share", share);
+                }
+            }
+            let locus = at(ActorField::Reservation);
+            if self.finite(locus, &name, "reservation", actor.reservation)
+                && actor.reservation < 0.0
+            {
+                let kind = ErrorKind::NegativeReservation {
+                    value: actor.reservation,
+                };
+                self.push(locus, format!("{name}, reservation"), kind);
+            }
             self.red_lines(a);
             self.domestic(a);
         }
@@ -334,8 +353,7 @@ impl Checker<'_> {
     }
 }
 
-/// Ids are used on the command line (`--set DPRK.nuclear_status.salience=0.5`), so they avoid
-/// spaces, dots and `=`.
+/// Agreement forms: unique ids, costs that are finite and not negative.
 impl Checker<'_> {
     fn cost(&mut self, locus: Locus, subject: &str, field: &'static str, value: f64) {
         if self.finite(locus, subject, field, value) && value < 0.0 {
@@ -379,6 +397,8 @@ impl Checker<'_> {
     }
 }
 
+/// Ids are used on the command line (`--set DPRK.nuclear_status.salience=0.5`), so they avoid
+/// spaces, dots and `=`.
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -424,10 +444,14 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
                     .iter()
                     .all(|s| s.positions.iter().all(|(i, _)| *i < parts.issues.len()))
             })
-    }) && parts.forms.iter().all(|f| {
-        f.actor_costs.iter().all(|(a, _)| *a < parts.actors.len())
-            && f.issue_costs.iter().all(|c| c.issue < parts.issues.len())
-    });
+    }) && parts
+        .actors
+        .iter()
+        .all(|actor| actor.affinity.iter().all(|(b, _)| *b < parts.actors.len()))
+        && parts.forms.iter().all(|f| {
+            f.actor_costs.iter().all(|(a, _)| *a < parts.actors.len())
+                && f.issue_costs.iter().all(|c| c.issue < parts.issues.len())
+        });
     if !red_lines_ok {
         let locus = Locus::Scenario(ScenarioField::Whole);
         let detail =

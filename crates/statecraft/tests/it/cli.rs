@@ -6,20 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{run, shared, statecraft, workspace_dir};
+use crate::support::{ok_with, run, shared, statecraft, workspace_dir};
 
 /// Runs `statecraft ARGS` in the workspace root, asserts exit code 0, and returns stdout.
 fn ok(args: &[&str]) -> String {
-    let mut cmd = statecraft();
-    cmd.current_dir(workspace_dir()).args(args);
-    let (code, stdout, stderr) = run(&mut cmd);
-    assert_eq!(
-        code,
-        Some(0),
-        "statecraft {args:?} failed; stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stdout
+    ok_with(&[], args)
 }
 
 fn json(text: &str) -> Value {

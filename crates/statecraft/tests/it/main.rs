@@ -2,5 +2,6 @@
 //! the workspace links one executable instead of one per file.
 
 mod cli;
+mod durability;
 mod malformed;
 mod support;

@@ -53,6 +53,17 @@ const CASES: &[(&str, usize, &[&str])] = &[
     ("turnover_too_high.toml", 19, &["`election`", "turnover 1.2", "outside 0..=1"]),
     ("hazard_negative.toml", 18, &["`succession`", "hazard -0.1"]),
     ("successor_salience_too_high.toml", 23, &["successor `hawk`", "salience 2"]),
+    ("successor_spread_negative.toml", 24, &["successor `hawk`", "spread is -5", "a standard deviation cannot be negative"]),
+    // Agreement forms.
+    ("form_cost_negative.toml", 24, &["form `treaty`", "cost is -0.3", "costs cannot be negative"]),
+    ("form_actor_cost_negative.toml", 22, &["form `treaty`", "actor `B`", "cost is -0.2", "costs cannot be negative"]),
+    ("form_unknown_actor.toml", 20, &["form `treaty`", "names actor `Bx`, which the scenario does not define", "did you mean `B`"]),
+    ("form_unknown_issue.toml", 22, &["form `treaty`", "names issue `formt`", "did you mean `format`"]),
+    ("form_duplicate_id.toml", 26, &["form `treaty`", "defined twice", "first as form 1", "form ids must be unique"]),
+    ("form_id_with_space.toml", 18, &["id `UN endorsed`", "not allowed"]),
+    ("form_unknown_key.toml", 19, &["`cots`", "did you mean `cost`"]),
+    ("form_issue_cost_down_negative.toml", 24, &["form `treaty`", "issue `format`", "down is -0.5", "costs cannot be negative"]),
+    ("json_form_cost_negative.json", 13, &["form `treaty`", "cost is -0.3", "costs cannot be negative"]),
     // One-issue CSV tables.
     ("table_missing_column.csv", 1, &["no salience column"]),
     ("table_capability_not_number.csv", 3, &["actor `Belgium`", "capability `high`"]),

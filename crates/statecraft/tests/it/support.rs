@@ -78,3 +78,21 @@ pub fn run(cmd: &mut Command) -> (Option<i32>, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Runs `statecraft ARGS` in the workspace root with the extra environment `env`, asserts exit
+/// code 0 and no panic, and returns stdout.
+pub fn ok_with(env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = statecraft();
+    cmd.current_dir(workspace_dir()).args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(
+        code,
+        Some(0),
+        "statecraft {args:?} failed; stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stdout
+}
