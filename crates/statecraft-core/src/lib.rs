@@ -24,6 +24,7 @@
 //! # Ok::<(), statecraft_core::model::ScenarioErrors>(())
 //! ```
 
+pub mod coalitions;
 pub mod durability;
 pub mod model;
 pub mod models;

@@ -26,6 +26,8 @@ pub enum Command {
     Check(ScenarioArg),
     /// Show a scenario as readable tables: issues with their scales, actors x issues.
     Show(ShowArgs),
+    /// Which packages every actor prefers to the status quo (6-0); if none, who is isolated (5-1).
+    Coalitions(CoalitionsArgs),
     /// How likely an agreement is to survive changes of government, by agreement form.
     Durability(DurabilityArgs),
     /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
@@ -91,6 +93,22 @@ pub struct BdmArgs {
     /// Write the per-round actor table to FILE.csv (the reference's parity columns).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+}
+
+/// `statecraft coalitions`.
+#[derive(Debug, Args)]
+pub struct CoalitionsArgs {
+    /// Scenario file or built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+    /// How an actor's loss grows with the distance from its position.
+    #[arg(long, value_name = "SHAPE", default_value = "linear", value_parser = ["linear", "quadratic"])]
+    pub shape: String,
+    /// Output format: csv prints one row per actor and package.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 /// `statecraft durability`.

@@ -25,6 +25,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
         Command::Durability(args) => crate::durability::run(args),
+        Command::Coalitions(args) => crate::coalitions::run(args),
         Command::Convert(args) => convert(args),
         Command::Scenarios => scenarios(),
     }

@@ -1,6 +1,7 @@
 //! The `statecraft` binary: parses the command line, runs the command, maps errors to exit codes.
 
 mod cli;
+mod coalitions;
 mod commands;
 mod durability;
 mod report;

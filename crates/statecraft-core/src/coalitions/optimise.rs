@@ -1,0 +1,188 @@
+//! Concave programs over a box, solved by Kelley's cutting planes: each concave constraint is
+//! replaced by tangent planes (which lie above it), the linear program over the planes is solved
+//! (microlp), and a plane is added wherever its solution breaks a true constraint, until none is
+//! broken by more than a tolerance. The planes only ever over-estimate, so an infeasible linear
+//! program proves the true problem infeasible.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+
+/// A concave function of the package with its (sub)gradient written into the slice.
+pub(crate) type Concave<'f> = &'f dyn Fn(&[f64], &mut [f64]) -> f64;
+
+/// The constraint f(x) - a t >= b.
+pub(crate) struct Constraint<'f> {
+    pub(crate) f: Concave<'f>,
+    pub(crate) a: f64,
+    pub(crate) b: f64,
+}
+
+/// What to maximise.
+#[derive(Clone, Copy)]
+pub(crate) enum Objective {
+    /// The auxiliary variable t (e.g. the smallest gain, when every constraint has a = 1).
+    T,
+    /// `sign` times one coordinate of the package.
+    Coordinate(usize, f64),
+}
+
+/// A solution: the package, t, and whether the planes converged.
+pub(crate) struct Solution {
+    pub(crate) x: Vec<f64>,
+    pub(crate) t: f64,
+    pub(crate) converged: bool,
+}
+
+/// How far a true constraint may be broken at the answer.
+const TOLERANCE: f64 = 1e-9;
+/// Bound on |t|, to keep the first linear programs bounded.
+const T_BOUND: f64 = 1e6;
+/// Rounds of planes before giving up (reported as not converged).
+const MAX_ROUNDS: usize = 400;
+
+/// Maximises `objective` over the box `bounds` subject to `constraints`; `None` when infeasible.
+pub(crate) fn maximise(
+    bounds: &[(f64, f64)],
+    constraints: &[Constraint<'_>],
+    objective: Objective,
+) -> Option<Solution> {
+    let n = bounds.len();
+    let centre: Vec<f64> = bounds.iter().map(|(lo, hi)| 0.5 * (lo + hi)).collect();
+    // (constraint, value at the point, gradient, point).
+    let mut planes: Vec<(usize, f64, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut grad = vec![0.0; n];
+    for (j, c) in constraints.iter().enumerate() {
+        let value = (c.f)(&centre, &mut grad);
+        planes.push((j, value, grad.clone(), centre.clone()));
+    }
+    let mut last = None;
+    for _ in 0..MAX_ROUNDS {
+        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let xs: Vec<_> = bounds
+            .iter()
+            .enumerate()
+            .map(|(k, &(lo, hi))| {
+                let coefficient = match objective {
+                    Objective::Coordinate(c, sign) if c == k => sign,
+                    _ => 0.0,
+                };
+                lp.add_var(coefficient, (lo, hi))
+            })
+            .collect();
+        let t_coefficient = if matches!(objective, Objective::T) {
+            1.0
+        } else {
+            0.0
+        };
+        let t = lp.add_var(t_coefficient, (-T_BOUND, T_BOUND));
+        for (j, value, g, at) in &planes {
+            let c = &constraints[*j];
+            // value + g.(x - at) - a t >= b
+            let mut terms: Vec<_> = xs.iter().zip(g).map(|(&v, &gk)| (v, gk)).collect();
+            terms.push((t, -c.a));
+            let shift: f64 = g.iter().zip(at).map(|(gk, ak)| gk * ak).sum();
+            lp.add_constraint(&terms[..], ComparisonOp::Ge, c.b - value + shift);
+        }
+        // The planes over-estimate every constraint: no solution to them, none to the problem.
+        let Ok(solution) = lp.solve() else {
+            return None;
+        };
+        let x: Vec<f64> = xs.iter().map(|&v| solution[v]).collect();
+        let t_value = solution[t];
+        let mut broken = false;
+        for (j, c) in constraints.iter().enumerate() {
+            let value = (c.f)(&x, &mut grad);
+            if c.b + c.a * t_value - value > TOLERANCE {
+                broken = true;
+                planes.push((j, value, grad.clone(), x.clone()));
+            }
+        }
+        if !broken {
+            return Some(Solution {
+                x,
+                t: t_value,
+                converged: true,
+            });
+        }
+        last = Some((x, t_value));
+    }
+    last.map(|(x, t)| Solution {
+        x,
+        t,
+        converged: false,
+    })
+}
+
+/// The constraint c - sum_terms w |x_k - p| - a t >= 0 (w >= 0): a linear-loss net gain.
+pub(crate) struct PiecewiseLinear {
+    pub(crate) constant: f64,
+    /// (issue k, position p, weight w >= 0).
+    pub(crate) terms: Vec<(usize, f64, f64)>,
+    pub(crate) a: f64,
+}
+
+/// Maximises `objective` over the box subject to piecewise-linear concave constraints, exactly,
+/// as one linear program: each |x_k - p| becomes a variable e >= x_k - p, e >= p - x_k. Every
+/// weight on e is negative in every constraint, so a solution's e can be lowered to |x_k - p|
+/// without breaking any: the program's optimum is the true one.
+pub(crate) fn maximise_piecewise_linear(
+    bounds: &[(f64, f64)],
+    constraints: &[PiecewiseLinear],
+    objective: Objective,
+) -> Option<Solution> {
+    let mut lp = Problem::new(OptimizationDirection::Maximize);
+    let xs: Vec<_> = bounds
+        .iter()
+        .enumerate()
+        .map(|(k, &(lo, hi))| {
+            let coefficient = match objective {
+                Objective::Coordinate(c, sign) if c == k => sign,
+                _ => 0.0,
+            };
+            lp.add_var(coefficient, (lo, hi))
+        })
+        .collect();
+    let t_coefficient = if matches!(objective, Objective::T) {
+        1.0
+    } else {
+        0.0
+    };
+    let t = lp.add_var(t_coefficient, (-T_BOUND, T_BOUND));
+    // One distance variable per (issue, position) pair.
+    let mut distances: Vec<(usize, f64, microlp::Variable)> = Vec::new();
+    for c in constraints {
+        for &(k, p, _) in &c.terms {
+            if !distances.iter().any(|&(k2, p2, _)| k2 == k && p2 == p) {
+                let e = lp.add_var(0.0, (0.0, f64::INFINITY));
+                lp.add_constraint(&[(e, 1.0), (xs[k], -1.0)][..], ComparisonOp::Ge, -p);
+                lp.add_constraint(&[(e, 1.0), (xs[k], 1.0)][..], ComparisonOp::Ge, p);
+                distances.push((k, p, e));
+            }
+        }
+    }
+    for c in constraints {
+        // c.constant - sum w e - a t >= 0, with the weights of a shared distance added up (the
+        // solver takes each variable once per constraint).
+        let mut weights = vec![0.0; distances.len()];
+        for &(k, p, w) in &c.terms {
+            let d = distances
+                .iter()
+                .position(|&(k2, p2, _)| k2 == k && p2 == p)
+                .expect("added above");
+            weights[d] += w;
+        }
+        let mut terms: Vec<(microlp::Variable, f64)> = distances
+            .iter()
+            .zip(&weights)
+            .filter(|(_, &w)| w != 0.0)
+            .map(|(&(_, _, e), &w)| (e, -w))
+            .collect();
+        terms.push((t, -c.a));
+        lp.add_constraint(&terms[..], ComparisonOp::Ge, -c.constant);
+    }
+    let solution = lp.solve().ok()?;
+    Some(Solution {
+        x: xs.iter().map(|&v| solution[v]).collect(),
+        t: solution[t],
+        converged: true,
+    })
+}

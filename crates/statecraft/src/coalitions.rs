@@ -1,0 +1,285 @@
+//! `statecraft coalitions`: runs the 6-0 / 5-1 analysis and prints it as a briefing, JSON or CSV.
+
+use std::io::Write;
+
+use anyhow::Context;
+use serde::Serialize;
+use statecraft_core::coalitions::{analyse, CoalitionAnalysis, Package, Shape, GAIN_TOLERANCE};
+use statecraft_core::model::Scenario;
+
+use crate::cli::{CoalitionsArgs, OutputFormat};
+use crate::commands::{fmt_value, load, write_out, DEFAULT_SCENARIO};
+use crate::Failure;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    scenario: Option<&'a str>,
+    issues: Vec<&'a str>,
+    #[serde(flatten)]
+    analysis: &'a CoalitionAnalysis,
+}
+
+pub(crate) fn run(args: CoalitionsArgs) -> Result<(), Failure> {
+    let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
+    let loaded = load(spec, args.from.as_deref())?;
+    let scenario = &loaded.scenario;
+    let shape = match args.shape.as_str() {
+        "quadratic" => Shape::Quadratic,
+        _ => Shape::Linear,
+    };
+    let analysis = match analyse(scenario, shape) {
+        Ok(analysis) => analysis,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {spec}: {e}");
+            return Err(Failure::BadInput);
+        }
+    };
+    match args.format {
+        OutputFormat::Json => {
+            let output = Output {
+                scenario: scenario.meta().title.as_deref(),
+                issues: scenario.issues().iter().map(|i| i.id.as_str()).collect(),
+                analysis: &analysis,
+            };
+            let text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
+            write_out(&(text + "\n"))
+        }
+        OutputFormat::Csv => write_out(&csv(scenario, &analysis)),
+        OutputFormat::Table => write_out(&briefing(scenario, &analysis)),
+    }
+}
+
+/// Every package of the analysis: (name, members, package).
+fn packages<'a>(analysis: &'a CoalitionAnalysis) -> Vec<(String, String, &'a Package)> {
+    let mut out = Vec::new();
+    if let Some(p) = &analysis.unanimous {
+        out.push(("unanimous".into(), analysis.actors.join(" "), p));
+    }
+    for (n, c) in analysis.coalitions.iter().enumerate() {
+        out.push((
+            format!("coalition-{}", n + 1),
+            c.members.join(" "),
+            &c.package,
+        ));
+    }
+    if let Some(b) = &analysis.blame {
+        out.push((
+            "most-generous-to-holdout".into(),
+            b.holdout.clone(),
+            &b.most_generous,
+        ));
+        if let Some(p) = &b.to_bring_in {
+            out.push(("to-bring-in-holdout".into(), b.holdout.clone(), p));
+        }
+    }
+    out
+}
+
+/// One row per package and issue value or actor gain.
+fn csv(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
+    let mut text = String::from("package,members,kind,id,value\n");
+    for (name, members, p) in packages(analysis) {
+        for (issue, v) in scenario.issues().iter().zip(&p.values) {
+            text.push_str(&format!("{name},{members},value,{},{v}\n", issue.id));
+        }
+        for (actor, g) in analysis.actors.iter().zip(&p.net_gains) {
+            text.push_str(&format!("{name},{members},net_gain,{actor},{g}\n"));
+        }
+    }
+    text
+}
+
+fn name<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
+    scenario
+        .actor_index(id)
+        .map_or(id, |a| scenario.actors()[a].name.as_str())
+}
+
+/// "nuclear_status 18.8, sanctions 55" with the anchor nearest each value.
+fn describe(scenario: &Scenario, values: &[f64]) -> String {
+    scenario
+        .issues()
+        .iter()
+        .zip(values)
+        .map(|(issue, &v)| {
+            let anchor = issue
+                .nearest_anchor(v)
+                .map(|a| format!(" (\"{}\")", a.label))
+                .unwrap_or_default();
+            format!("    {}: {}{anchor}", issue.id, fmt_value(v))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The analysis in words, to paste into a briefing.
+fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
+    let n = analysis.actors.len();
+    let mut out = String::new();
+    if let Some(title) = &scenario.meta().title {
+        out.push_str(&format!("{title}\n"));
+    }
+    let shape = match analysis.shape {
+        Shape::Linear => "linear",
+        Shape::Quadratic => "quadratic",
+    };
+    out.push_str(&format!(
+        "Who would agree to what ({shape} losses; an actor accepts a package that beats the status quo by more than its margin and crosses none of its red lines).\n\n"
+    ));
+    out.push_str("One issue at a time, the others left at the status quo:\n");
+    for w in &analysis.issue_win_sets {
+        let text = if w.intervals.is_empty() {
+            "no value that all accept".to_string()
+        } else {
+            w.intervals
+                .iter()
+                .map(|iv| format!("{} to {}", fmt_value(iv.lo), fmt_value(iv.hi)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push_str(&format!("  {}: {text}\n", w.issue));
+    }
+    out.push_str("\nAll issues together:\n");
+    if let Some(p) = &analysis.unanimous {
+        let weakest = analysis
+            .actors
+            .iter()
+            .zip(&p.net_gains)
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(a, _)| name(scenario, a))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {n}-0 is possible. The package that does best by the least satisfied ({weakest}, who gains {:.3}):\n{}\n",
+            p.min_gain,
+            describe(scenario, &p.values)
+        ));
+        out.push_str("  Values every actor accepts span, issue by issue:\n");
+        for (issue, extent) in scenario.issues().iter().zip(&analysis.unanimous_extent) {
+            if let Some(iv) = extent {
+                out.push_str(&format!(
+                    "    {}: {} to {}\n",
+                    issue.id,
+                    fmt_value(iv.lo),
+                    fmt_value(iv.hi)
+                ));
+            }
+        }
+    } else {
+        out.push_str(&format!(
+            "  {n}-0 is out of reach: no package is preferred to the status quo by every actor.\n"
+        ));
+        match analysis.coalitions.first() {
+            None => out.push_str("  No coalition of two or more can agree either.\n"),
+            Some(best) => {
+                let k = best.members.len();
+                out.push_str(&format!(
+                    "  {k}-{} is the best: {} coalition(s) of {k} can agree.\n",
+                    n - k,
+                    analysis.coalitions.len()
+                ));
+                for c in &analysis.coalitions {
+                    let left_out: Vec<&str> =
+                        c.outsiders.iter().map(|o| name(scenario, o)).collect();
+                    out.push_str(&format!(
+                        "  - without {} ({:.0}% of capability in the coalition; smallest gain {:.3})\n",
+                        left_out.join(", "),
+                        100.0 * c.capability_share,
+                        c.package.min_gain
+                    ));
+                }
+                out.push_str(&format!(
+                    "  The best coalition's package:\n{}\n",
+                    describe(scenario, &best.package.values)
+                ));
+            }
+        }
+    }
+    if let (Some(b), Some(unanimous), Some(without)) = (
+        &analysis.blame,
+        &analysis.unanimous,
+        analysis.coalitions.first(),
+    ) {
+        let holdout = name(scenario, &b.holdout);
+        out.push_str(&format!(
+            "\nNo one is isolated. The actor whose inclusion costs the others most is {holdout}: without it, the others' smallest gain would be {:.3} instead of {:.3}.\n",
+            without.package.min_gain, unanimous.min_gain
+        ));
+        out.push_str(&format!(
+            "  The most the others would give {holdout} while each still gains ({holdout} would gain {:.3}):\n{}\n",
+            b.holdout_net_gain,
+            describe(scenario, &b.most_generous.values)
+        ));
+    } else if let Some(b) = &analysis.blame {
+        let holdout = name(scenario, &b.holdout);
+        out.push_str(&format!("\nIsolation: {holdout}.\n"));
+        let verdict = match &b.red_line {
+            Some(issue) => format!(
+                "it crosses {holdout}'s red line on {issue}, and its gain there is {:.3}",
+                b.holdout_net_gain
+            ),
+            None if b.holdout_net_gain < -GAIN_TOLERANCE => format!(
+                "it still leaves {holdout} {:.3} short of preferring it to the status quo",
+                -b.holdout_net_gain
+            ),
+            None if b.holdout_net_gain <= GAIN_TOLERANCE => format!(
+                "{holdout} would gain nothing by it: the two sides meet exactly at its acceptance boundary"
+            ),
+            None => format!("{holdout} would gain {:.3}", b.holdout_net_gain),
+        };
+        out.push_str(&format!(
+            "  The most the others would give {holdout} while each still gains:\n{}\n  and {verdict}.\n",
+            describe(scenario, &b.most_generous.values)
+        ));
+        out.push_str("  Issue by issue, moving that issue alone toward its position:\n");
+        for gap in &b.issues {
+            let text = match (gap.holdout_position, gap.move_needed) {
+                (None, _) => "it takes no position".to_string(),
+                (Some(p), Some(m)) if m < 0.005 => {
+                    format!(
+                        "the slightest move toward {} would bring it in",
+                        fmt_value(p)
+                    )
+                }
+                (Some(p), Some(m)) => format!(
+                    "{} points toward {} would bring it in",
+                    fmt_value(m),
+                    fmt_value(p)
+                ),
+                (Some(p), None) => {
+                    format!(
+                        "not enough alone, even at its own position {}",
+                        fmt_value(p)
+                    )
+                }
+            };
+            out.push_str(&format!("    {}: {text}\n", gap.issue));
+        }
+        match &b.to_bring_in {
+            None => out.push_str(&format!(
+                "  No package that {holdout} accepts exists within the others' red lines: the failure rests on {holdout}.\n"
+            )),
+            Some(p) if b.sacrifices.is_empty() && p.min_gain > GAIN_TOLERANCE => out.push_str(&format!(
+                "  A package that {holdout} accepts would still leave every other actor better off (smallest gain {:.3}).\n",
+                p.min_gain
+            )),
+            Some(_) if b.sacrifices.is_empty() => out.push_str(&format!(
+                "  The best package that {holdout} accepts leaves the others no better off than the status quo: there is no margin on either side.\n"
+            )),
+            Some(_) => {
+                let losses: Vec<String> = b
+                    .sacrifices
+                    .iter()
+                    .map(|(a, loss)| format!("{} {:.3}", name(scenario, a), loss))
+                    .collect();
+                out.push_str(&format!(
+                    "  To bring {holdout} in, the others would have to accept losses against the status quo: {}.\n",
+                    losses.join(", ")
+                ));
+            }
+        }
+    }
+    for note in &analysis.notes {
+        out.push_str(&format!("\nnote: {note}\n"));
+    }
+    out
+}
