@@ -4,7 +4,7 @@
 //! broken by more than a tolerance. The planes only ever over-estimate, so an infeasible linear
 //! program proves the true problem infeasible.
 
-use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
 
 /// A concave function of the package with its (sub)gradient written into the slice.
 pub(crate) type Concave<'f> = &'f dyn Fn(&[f64], &mut [f64]) -> f64;
@@ -39,6 +39,27 @@ const T_BOUND: f64 = 1e6;
 /// Rounds of planes before giving up (reported as not converged).
 const MAX_ROUNDS: usize = 400;
 
+/// Adds the package's variables (bounded by the box) and t to `lp`, with `objective`'s weights.
+fn package_variables(
+    lp: &mut Problem,
+    bounds: &[(f64, f64)],
+    objective: Objective,
+) -> (Vec<Variable>, Variable) {
+    let xs = bounds
+        .iter()
+        .enumerate()
+        .map(|(k, &(lo, hi))| {
+            let coefficient = match objective {
+                Objective::Coordinate(c, sign) if c == k => sign,
+                _ => 0.0,
+            };
+            lp.add_var(coefficient, (lo, hi))
+        })
+        .collect();
+    let t_coefficient = f64::from(u8::from(matches!(objective, Objective::T)));
+    (xs, lp.add_var(t_coefficient, (-T_BOUND, T_BOUND)))
+}
+
 /// Maximises `objective` over the box `bounds` subject to `constraints`; `None` when infeasible.
 pub(crate) fn maximise(
     bounds: &[(f64, f64)],
@@ -57,23 +78,7 @@ pub(crate) fn maximise(
     let mut last = None;
     for _ in 0..MAX_ROUNDS {
         let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let xs: Vec<_> = bounds
-            .iter()
-            .enumerate()
-            .map(|(k, &(lo, hi))| {
-                let coefficient = match objective {
-                    Objective::Coordinate(c, sign) if c == k => sign,
-                    _ => 0.0,
-                };
-                lp.add_var(coefficient, (lo, hi))
-            })
-            .collect();
-        let t_coefficient = if matches!(objective, Objective::T) {
-            1.0
-        } else {
-            0.0
-        };
-        let t = lp.add_var(t_coefficient, (-T_BOUND, T_BOUND));
+        let (xs, t) = package_variables(&mut lp, bounds, objective);
         for (j, value, g, at) in &planes {
             let c = &constraints[*j];
             // value + g.(x - at) - a t >= b
@@ -130,25 +135,9 @@ pub(crate) fn maximise_piecewise_linear(
     objective: Objective,
 ) -> Option<Solution> {
     let mut lp = Problem::new(OptimizationDirection::Maximize);
-    let xs: Vec<_> = bounds
-        .iter()
-        .enumerate()
-        .map(|(k, &(lo, hi))| {
-            let coefficient = match objective {
-                Objective::Coordinate(c, sign) if c == k => sign,
-                _ => 0.0,
-            };
-            lp.add_var(coefficient, (lo, hi))
-        })
-        .collect();
-    let t_coefficient = if matches!(objective, Objective::T) {
-        1.0
-    } else {
-        0.0
-    };
-    let t = lp.add_var(t_coefficient, (-T_BOUND, T_BOUND));
+    let (xs, t) = package_variables(&mut lp, bounds, objective);
     // One distance variable per (issue, position) pair.
-    let mut distances: Vec<(usize, f64, microlp::Variable)> = Vec::new();
+    let mut distances: Vec<(usize, f64, Variable)> = Vec::new();
     for c in constraints {
         for &(k, p, _) in &c.terms {
             if !distances.iter().any(|&(k2, p2, _)| k2 == k && p2 == p) {
@@ -170,7 +159,7 @@ pub(crate) fn maximise_piecewise_linear(
                 .expect("added above");
             weights[d] += w;
         }
-        let mut terms: Vec<(microlp::Variable, f64)> = distances
+        let mut terms: Vec<(Variable, f64)> = distances
             .iter()
             .zip(&weights)
             .filter(|(_, &w)| w != 0.0)
