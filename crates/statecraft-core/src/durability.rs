@@ -421,11 +421,10 @@ pub fn analyse(
                     let mut spreads = Vec::new();
                     for (k, delta) in &s.positions {
                         let stance = match (&stances[*k], delta.position, delta.salience) {
-                            (Some(old), p, sal) => Some(Stance {
-                                position: p.unwrap_or(old.position),
-                                salience: sal.unwrap_or(old.salience),
-                                note: None,
-                            }),
+                            (Some(old), p, sal) => Some(Stance::new(
+                                p.unwrap_or(old.position),
+                                sal.unwrap_or(old.salience),
+                            )),
                             (None, Some(p), Some(sal)) => Some(Stance::new(p, sal)),
                             (None, _, _) => None,
                         };

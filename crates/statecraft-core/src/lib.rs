@@ -28,3 +28,5 @@ pub mod coalitions;
 pub mod durability;
 pub mod model;
 pub mod models;
+pub mod power;
+pub mod sweep;

@@ -64,10 +64,11 @@ fn five_against_one_has_no_6_0_and_one_5_1_coalition() {
         assert_eq!(best.outsiders, vec!["H".to_string()]);
         assert!(best.package.min_gain > 0.0);
         // The five do best at their common ideal. A quadratic gain is flat at its top, so the
-        // cutting planes pin the gain to 1e-9 but the place only to about its square root.
+        // cutting planes pin the gain to 1e-7 but the place only to about its square root
+        // (3e-4 of the range: 0.03 here).
         let tolerance = match shape {
             Shape::Linear => 1e-6,
-            Shape::Quadratic => 1e-2,
+            Shape::Quadratic => 0.05,
         };
         for v in &best.package.values {
             assert!(

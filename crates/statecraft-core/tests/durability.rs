@@ -2,9 +2,12 @@
 //! exponential survival curve, an even election halves survival on its date, no risk gives 1;
 //! higher reversal costs never lower survival, and thread counts never change a result.
 
+mod common;
+use common::on_threads;
+
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use statecraft_core::durability::{analyse, Durability, DurabilityParams};
+use statecraft_core::durability::{analyse, DurabilityParams};
 use statecraft_core::model::{
     Actor, AgreementForm, ChangeTiming, DirectionalCost, Issue, LeadershipChange, Scale, Scenario,
     ScenarioParts, Stance, StanceChange, Successor,
@@ -168,15 +171,6 @@ fn undoing_a_move_can_cost_more_in_one_direction() {
     };
     let breaks = analyse(&s, &[20.0], &form, &params(10.0, 1_000)).unwrap();
     assert!(breaks.survives_horizon < 0.05);
-}
-
-/// The same analysis on a rayon pool of `threads` threads.
-fn on_threads(threads: usize, run: impl FnOnce() -> Durability + Send) -> Durability {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap()
-        .install(run)
 }
 
 #[test]

@@ -6,9 +6,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use statecraft_core::model::{
     Actor, ActorField, AgreementForm, Anchor, ChangeField, ChangeTiming, DirectionalCost,
-    FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, RedLine, RedLineField, Scale,
-    Scenario, ScenarioField, ScenarioParts, Stance, StanceChange, StanceField, Successor,
-    SuccessorField,
+    Distribution, FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, RedLine,
+    RedLineField, Scale, Scenario, ScenarioField, ScenarioParts, Stance, StanceChange, StanceField,
+    Successor, SuccessorField,
 };
 
 /// One step of a path into the file: a key or an index in a list.
@@ -94,6 +94,8 @@ pub(crate) struct MetaDto {
     description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    uncertainty: Option<f64>,
 }
 
 impl MetaDto {
@@ -126,7 +128,7 @@ pub(crate) struct ActorDto {
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    capability: f64,
+    capability: ValueDto,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -148,10 +150,111 @@ fn is_zero(value: &f64) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StanceDto {
-    position: f64,
-    salience: f64,
+    position: ValueDto,
+    salience: ValueDto,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+}
+
+/// A number, or a distribution for sweeps: `{ mean, sd }`, `{ min, max }`, `{ min, mode, max }`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ValueDto {
+    Number(f64),
+    Normal { mean: f64, sd: f64 },
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+}
+
+const VALUE_EXPECTED: &str =
+    "a number, or a distribution { mean, sd }, { min, max } or { min, mode, max }";
+
+impl ValueDto {
+    fn new(value: f64, distribution: Option<Distribution>) -> Self {
+        match distribution {
+            None => ValueDto::Number(value),
+            Some(Distribution::Normal { mean, sd }) => ValueDto::Normal { mean, sd },
+            Some(Distribution::Uniform { min, max }) => ValueDto::Uniform { min, max },
+            Some(Distribution::Triangular { min, mode, max }) => {
+                ValueDto::Triangular { min, mode, max }
+            }
+        }
+    }
+
+    /// The central value and the distribution, if any.
+    fn split(self) -> (f64, Option<Distribution>) {
+        let distribution = match self {
+            ValueDto::Number(v) => return (v, None),
+            ValueDto::Normal { mean, sd } => Distribution::Normal { mean, sd },
+            ValueDto::Uniform { min, max } => Distribution::Uniform { min, max },
+            ValueDto::Triangular { min, mode, max } => Distribution::Triangular { min, mode, max },
+        };
+        (distribution.central(), Some(distribution))
+    }
+}
+
+impl Serialize for ValueDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let entries: Vec<(&str, f64)> = match *self {
+            ValueDto::Number(v) => return serializer.serialize_f64(v),
+            ValueDto::Normal { mean, sd } => vec![("mean", mean), ("sd", sd)],
+            ValueDto::Uniform { min, max } => vec![("min", min), ("max", max)],
+            ValueDto::Triangular { min, mode, max } => {
+                vec![("min", min), ("mode", mode), ("max", max)]
+            }
+        };
+        let mut map = serializer.serialize_map(Some(entries.len()))?;
+        for (k, v) in entries {
+            map.serialize_entry(k, &v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueDto {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ValueDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(VALUE_EXPECTED)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ValueDto, E> {
+                Ok(ValueDto::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ValueDto, E> {
+                Ok(ValueDto::Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ValueDto, E> {
+                Ok(ValueDto::Number(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ValueDto, A::Error> {
+                const KEYS: &[&str] = &["mean", "sd", "min", "mode", "max"];
+                let mut found: [Option<f64>; 5] = [None; 5];
+                while let Some(key) = map.next_key::<String>()? {
+                    let Some(k) = KEYS.iter().position(|name| *name == key) else {
+                        return Err(serde::de::Error::unknown_field(&key, KEYS));
+                    };
+                    found[k] = Some(map.next_value()?);
+                }
+                match found {
+                    [Some(mean), Some(sd), None, None, None] => Ok(ValueDto::Normal { mean, sd }),
+                    [None, None, Some(min), None, Some(max)] => Ok(ValueDto::Uniform { min, max }),
+                    [None, None, Some(min), Some(mode), Some(max)] => {
+                        Ok(ValueDto::Triangular { min, mode, max })
+                    }
+                    _ => Err(serde::de::Error::invalid_value(
+                        serde::de::Unexpected::Map,
+                        &"a distribution with exactly the keys { mean, sd }, { min, max } or { min, mode, max }",
+                    )),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -338,6 +441,7 @@ impl FileDto {
             }),
             description: self.scenario.description.clone(),
             sources: self.scenario.sources.clone(),
+            uncertainty: self.scenario.uncertainty,
         };
         let issues = self.issues.iter().enumerate().map(|(i, dto)| {
             let mut anchors = Vec::new();
@@ -376,10 +480,14 @@ impl FileDto {
                 let what = format!("actor `{}`: a position", dto.id);
                 match issue_index(&issue_ids, issue_id, path, &what) {
                     Ok(i) => {
+                        let (position, position_uncertainty) = stance.position.split();
+                        let (salience, salience_uncertainty) = stance.salience.split();
                         row[i] = Some(Stance {
-                            position: stance.position,
-                            salience: stance.salience,
+                            position,
+                            salience,
                             note: stance.note.clone(),
+                            position_uncertainty,
+                            salience_uncertainty,
                         })
                     }
                     Err(e) => errors.push(e),
@@ -470,10 +578,12 @@ impl FileDto {
                     Err(e) => errors.push(e),
                 }
             }
+            let (capability, capability_uncertainty) = dto.capability.split();
             actors.push(Actor {
                 id: dto.id.clone(),
                 name: dto.name.clone().unwrap_or_else(|| dto.id.clone()),
-                capability: dto.capability,
+                capability,
+                capability_uncertainty,
                 note: dto.note.clone(),
                 red_lines,
                 domestic,
@@ -510,6 +620,7 @@ impl FileDto {
                 date: meta.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 description: meta.description.clone(),
                 sources: meta.sources.clone(),
+                uncertainty: meta.uncertainty,
             },
             issues: issues
                 .iter()
@@ -535,7 +646,7 @@ impl FileDto {
                 .map(|(a, actor)| ActorDto {
                     id: actor.id.clone(),
                     name: (actor.name != actor.id).then(|| actor.name.clone()),
-                    capability: actor.capability,
+                    capability: ValueDto::new(actor.capability, actor.capability_uncertainty),
                     note: actor.note.clone(),
                     positions: (0..issues.len())
                         .filter_map(|i| {
@@ -543,8 +654,8 @@ impl FileDto {
                                 (
                                     issues[i].id.clone(),
                                     StanceDto {
-                                        position: s.position,
-                                        salience: s.salience,
+                                        position: ValueDto::new(s.position, s.position_uncertainty),
+                                        salience: ValueDto::new(s.salience, s.salience_uncertainty),
                                         note: s.note.clone(),
                                     },
                                 )

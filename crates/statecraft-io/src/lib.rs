@@ -227,6 +227,9 @@ pub(crate) fn help_for(kind: &ErrorKind) -> Option<String> {
         ErrorKind::OutsideUnit { field: "salience", .. } => {
             "salience is how much the issue matters to the actor, from 0 (not at all) to 1 (above all)".into()
         }
+        ErrorKind::OutsideUnit { field: "share", .. } => {
+            "an affinity is the share of a partner's gains and losses counted as the actor's own, from 0 to 1".into()
+        }
         ErrorKind::OutsideUnit { .. } => "probabilities lie between 0 and 1".into(),
         ErrorKind::OutsideScale { min, max, .. } => format!("use a value from {min} to {max}, or widen the issue's scale"),
         ErrorKind::NotFinite { .. } => "use an ordinary number; nan and inf are not allowed".into(),

@@ -26,10 +26,14 @@ pub enum Command {
     Check(ScenarioArg),
     /// Show a scenario as readable tables: issues with their scales, actors x issues.
     Show(ShowArgs),
+    /// How sure the forecasts are: Monte Carlo over uncertain inputs, spreads and sensitivities.
+    Sweep(SweepArgs),
     /// Which packages every actor prefers to the status quo (6-0); if none, who is isolated (5-1).
     Coalitions(CoalitionsArgs),
     /// How likely an agreement is to survive changes of government, by agreement form.
     Durability(DurabilityArgs),
+    /// Voting power (Shapley-Shubik, Banzhaf) in a weighted voting game or a scenario.
+    Power(PowerArgs),
     /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
     Convert(ConvertArgs),
     /// List the built-in scenarios.
@@ -63,6 +67,22 @@ pub struct ForecastArgs {
     /// Expected-utility model options.
     #[command(flatten)]
     pub bdm: BdmArgs,
+    /// What-ifs.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// What-ifs, shown next to the baseline.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "What-ifs")]
+pub struct WhatIfArgs {
+    /// Change a value: ACTOR.ISSUE.position=V, ACTOR.ISSUE.salience=V or ACTOR.capability=V
+    /// (repeat for several).
+    #[arg(long, value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Leave an actor out (repeat for several).
+    #[arg(long, value_name = "ACTOR")]
+    pub drop: Vec<String>,
 }
 
 /// Options of the expected-utility (`bdm`) model.
@@ -93,6 +113,48 @@ pub struct BdmArgs {
     /// Write the per-round actor table to FILE.csv (the reference's parity columns).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+}
+
+/// `statecraft sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file or built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+    /// Models to run on every draw, comma-separated: compromise, median, nash, bdm, or all.
+    #[arg(
+        long,
+        short,
+        value_delimiter = ',',
+        default_value = "compromise,median,nash"
+    )]
+    pub model: Vec<String>,
+    /// Number of draws.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub runs: usize,
+    /// Seed of the random streams (the same seed gives the same result on any machine).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Uncertainty of every value not given a distribution, as a share (0.1: sd = 10% of the
+    /// scale for positions, of the value for saliences and capabilities) [default: the
+    /// scenario's `uncertainty`, else 0.1 when it has no distribution at all].
+    #[arg(long, value_name = "SHARE")]
+    pub uncertainty: Option<f64>,
+    /// The expected-utility model's variant, when `bdm` is among the models.
+    #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
+    pub variant: String,
+    /// Also rank the inputs by their Sobol indices on the first model's forecast, from N base
+    /// rows ((inputs + 2) x N model runs).
+    #[arg(long, value_name = "N")]
+    pub sensitivity: Option<usize>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// What-ifs, applied before the sweep.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// `statecraft coalitions`.
@@ -174,6 +236,48 @@ pub struct ConvertArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `statecraft power`.
+#[derive(Debug, Args)]
+pub struct PowerArgs {
+    /// Scenario file or built-in name whose actors' capabilities, x 100 and rounded, are the
+    /// weights [default: six-party-2009]. Not with --weights.
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    pub from: Option<String>,
+    /// The players' weights, comma-separated whole numbers (instead of a scenario).
+    #[arg(
+        long,
+        value_name = "W,W,...",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub weights: Vec<String>,
+    /// The weight a coalition needs to win, 1..=total (with --weights).
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
+    pub quota: Option<String>,
+    /// The players' names, comma-separated, in the order of --weights [default: p1, p2, ...].
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub names: Vec<String>,
+    /// The decision rule instead of --quota: majority (more than half the weight), unanimity
+    /// (all of it) or qualified=SHARE (at least that share, e.g. 0.65 or 65%) [default:
+    /// majority with a scenario].
+    #[arg(long, value_name = "RULE")]
+    pub rule: Option<String>,
+    /// Estimate by Monte Carlo even when the exact computation is feasible.
+    #[arg(long)]
+    pub monte_carlo: bool,
+    /// Monte Carlo samples: orderings for Shapley-Shubik, coalitions for Banzhaf.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub samples: usize,
+    /// Seed of the Monte Carlo streams (the same seed gives the same estimates on any machine).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 /// How results are printed.

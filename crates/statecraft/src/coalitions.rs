@@ -205,7 +205,7 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
             without.package.min_gain, unanimous.min_gain
         ));
         out.push_str(&format!(
-            "  The most the others would give {holdout} while each still gains ({holdout} would gain {:.3}):\n{}\n",
+            "  The most the others would give {holdout} without any of them losing ({holdout} would gain {:.3}):\n{}\n",
             b.holdout_net_gain,
             describe(scenario, &b.most_generous.values)
         ));
@@ -227,7 +227,7 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
             None => format!("{holdout} would gain {:.3}", b.holdout_net_gain),
         };
         out.push_str(&format!(
-            "  The most the others would give {holdout} while each still gains:\n{}\n  and {verdict}.\n",
+            "  The most the others would give {holdout} without any of them losing:\n{}\n  and {verdict}.\n",
             describe(scenario, &b.most_generous.values)
         ));
         out.push_str("  Issue by issue, moving that issue alone toward its position:\n");

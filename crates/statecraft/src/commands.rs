@@ -26,6 +26,8 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Show(args) => show(args),
         Command::Durability(args) => crate::durability::run(args),
         Command::Coalitions(args) => crate::coalitions::run(args),
+        Command::Sweep(args) => crate::sweep::run(args),
+        Command::Power(args) => crate::power::run(args),
         Command::Convert(args) => convert(args),
         Command::Scenarios => scenarios(),
     }
@@ -87,7 +89,10 @@ pub(crate) fn fmt_value(value: f64) -> String {
     }
 }
 
-fn selected_models(names: &[String], bdm: BdmParams) -> Result<Vec<Box<dyn Model>>, Failure> {
+pub(crate) fn selected_models(
+    names: &[String],
+    bdm: BdmParams,
+) -> Result<Vec<Box<dyn Model>>, Failure> {
     if names.iter().any(|n| n == "all") {
         return Ok(all_models(bdm));
     }
@@ -133,6 +138,34 @@ fn bdm_params(args: &BdmArgs) -> Result<BdmParams, Failure> {
         None => params.max_rounds = args.max_rounds,
     }
     Ok(params)
+}
+
+/// The forecasts with the what-ifs next to those without: `baseline -> what-if` per model.
+fn what_if_table(
+    scenario: &Scenario,
+    changes: &str,
+    baseline: &[Forecast],
+    changed: &[Forecast],
+) -> String {
+    let mut t = new_table();
+    let mut header = vec![Cell::new("Issue")];
+    header.extend(changed.iter().map(|f| Cell::new(&f.model)));
+    t.set_header(header);
+    for (i, issue) in scenario.issues().iter().enumerate() {
+        let mut row = vec![Cell::new(&issue.id)];
+        for (b, c) in baseline.iter().zip(changed) {
+            let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), fmt_value);
+            let (was, now) = (b.issues[i].value, c.issues[i].value);
+            let text = if was == now {
+                format!("{} (same)", show(now))
+            } else {
+                format!("{} -> {}", show(was), show(now))
+            };
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        t.add_row(row);
+    }
+    format!("\nWhat if {changes}: baseline -> with the change\n{t}\n")
 }
 
 /// Python's `repr` of a float (shortest round trip, exponent below 1e-4 and from 1e16), so that
@@ -225,6 +258,15 @@ struct ForecastOutput<'a> {
     forecasts: Vec<Forecast>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     bdm_runs: Vec<BdmRunOutput<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    what_if: Option<WhatIfOutput>,
+}
+
+/// The what-ifs applied and the forecasts without them.
+#[derive(Serialize)]
+struct WhatIfOutput {
+    changes: String,
+    baseline: Vec<Forecast>,
 }
 
 #[derive(Serialize)]
@@ -253,7 +295,16 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     let loaded = load(spec, args.from.as_deref())?;
     let params = bdm_params(&args.bdm)?;
     let models = selected_models(&args.model, params)?;
-    let scenario = &loaded.scenario;
+    let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
+    // With what-ifs, the forecasts are of the changed scenario and the original's are the
+    // baseline they are compared with.
+    let baseline: Option<Vec<Forecast>> = changed.as_ref().map(|_| {
+        models
+            .iter()
+            .map(|m| m.forecast(&loaded.scenario))
+            .collect()
+    });
+    let scenario = changed.as_ref().unwrap_or(&loaded.scenario);
     // The expected-utility model is run once per issue here, so that its rounds can be shown.
     let eu_model = ExpectedUtility { params };
     let mut runs: Vec<(usize, BdmRun)> = Vec::new();
@@ -327,6 +378,10 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
                         run,
                     })
                     .collect(),
+                what_if: baseline.clone().map(|baseline| WhatIfOutput {
+                    changes: crate::what_if::describe(&args.what_if),
+                    baseline,
+                }),
             };
             let mut text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
             text.push('\n');
@@ -348,7 +403,18 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
             }
             String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?
         }
-        OutputFormat::Table => forecast_table(scenario, &models, &forecasts),
+        OutputFormat::Table => {
+            let mut text = forecast_table(scenario, &models, &forecasts);
+            if let Some(baseline) = &baseline {
+                text.push_str(&what_if_table(
+                    scenario,
+                    &crate::what_if::describe(&args.what_if),
+                    baseline,
+                    &forecasts,
+                ));
+            }
+            text
+        }
     };
     write_out(&text)?;
     if args.bdm.explain {

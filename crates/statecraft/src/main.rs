@@ -4,7 +4,10 @@ mod cli;
 mod coalitions;
 mod commands;
 mod durability;
+mod power;
 mod report;
+mod sweep;
+mod what_if;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -32,12 +32,13 @@ pub(crate) struct Solution {
     pub(crate) converged: bool,
 }
 
-/// How far a true constraint may be broken at the answer.
-const TOLERANCE: f64 = 1e-9;
+/// How far a true constraint may be broken at the answer (gains are in utility units, where a
+/// full swing of a top-salience issue is 1).
+const TOLERANCE: f64 = 1e-7;
 /// Bound on |t|, to keep the first linear programs bounded.
 const T_BOUND: f64 = 1e6;
 /// Rounds of planes before giving up (reported as not converged).
-const MAX_ROUNDS: usize = 400;
+const MAX_ROUNDS: usize = 1000;
 
 /// Adds the package's variables (bounded by the box) and t to `lp`, with `objective`'s weights.
 fn package_variables(
@@ -91,7 +92,11 @@ pub(crate) fn maximise(
         let Ok(solution) = lp.solve() else {
             return None;
         };
-        let x: Vec<f64> = xs.iter().map(|&v| solution[v]).collect();
+        let x: Vec<f64> = xs
+            .iter()
+            .zip(bounds)
+            .map(|(&v, &(lo, hi))| solution[v].clamp(lo, hi))
+            .collect();
         let t_value = solution[t];
         let mut broken = false;
         for (j, c) in constraints.iter().enumerate() {
@@ -170,7 +175,12 @@ pub(crate) fn maximise_piecewise_linear(
     }
     let solution = lp.solve().ok()?;
     Some(Solution {
-        x: xs.iter().map(|&v| solution[v]).collect(),
+        // The simplex may land a hair outside a bound; the package stays on its scales.
+        x: xs
+            .iter()
+            .zip(bounds)
+            .map(|(&v, &(lo, hi))| solution[v].clamp(lo, hi))
+            .collect(),
         t: solution[t],
         converged: true,
     })

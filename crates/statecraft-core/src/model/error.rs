@@ -449,6 +449,14 @@ pub enum ErrorKind {
         /// The value.
         value: f64,
     },
+    /// A distribution that cannot be drawn from, or reaches outside the value's range.
+    #[error("{field}: {detail}")]
+    BadDistribution {
+        /// Which field.
+        field: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
     /// An actor that names itself as a partner.
     #[error("an actor cannot have an affinity with itself")]
     SelfAffinity,

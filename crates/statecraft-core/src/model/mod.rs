@@ -3,12 +3,15 @@
 mod error;
 mod scenario;
 mod validate;
+mod what_if;
 
 pub use error::{
     ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
     ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
 };
 pub use scenario::{
-    Actor, AgreementForm, Anchor, ChangeTiming, DirectionalCost, Issue, LeadershipChange, Metadata,
-    RedLine, Scale, Scenario, ScenarioParts, Stance, StanceChange, Successor,
+    Actor, AgreementForm, Anchor, ChangeTiming, DirectionalCost, Distribution, Issue,
+    LeadershipChange, Metadata, RedLine, Scale, Scenario, ScenarioParts, Stance, StanceChange,
+    Successor, ValueRef,
 };
+pub use what_if::Change;

@@ -85,12 +85,56 @@ impl Issue {
 /// Where an actor stands on one issue and how much the issue matters to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stance {
-    /// The outcome the actor wants, on the issue's scale.
+    /// The outcome the actor wants, on the issue's scale (the central value when uncertain).
     pub position: f64,
-    /// How much the issue matters to the actor, 0..=1.
+    /// How much the issue matters to the actor, 0..=1 (the central value when uncertain).
     pub salience: f64,
     /// Why.
     pub note: Option<String>,
+    /// How uncertain the position is, when it is (sweeps draw it from this).
+    pub position_uncertainty: Option<Distribution>,
+    /// How uncertain the salience is, when it is.
+    pub salience_uncertainty: Option<Distribution>,
+}
+
+/// An uncertain input: where sweeps draw its value from. Draws are kept inside the value's valid
+/// range (a position on its scale, a salience in 0..=1, a capability above 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Distribution {
+    /// Normal, truncated to the valid range.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation (>= 0).
+        sd: f64,
+    },
+    /// Uniform between two values.
+    Uniform {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
+    /// Triangular.
+    Triangular {
+        /// Lower end.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper end.
+        max: f64,
+    },
+}
+
+impl Distribution {
+    /// The value used when nothing is drawn: the mean, the midpoint or the mode.
+    pub fn central(&self) -> f64 {
+        match *self {
+            Distribution::Normal { mean, .. } => mean,
+            Distribution::Uniform { min, max } => 0.5 * (min + max),
+            Distribution::Triangular { mode, .. } => mode,
+        }
+    }
 }
 
 impl Stance {
@@ -100,6 +144,8 @@ impl Stance {
             position,
             salience,
             note: None,
+            position_uncertainty: None,
+            salience_uncertainty: None,
         }
     }
 }
@@ -186,8 +232,11 @@ pub struct Actor {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Clout: what the actor can bring to bear, > 0 on any scale.
+    /// Clout: what the actor can bring to bear, > 0 on any scale (the central value when
+    /// uncertain).
     pub capability: f64,
+    /// How uncertain the capability is, when it is.
+    pub capability_uncertainty: Option<Distribution>,
     /// Why this capability.
     pub note: Option<String>,
     /// Ranges the actor will never accept.
@@ -208,6 +257,7 @@ impl Actor {
             name: id.clone(),
             id,
             capability,
+            capability_uncertainty: None,
             note: None,
             red_lines: Vec::new(),
             domestic: Vec::new(),
@@ -296,6 +346,9 @@ pub struct Metadata {
     pub description: Option<String>,
     /// Where the numbers come from.
     pub sources: Vec<String>,
+    /// Uncertainty of every value not given a distribution, for sweeps: the standard deviation
+    /// as a share of the issue's range (positions) or of the value (saliences, capabilities).
+    pub uncertainty: Option<f64>,
 }
 
 /// The raw pieces of a scenario, before validation.
@@ -315,6 +368,30 @@ pub struct ScenarioParts {
     pub forms: Vec<AgreementForm>,
 }
 
+/// A number of a scenario that analyses may vary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueRef {
+    /// An actor's position on an issue.
+    Position {
+        /// Actor index.
+        actor: usize,
+        /// Issue index.
+        issue: usize,
+    },
+    /// An actor's salience for an issue.
+    Salience {
+        /// Actor index.
+        actor: usize,
+        /// Issue index.
+        issue: usize,
+    },
+    /// An actor's capability.
+    Capability {
+        /// Actor index.
+        actor: usize,
+    },
+}
+
 /// A validated scenario: every value of this type satisfies the rules in `docs/scenario-format.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -331,6 +408,79 @@ impl Scenario {
     /// Metadata.
     pub fn meta(&self) -> &Metadata {
         &self.parts.meta
+    }
+
+    /// The value `r` refers to (`None` for a stance the actor does not take).
+    pub fn value(&self, r: ValueRef) -> Option<f64> {
+        match r {
+            ValueRef::Position { actor, issue } => self.stance(actor, issue).map(|s| s.position),
+            ValueRef::Salience { actor, issue } => self.stance(actor, issue).map(|s| s.salience),
+            ValueRef::Capability { actor } => Some(self.parts.actors[actor].capability),
+        }
+    }
+
+    /// Sets the value `r` refers to, keeping the scenario valid: the value is clamped to its
+    /// range (the issue's scale, 0..=1, above 0); a position inside one of the actor's own red
+    /// lines is refused. Returns whether the value was set.
+    pub fn set_value(&mut self, r: ValueRef, value: f64) -> bool {
+        if !value.is_finite() {
+            return false;
+        }
+        match r {
+            ValueRef::Position { actor, issue } => {
+                let scale = self.parts.issues[issue].scale;
+                let v = value.clamp(scale.min, scale.max);
+                let refused = self.parts.actors[actor]
+                    .red_lines
+                    .iter()
+                    .any(|l| l.issue == issue && l.refuses(v));
+                match self.parts.stances[actor][issue].as_mut() {
+                    Some(stance) if !refused => {
+                        stance.position = v;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            ValueRef::Salience { actor, issue } => {
+                match self.parts.stances[actor][issue].as_mut() {
+                    Some(stance) => {
+                        stance.salience = value.clamp(0.0, 1.0);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            ValueRef::Capability { actor } => {
+                self.parts.actors[actor].capability = value.max(f64::MIN_POSITIVE);
+                true
+            }
+        }
+    }
+
+    /// A copy without the text that analyses never read (notes, anchors, descriptions,
+    /// sources), which makes the many copies of a sweep cheap.
+    pub fn lean(&self) -> Scenario {
+        let mut parts = self.parts.clone();
+        parts.meta.description = None;
+        parts.meta.sources.clear();
+        for issue in &mut parts.issues {
+            issue.description = None;
+            issue.status_quo_note = None;
+            issue.anchors.clear();
+        }
+        for actor in &mut parts.actors {
+            actor.note = None;
+            actor.domestic.clear();
+            for line in &mut actor.red_lines {
+                line.note = None;
+            }
+        }
+        for stance in parts.stances.iter_mut().flatten().flatten() {
+            stance.note = None;
+        }
+        parts.forms.clear();
+        Scenario { parts }
     }
 
     /// The agreement forms the scenario defines (may be empty).

@@ -6,7 +6,7 @@ use super::error::{
     ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
     ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
 };
-use super::scenario::{ChangeTiming, ScenarioParts};
+use super::scenario::{ChangeTiming, Distribution, ScenarioParts};
 
 /// Tolerance on successor probabilities adding up to 1.
 const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
@@ -353,6 +353,141 @@ impl Checker<'_> {
     }
 }
 
+/// What is wrong with `distribution` for a value that must lie in `lo..=hi` (`lo` excluded when
+/// `open_low`), if anything.
+fn distribution_problem(
+    distribution: &Distribution,
+    lo: f64,
+    hi: f64,
+    open_low: bool,
+) -> Option<String> {
+    let inside = |v: f64| (v > lo || (!open_low && v == lo)) && v <= hi;
+    let range = if open_low {
+        format!("above {lo}")
+    } else {
+        format!("{lo}..={hi}")
+    };
+    match *distribution {
+        Distribution::Normal { mean, sd } => {
+            if !(mean.is_finite() && sd.is_finite()) {
+                Some(format!("mean {mean} and sd {sd} must be finite numbers"))
+            } else if sd < 0.0 {
+                Some(format!(
+                    "sd is {sd}; a standard deviation cannot be negative"
+                ))
+            } else {
+                None
+            }
+        }
+        Distribution::Uniform { min, max } => {
+            if !(min.is_finite() && max.is_finite()) || min >= max {
+                Some(format!("min {min} must be below max {max}"))
+            } else if !(inside(min) && inside(max)) {
+                Some(format!(
+                    "the range {min}..{max} leaves the allowed range ({range})"
+                ))
+            } else {
+                None
+            }
+        }
+        Distribution::Triangular { min, mode, max } => {
+            if !(min.is_finite() && mode.is_finite() && max.is_finite())
+                || !(min <= mode && mode <= max && min < max)
+            {
+                Some(format!(
+                    "it needs min <= mode <= max with min < max, not {min}, {mode}, {max}"
+                ))
+            } else if !(inside(min) && inside(max)) {
+                Some(format!(
+                    "the range {min}..{max} leaves the allowed range ({range})"
+                ))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Distributions of uncertain values.
+impl Checker<'_> {
+    fn distribution(
+        &mut self,
+        locus: Locus,
+        subject: &str,
+        field: &'static str,
+        distribution: &Option<Distribution>,
+        (lo, hi, open_low): (f64, f64, bool),
+    ) {
+        if let Some(detail) = distribution
+            .as_ref()
+            .and_then(|d| distribution_problem(d, lo, hi, open_low))
+        {
+            self.push(
+                locus,
+                format!("{subject}, {field}"),
+                ErrorKind::BadDistribution { field, detail },
+            );
+        }
+    }
+
+    fn distributions(&mut self) {
+        let parts = self.parts;
+        for (a, actor) in parts.actors.iter().enumerate() {
+            let name = self.actor_name(a);
+            let locus = Locus::Actor {
+                actor: a,
+                field: ActorField::Capability,
+            };
+            let range = (0.0, f64::INFINITY, true);
+            self.distribution(
+                locus,
+                &name,
+                "capability",
+                &actor.capability_uncertainty,
+                range,
+            );
+            for (i, stance) in parts.stances[a].iter().enumerate() {
+                let Some(stance) = stance else { continue };
+                let subject = format!("{name}, {}", self.issue_name(i));
+                let at = |field| Locus::Stance {
+                    actor: a,
+                    issue: i,
+                    field,
+                };
+                let scale = parts.issues[i].scale;
+                let on_scale = (scale.min, scale.max, false);
+                self.distribution(
+                    at(StanceField::Position),
+                    &subject,
+                    "position",
+                    &stance.position_uncertainty,
+                    on_scale,
+                );
+                self.distribution(
+                    at(StanceField::Salience),
+                    &subject,
+                    "salience",
+                    &stance.salience_uncertainty,
+                    (0.0, 1.0, false),
+                );
+            }
+        }
+        if let Some(u) = parts.meta.uncertainty {
+            if !(u.is_finite() && u >= 0.0) {
+                let kind = ErrorKind::BadDistribution {
+                    field: "uncertainty",
+                    detail: format!("{u} must be a share of 0 or more (0.1 = 10%)"),
+                };
+                self.push(
+                    Locus::Scenario(ScenarioField::Whole),
+                    "scenario".into(),
+                    kind,
+                );
+            }
+        }
+    }
+}
+
 /// Agreement forms: unique ids, costs that are finite and not negative.
 impl Checker<'_> {
     fn cost(&mut self, locus: Locus, subject: &str, field: &'static str, value: f64) {
@@ -464,6 +599,7 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         checker.issues();
         checker.actors();
         checker.stances();
+        checker.distributions();
         checker.forms();
     }
     if checker.errors.is_empty() {

@@ -2,6 +2,8 @@
 //! the workspace links one executable instead of one per file.
 
 mod cli;
+mod coalitions;
 mod durability;
 mod malformed;
+mod power;
 mod support;

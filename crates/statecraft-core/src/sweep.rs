@@ -1,0 +1,404 @@
+//! How sure a forecast is: seeded Monte Carlo over a scenario's uncertain inputs, the spread of
+//! every model's forecast per issue, and which inputs move it most (Sobol indices).
+//!
+//! Uncertain inputs are the positions, saliences and capabilities given as distributions, plus,
+//! when the scenario (or the caller) sets a relative uncertainty r, every other one of them:
+//! positions ~ N(p, (r R)^2) with R the issue's range, saliences ~ N(s, (r s)^2), capabilities
+//! ~ N(c, (r c)^2). Normal draws are truncated to the value's range by redrawing (at most
+//! [`MAX_REDRAWS`] times, then the central value is kept); a position inside the actor's own red
+//! line is redrawn likewise.
+//!
+//! Run `r` of seed `s` draws from ChaCha8 stream `r` of `s`, so results are the same for any
+//! number of threads. Sensitivity uses the Saltelli design (matrices A and B of independent draws,
+//! and A with column i from B) with Saltelli's (2010) first-order estimator
+//! S_i = mean((f(B) - m) (f(AB_i) - f(A))) / V (m the mean of f, subtracted to cut the
+//! estimator's variance) and Jansen's (1999) total-effect estimator
+//! ST_i = mean((f(A) - f(AB_i))^2) / (2 V), V the variance of f over A and B.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution as _, Normal, Triangular, Uniform};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Distribution, Scenario, ValueRef};
+use crate::models::Model;
+
+/// Redraws allowed before a truncated draw falls back to the central value.
+pub const MAX_REDRAWS: usize = 100;
+
+/// One uncertain number of the scenario and where it is drawn from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncertainInput {
+    /// Which number.
+    pub value: ValueRef,
+    /// Where it is drawn from.
+    pub distribution: Distribution,
+    /// Readable name: `US.nuclear_status.position`, `DPRK.capability`.
+    pub label: String,
+}
+
+impl UncertainInput {
+    /// One draw, set into `scenario` (redrawn while out of range or refused).
+    fn draw_into(&self, scenario: &mut Scenario, rng: &mut ChaCha8Rng) {
+        let (lo, hi) = valid_range(scenario, self.value);
+        for _ in 0..MAX_REDRAWS {
+            let v = draw(&self.distribution, rng);
+            if v >= lo && v <= hi && scenario.set_value(self.value, v) {
+                return;
+            }
+        }
+        scenario.set_value(self.value, self.distribution.central());
+    }
+}
+
+/// The range a value must stay in.
+fn valid_range(scenario: &Scenario, r: ValueRef) -> (f64, f64) {
+    match r {
+        ValueRef::Position { issue, .. } => {
+            let scale = scenario.issues()[issue].scale;
+            (scale.min, scale.max)
+        }
+        ValueRef::Salience { .. } => (0.0, 1.0),
+        ValueRef::Capability { .. } => (f64::MIN_POSITIVE, f64::INFINITY),
+    }
+}
+
+fn draw(distribution: &Distribution, rng: &mut ChaCha8Rng) -> f64 {
+    match *distribution {
+        Distribution::Normal { mean, sd } if sd > 0.0 => {
+            Normal::new(mean, sd).expect("sd > 0").sample(rng)
+        }
+        Distribution::Normal { mean, .. } => mean,
+        Distribution::Uniform { min, max } => {
+            Uniform::new(min, max).expect("min < max").sample(rng)
+        }
+        Distribution::Triangular { min, mode, max } => Triangular::new(min, max, mode)
+            .expect("min <= mode <= max")
+            .sample(rng),
+    }
+}
+
+/// The scenario's uncertain inputs, in actor order (capability, then per issue position and
+/// salience); `relative` overrides the scenario's own relative uncertainty.
+pub fn uncertain_inputs(scenario: &Scenario, relative: Option<f64>) -> Vec<UncertainInput> {
+    let relative = relative.or(scenario.meta().uncertainty).unwrap_or(0.0);
+    let implicit = |central: f64, sd: f64| {
+        (relative > 0.0 && sd > 0.0).then_some(Distribution::Normal { mean: central, sd })
+    };
+    let mut inputs = Vec::new();
+    for (a, actor) in scenario.actors().iter().enumerate() {
+        let capability = actor
+            .capability_uncertainty
+            .or_else(|| implicit(actor.capability, relative * actor.capability));
+        if let Some(distribution) = capability {
+            inputs.push(UncertainInput {
+                value: ValueRef::Capability { actor: a },
+                distribution,
+                label: format!("{}.capability", actor.id),
+            });
+        }
+        for (i, issue) in scenario.issues().iter().enumerate() {
+            let Some(stance) = scenario.stance(a, i) else {
+                continue;
+            };
+            let position = stance
+                .position_uncertainty
+                .or_else(|| implicit(stance.position, relative * issue.scale.range()));
+            if let Some(distribution) = position {
+                inputs.push(UncertainInput {
+                    value: ValueRef::Position { actor: a, issue: i },
+                    distribution,
+                    label: format!("{}.{}.position", actor.id, issue.id),
+                });
+            }
+            let salience = stance
+                .salience_uncertainty
+                .or_else(|| implicit(stance.salience, relative * stance.salience));
+            if let Some(distribution) = salience {
+                inputs.push(UncertainInput {
+                    value: ValueRef::Salience { actor: a, issue: i },
+                    distribution,
+                    label: format!("{}.{}.salience", actor.id, issue.id),
+                });
+            }
+        }
+    }
+    inputs
+}
+
+/// The random stream of run `run` of `seed`.
+fn stream(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    rng
+}
+
+/// Quantiles reported for every spread.
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+/// Bins of every histogram, over the issue's scale.
+pub const BINS: usize = 10;
+
+/// The spread of one model's forecast on one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spread {
+    /// The issue's id.
+    pub issue: String,
+    /// Runs in which the model gave a value.
+    pub runs_with_value: usize,
+    /// Mean of those values (`None` if there are none).
+    pub mean: Option<f64>,
+    /// Standard deviation of those values.
+    pub sd: Option<f64>,
+    /// The 5, 25, 50, 75 and 95% quantiles (linear interpolation between order statistics).
+    pub quantiles: Option<[f64; 5]>,
+    /// Counts in [`BINS`] equal bins over the issue's scale (the last bin includes the max).
+    pub histogram: Vec<usize>,
+}
+
+/// One model's spreads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSpread {
+    /// The model's id.
+    pub model: String,
+    /// Per issue.
+    pub issues: Vec<Spread>,
+}
+
+/// A sweep's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepResult {
+    /// Runs made.
+    pub runs: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Labels of the inputs drawn.
+    pub inputs: Vec<String>,
+    /// Per model.
+    pub models: Vec<ModelSpread>,
+}
+
+/// Linear-interpolation quantile of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+fn spread(scenario: &Scenario, issue: usize, mut values: Vec<f64>) -> Spread {
+    let scale = scenario.issues()[issue].scale;
+    let mut histogram = vec![0; BINS];
+    for &v in &values {
+        let bin = ((v - scale.min) / scale.range() * BINS as f64).floor() as usize;
+        histogram[bin.min(BINS - 1)] += 1;
+    }
+    let n = values.len();
+    let (mean, sd, quantiles) = if n == 0 {
+        (None, None, None)
+    } else {
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
+        values.sort_by(f64::total_cmp);
+        (
+            Some(mean),
+            Some(var.sqrt()),
+            Some(QUANTILES.map(|q| quantile(&values, q))),
+        )
+    };
+    Spread {
+        issue: scenario.issues()[issue].id.clone(),
+        runs_with_value: n,
+        mean,
+        sd,
+        quantiles,
+        histogram,
+    }
+}
+
+/// Runs every model on `runs` draws of the uncertain inputs.
+pub fn sweep(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    models: &[Box<dyn Model>],
+    runs: usize,
+    seed: u64,
+) -> SweepResult {
+    let lean = scenario.lean();
+    let issues = scenario.issues().len();
+    // outcomes[run][model][issue], NaN where a model gives no value.
+    let outcomes: Vec<Vec<Vec<f64>>> = (0..runs)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = stream(seed, r as u64);
+            let mut sample = lean.clone();
+            for input in inputs {
+                input.draw_into(&mut sample, &mut rng);
+            }
+            models
+                .iter()
+                .map(|m| {
+                    m.forecast(&sample)
+                        .issues
+                        .iter()
+                        .map(|f| f.value.unwrap_or(f64::NAN))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let models = models
+        .iter()
+        .enumerate()
+        .map(|(m, model)| ModelSpread {
+            model: model.id().to_owned(),
+            issues: (0..issues)
+                .map(|i| {
+                    let values = outcomes
+                        .iter()
+                        .map(|o| o[m][i])
+                        .filter(|v| !v.is_nan())
+                        .collect();
+                    spread(scenario, i, values)
+                })
+                .collect(),
+        })
+        .collect();
+    SweepResult {
+        runs,
+        seed,
+        inputs: inputs.iter().map(|i| i.label.clone()).collect(),
+        models,
+    }
+}
+
+/// One input's Sobol indices for one output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputIndex {
+    /// The input's label.
+    pub input: String,
+    /// First-order index S_i: the share of the output's variance due to this input alone.
+    pub first_order: f64,
+    /// Total-effect index ST_i: the share due to this input with all its interactions.
+    pub total: f64,
+}
+
+/// Sobol indices of every input for every output, from `n` base rows: `draw` fills one row of
+/// inputs from a random stream, `f` maps a row to the outputs. Returns, per output, the indices
+/// in input order and the output's variance (`None` where it does not vary).
+pub fn sobol_indices<F>(
+    d: usize,
+    n: usize,
+    seed: u64,
+    draw: impl Fn(&mut ChaCha8Rng) -> Vec<f64> + Sync,
+    f: F,
+) -> Vec<Option<Vec<(f64, f64)>>>
+where
+    F: Fn(&[f64]) -> Vec<f64> + Sync,
+{
+    // Per base row: f(A), f(B), and f(AB_i) for every i.
+    let rows: Vec<(Vec<f64>, Vec<f64>, Vec<Vec<f64>>)> = (0..n)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = stream(seed, r as u64);
+            let a = draw(&mut rng);
+            let b = draw(&mut rng);
+            let ab: Vec<Vec<f64>> = (0..d)
+                .map(|i| {
+                    let mut row = a.clone();
+                    row[i] = b[i];
+                    f(&row)
+                })
+                .collect();
+            (f(&a), f(&b), ab)
+        })
+        .collect();
+    let outputs = rows.first().map_or(0, |r| r.0.len());
+    (0..outputs)
+        .map(|o| {
+            let all: Vec<f64> = rows.iter().flat_map(|r| [r.0[o], r.1[o]]).collect();
+            let mean = all.iter().sum::<f64>() / all.len() as f64;
+            let var = all.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / all.len() as f64;
+            if !(var > 1e-12 * mean.abs().max(1.0).powi(2)) {
+                return None;
+            }
+            Some(
+                (0..d)
+                    .map(|i| {
+                        let (mut first, mut total) = (0.0, 0.0);
+                        for (fa, fb, ab) in &rows {
+                            // Centring f(B) leaves the estimate unbiased (f(AB_i) - f(A) has
+                            // mean 0) and removes the variance a large mean would add.
+                            first += (fb[o] - mean) * (ab[i][o] - fa[o]);
+                            total += (fa[o] - ab[i][o]).powi(2);
+                        }
+                        (first / n as f64 / var, total / (2.0 * n as f64) / var)
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Per issue, which uncertain inputs move `model`'s forecast most: Sobol indices from `n` base
+/// rows ((inputs + 2) x n model runs), inputs sorted by total effect, largest first. An issue
+/// whose forecast does not vary (or has no value in some run) gets `None`.
+pub fn sensitivity(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    model: &dyn Model,
+    n: usize,
+    seed: u64,
+) -> Vec<(String, Option<Vec<InputIndex>>)> {
+    let lean = scenario.lean();
+    let draw = |rng: &mut ChaCha8Rng| {
+        let mut sample = lean.clone();
+        inputs
+            .iter()
+            .map(|input| {
+                input.draw_into(&mut sample, rng);
+                sample.value(input.value).expect("drawn inputs exist")
+            })
+            .collect()
+    };
+    let f = |row: &[f64]| {
+        let mut sample = lean.clone();
+        for (input, &v) in inputs.iter().zip(row) {
+            sample.set_value(input.value, v);
+        }
+        model
+            .forecast(&sample)
+            .issues
+            .iter()
+            .map(|f| f.value.unwrap_or(f64::NAN))
+            .collect()
+    };
+    let indices = sobol_indices(inputs.len(), n, seed, draw, f);
+    scenario
+        .issues()
+        .iter()
+        .zip(indices)
+        .map(|(issue, per_input)| {
+            let ranked = per_input
+                .filter(|v| v.iter().all(|(s, t)| s.is_finite() && t.is_finite()))
+                .map(|v| {
+                    let mut ranked: Vec<InputIndex> = inputs
+                        .iter()
+                        .zip(v)
+                        .map(|(input, (first_order, total))| InputIndex {
+                            input: input.label.clone(),
+                            first_order,
+                            total,
+                        })
+                        .collect();
+                    ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
+                    ranked
+                });
+            (issue.id.clone(), ranked)
+        })
+        .collect()
+}
+
+/// Draws used by tests of the estimator: `d` inputs uniform on (lo, hi).
+pub fn uniform_row(d: usize, lo: f64, hi: f64) -> impl Fn(&mut ChaCha8Rng) -> Vec<f64> + Sync {
+    move |rng: &mut ChaCha8Rng| (0..d).map(|_| rng.random_range(lo..hi)).collect()
+}

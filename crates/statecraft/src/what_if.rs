@@ -1,0 +1,116 @@
+//! `--set` and `--drop`: what-ifs given on the command line, read against the scenario's ids and
+//! applied to it (the changed scenario is validated again).
+
+use std::io::Write;
+
+use statecraft_core::model::{Change, Scenario, ValueRef};
+
+use crate::cli::WhatIfArgs;
+use crate::Failure;
+
+/// Prints the problem with a what-if and its help; the caller exits with code 2.
+fn refuse(message: &str, help: &str) -> Failure {
+    let _ = writeln!(std::io::stderr(), "error: {message}\n  help: {help}");
+    Failure::BadInput
+}
+
+fn actor(scenario: &Scenario, id: &str, what: &str) -> Result<usize, Failure> {
+    scenario.actor_index(id).ok_or_else(|| {
+        let ids: Vec<&str> = scenario.actors().iter().map(|a| a.id.as_str()).collect();
+        let help = match statecraft_io::did_you_mean(id, ids.iter().copied()) {
+            Some(guess) => format!("did you mean `{guess}`? the actors are: {}", ids.join(", ")),
+            None => format!("the actors are: {}", ids.join(", ")),
+        };
+        refuse(
+            &format!("{what} names actor `{id}`, which the scenario does not define"),
+            &help,
+        )
+    })
+}
+
+/// `ACTOR.ISSUE.position=V`, `ACTOR.ISSUE.salience=V` or `ACTOR.capability=V`.
+fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
+    let usage = "write --set ACTOR.ISSUE.position=VALUE, ACTOR.ISSUE.salience=VALUE or ACTOR.capability=VALUE";
+    let Some((path, value)) = text.split_once('=') else {
+        return Err(refuse(&format!("--set `{text}` has no `=`"), usage));
+    };
+    let Ok(to) = value.trim().parse::<f64>() else {
+        return Err(refuse(
+            &format!("--set `{text}`: `{value}` is not a number"),
+            usage,
+        ));
+    };
+    let parts: Vec<&str> = path.trim().split('.').collect();
+    let what = format!("--set `{text}`");
+    let value = match parts[..] {
+        [a, "capability"] => ValueRef::Capability {
+            actor: actor(scenario, a, &what)?,
+        },
+        [a, issue, field @ ("position" | "salience")] => {
+            let actor = actor(scenario, a, &what)?;
+            let Some(issue) = scenario.issue_index(issue) else {
+                let ids: Vec<&str> = scenario.issues().iter().map(|i| i.id.as_str()).collect();
+                return Err(refuse(
+                    &format!("{what} names issue `{issue}`, which the scenario does not define"),
+                    &format!("the issues are: {}", ids.join(", ")),
+                ));
+            };
+            if scenario.stance(actor, issue).is_none() {
+                return Err(refuse(
+                    &format!(
+                        "{what}: actor `{a}` takes no position on `{}`",
+                        scenario.issues()[issue].id
+                    ),
+                    "a what-if changes an existing stance; add the stance to the scenario file",
+                ));
+            }
+            if field == "position" {
+                ValueRef::Position { actor, issue }
+            } else {
+                ValueRef::Salience { actor, issue }
+            }
+        }
+        _ => {
+            return Err(refuse(
+                &format!("{what} is not a value of the scenario"),
+                usage,
+            ))
+        }
+    };
+    Ok(Change::Set { value, to })
+}
+
+/// The scenario with the what-ifs applied, or `None` when there are none.
+pub(crate) fn apply(scenario: &Scenario, args: &WhatIfArgs) -> Result<Option<Scenario>, Failure> {
+    if args.set.is_empty() && args.drop.is_empty() {
+        return Ok(None);
+    }
+    let mut changes = Vec::new();
+    for text in &args.set {
+        changes.push(parse_set(scenario, text)?);
+    }
+    for id in &args.drop {
+        changes.push(Change::Drop {
+            actor: actor(scenario, id, "--drop")?,
+        });
+    }
+    match scenario.changed(&changes) {
+        Ok(changed) => Ok(Some(changed)),
+        Err(errors) => {
+            for e in &errors.0 {
+                let _ = writeln!(std::io::stderr(), "error: with the what-ifs, {e}");
+            }
+            Err(Failure::BadInput)
+        }
+    }
+}
+
+/// The what-ifs in words, for headings: `--set US.capability=90, --drop Russia`.
+pub(crate) fn describe(args: &WhatIfArgs) -> String {
+    args.set
+        .iter()
+        .map(|s| format!("--set {s}"))
+        .chain(args.drop.iter().map(|d| format!("--drop {d}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
