@@ -215,19 +215,18 @@ fn spread(scenario: &Scenario, issue: usize, mut values: Vec<f64>) -> Spread {
     }
 }
 
-/// Runs every model on `runs` draws of the uncertain inputs.
-pub fn sweep(
+/// The raw forecasts of draws `runs` (a range of draw indices): per draw, per model, per issue,
+/// NaN where a model gives no value. Draw r is the same whatever range it is computed in, so a
+/// sweep can be computed in pieces (and resumed) with the same result.
+pub fn sweep_outcomes(
     scenario: &Scenario,
     inputs: &[UncertainInput],
     models: &[Box<dyn Model>],
-    runs: usize,
+    runs: std::ops::Range<usize>,
     seed: u64,
-) -> SweepResult {
+) -> Vec<Vec<Vec<f64>>> {
     let lean = scenario.lean();
-    let issues = scenario.issues().len();
-    // outcomes[run][model][issue], NaN where a model gives no value.
-    let outcomes: Vec<Vec<Vec<f64>>> = (0..runs)
-        .into_par_iter()
+    runs.into_par_iter()
         .map(|r| {
             let mut rng = stream(seed, r as u64);
             let mut sample = lean.clone();
@@ -245,12 +244,23 @@ pub fn sweep(
                 })
                 .collect()
         })
-        .collect();
-    let models = models
+        .collect()
+}
+
+/// The spreads of raw forecasts (`outcomes[draw][model][issue]`, all draws in order).
+pub fn summarise(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    model_ids: &[&str],
+    outcomes: &[Vec<Vec<f64>>],
+    seed: u64,
+) -> SweepResult {
+    let issues = scenario.issues().len();
+    let models = model_ids
         .iter()
         .enumerate()
-        .map(|(m, model)| ModelSpread {
-            model: model.id().to_owned(),
+        .map(|(m, id)| ModelSpread {
+            model: (*id).to_owned(),
             issues: (0..issues)
                 .map(|i| {
                     let values = outcomes
@@ -264,11 +274,24 @@ pub fn sweep(
         })
         .collect();
     SweepResult {
-        runs,
+        runs: outcomes.len(),
         seed,
         inputs: inputs.iter().map(|i| i.label.clone()).collect(),
         models,
     }
+}
+
+/// Runs every model on `runs` draws of the uncertain inputs.
+pub fn sweep(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    models: &[Box<dyn Model>],
+    runs: usize,
+    seed: u64,
+) -> SweepResult {
+    let outcomes = sweep_outcomes(scenario, inputs, models, 0..runs, seed);
+    let ids: Vec<&str> = models.iter().map(|m| m.id()).collect();
+    summarise(scenario, inputs, &ids, &outcomes, seed)
 }
 
 /// One input's Sobol indices for one output.

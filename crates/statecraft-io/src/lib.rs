@@ -14,6 +14,7 @@ mod builtin;
 mod diagnostic;
 mod dto;
 mod native;
+pub mod store;
 mod tables;
 
 use std::ops::Range;

@@ -28,6 +28,8 @@ pub enum Command {
     Show(ShowArgs),
     /// How sure the forecasts are: Monte Carlo over uncertain inputs, spreads and sensitivities.
     Sweep(SweepArgs),
+    /// The run store: list, show or export recorded runs.
+    Runs(RunsArgs),
     /// Which packages every actor prefers to the status quo (6-0); if none, who is isolated (5-1).
     Coalitions(CoalitionsArgs),
     /// How likely an agreement is to survive changes of government, by agreement form.
@@ -115,6 +117,39 @@ pub struct BdmArgs {
     pub trace: Option<PathBuf>,
 }
 
+/// `statecraft runs`.
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: RunsAction,
+    /// The run store.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "statecraft-runs.sqlite",
+        global = true
+    )]
+    pub store: PathBuf,
+}
+
+/// `statecraft runs` actions.
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// One line per run: id, kind, date, status, scenario, seed.
+    List,
+    /// A run in full (scenario, parameters, result) as JSON.
+    Show {
+        /// The run's id.
+        id: i64,
+    },
+    /// A run's result as JSON (as the command printed it with --format json).
+    Export {
+        /// The run's id.
+        id: i64,
+    },
+}
+
 /// `statecraft sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -149,6 +184,16 @@ pub struct SweepArgs {
     /// rows ((inputs + 2) x N model runs).
     #[arg(long, value_name = "N")]
     pub sensitivity: Option<usize>,
+    /// Record the sweep in this run store (SQLite), chunk by chunk, so it can be resumed.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// Resume the stored sweep with this id (with --store): its scenario and settings are read
+    /// from the store, and only the chunks it lacks are run.
+    #[arg(long, value_name = "ID", requires = "store")]
+    pub resume: Option<i64>,
+    /// Draws per chunk: the unit of progress, of Ctrl-C and of what the store keeps.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub chunk: usize,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,

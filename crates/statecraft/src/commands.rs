@@ -27,6 +27,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Durability(args) => crate::durability::run(args),
         Command::Coalitions(args) => crate::coalitions::run(args),
         Command::Sweep(args) => crate::sweep::run(args),
+        Command::Runs(args) => crate::sweep::runs(args),
         Command::Power(args) => crate::power::run(args),
         Command::Convert(args) => convert(args),
         Command::Scenarios => scenarios(),

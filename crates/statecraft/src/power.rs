@@ -219,7 +219,7 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
     let mut changed = Vec::new();
     for actor in actors {
         let scaled = actor.capability * CAPABILITY_SCALE;
-        if !(scaled < 2f64.powi(53)) {
+        if !scaled.is_finite() || scaled >= 2f64.powi(53) {
             return Err(bad_input(
                 &format!(
                     "actor `{}` has capability {}, too large to use as a weight",

@@ -1,15 +1,24 @@
 //! `statecraft sweep`: draws the uncertain inputs, runs the chosen models on every draw, and
 //! prints the spread of each forecast and, on request, the inputs that move it most.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
-use serde::Serialize;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use statecraft_core::model::Scenario;
 use statecraft_core::models::bdm::{BdmParams, Variant};
-use statecraft_core::sweep::{sensitivity, sweep, uncertain_inputs, InputIndex, SweepResult};
+use statecraft_core::sweep::{
+    sensitivity, summarise, sweep_outcomes, uncertain_inputs, InputIndex, SweepResult,
+};
+use statecraft_io::store::Store;
+use statecraft_io::Format;
 
-use crate::cli::{OutputFormat, SweepArgs};
+use crate::cli::{OutputFormat, RunsAction, RunsArgs, SweepArgs};
 use crate::commands::{fmt_value, load, new_table, selected_models, write_out, DEFAULT_SCENARIO};
 use crate::Failure;
 
@@ -41,7 +50,47 @@ struct IssueSensitivity<'a> {
     inputs: Option<&'a [InputIndex]>,
 }
 
-pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
+/// What a stored sweep needs to be resumed exactly.
+#[derive(Serialize, Deserialize)]
+struct Settings {
+    models: Vec<String>,
+    runs: usize,
+    seed: u64,
+    uncertainty: f64,
+    variant: String,
+    chunk: usize,
+}
+
+fn store_error(e: statecraft_io::store::StoreError) -> Failure {
+    Failure::Failed(anyhow::anyhow!(e))
+}
+
+/// Reads a stored sweep's scenario and settings.
+fn stored(store: &Store, id: i64) -> Result<(Scenario, Settings), Failure> {
+    let run = store.get(id).map_err(store_error)?;
+    if run.summary.kind != "sweep" {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: run {id} is a {}, not a sweep\n  help: `statecraft runs list` shows every run",
+            run.summary.kind
+        );
+        return Err(Failure::BadInput);
+    }
+    let scenario =
+        statecraft_io::parse_str(&format!("run {id}"), run.scenario.to_string(), Format::Json)
+            .map_err(|e| {
+                Failure::Failed(anyhow::anyhow!(
+                    "the stored scenario of run {id} does not read back: {e}"
+                ))
+            })?
+            .scenario;
+    let settings = serde_json::from_value(run.params)
+        .map_err(|e| Failure::Failed(anyhow::anyhow!("the stored settings of run {id}: {e}")))?;
+    Ok((scenario, settings))
+}
+
+/// The scenario (with its what-ifs) and the settings of a new sweep.
+fn fresh(args: &SweepArgs) -> Result<(Scenario, Settings), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let loaded = load(spec, args.from.as_deref())?;
     let scenario = match crate::what_if::apply(&loaded.scenario, &args.what_if)? {
@@ -64,23 +113,159 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         );
         return Err(Failure::BadInput);
     }
-    let mut inputs = uncertain_inputs(&scenario, args.uncertainty);
+    // Check the model names now rather than after the scenario is stored.
+    selected_models(&args.model, BdmParams::forecast(Variant::ScholzReference))?;
     let mut uncertainty = args
         .uncertainty
         .or(scenario.meta().uncertainty)
         .unwrap_or(0.0);
-    if inputs.is_empty() && args.uncertainty.is_none() {
+    if args.uncertainty.is_none() && uncertain_inputs(&scenario, Some(uncertainty)).is_empty() {
         uncertainty = FALLBACK_UNCERTAINTY;
-        inputs = uncertain_inputs(&scenario, Some(uncertainty));
         let _ = writeln!(
             std::io::stderr(),
             "note: the scenario gives no uncertainty; every value is drawn with a standard deviation of {:.0}% (set --uncertainty or the scenario's `uncertainty`)",
             100.0 * uncertainty
         );
     }
-    let variant = Variant::from_name(&args.variant).expect("clap checked the variant");
-    let models = selected_models(&args.model, BdmParams::forecast(variant))?;
-    let result = sweep(&scenario, &inputs, &models, args.runs, args.seed);
+    let settings = Settings {
+        models: args.model.clone(),
+        runs: args.runs,
+        seed: args.seed,
+        uncertainty,
+        variant: args.variant.clone(),
+        chunk: args.chunk,
+    };
+    Ok((scenario, settings))
+}
+
+/// A chunk's raw forecasts as JSON (`null` for no value) and back.
+fn encode(outcomes: &[Vec<Vec<f64>>]) -> String {
+    let nullable: Vec<Vec<Vec<Option<f64>>>> = outcomes
+        .iter()
+        .map(|o| {
+            o.iter()
+                .map(|m| m.iter().map(|v| (!v.is_nan()).then_some(*v)).collect())
+                .collect()
+        })
+        .collect();
+    serde_json::to_string(&nullable).expect("numbers serialise")
+}
+
+fn decode(text: &str) -> Option<Vec<Vec<Vec<f64>>>> {
+    let nullable: Vec<Vec<Vec<Option<f64>>>> = serde_json::from_str(text).ok()?;
+    Some(
+        nullable
+            .into_iter()
+            .map(|o| {
+                o.into_iter()
+                    .map(|m| m.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
+    let store = match &args.store {
+        Some(path) => Some(Store::open(path).map_err(store_error)?),
+        None => None,
+    };
+    let (scenario, settings, run_id) = match (args.resume, &store) {
+        (Some(id), Some(store)) => {
+            let (scenario, settings) = stored(store, id)?;
+            (scenario, settings, Some(id))
+        }
+        _ => {
+            let (scenario, settings) = fresh(&args)?;
+            let id = match &store {
+                Some(store) => {
+                    let created =
+                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    let json = statecraft_io::export(&scenario, Format::Json);
+                    let params = serde_json::to_value(&settings).expect("settings serialise");
+                    let id = store
+                        .start(
+                            "sweep",
+                            &created,
+                            scenario.meta().title.as_deref(),
+                            &json,
+                            &params,
+                            Some(settings.seed),
+                        )
+                        .map_err(store_error)?;
+                    let _ = writeln!(std::io::stderr(), "recording as run {id}");
+                    Some(id)
+                }
+                None => None,
+            };
+            (scenario, settings, id)
+        }
+    };
+    let inputs = uncertain_inputs(&scenario, Some(settings.uncertainty));
+    let variant = Variant::from_name(&settings.variant).expect("a known variant");
+    let models = selected_models(&settings.models, BdmParams::forecast(variant))?;
+
+    // Draws in chunks: the store keeps each chunk as it is done, Ctrl-C stops between chunks.
+    let chunk = settings.chunk.max(1);
+    let chunks = settings.runs.div_ceil(chunk);
+    let mut done: BTreeMap<usize, Vec<Vec<Vec<f64>>>> = BTreeMap::new();
+    if let (Some(store), Some(id)) = (&store, run_id) {
+        for (c, data) in store.chunks(id).map_err(store_error)? {
+            if let Some(outcomes) = decode(&data) {
+                done.insert(c, outcomes);
+            }
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        // A second handler cannot be installed; the first one is enough for a process.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let bar = ProgressBar::new(settings.runs as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} draws, {eta} left")
+            .expect("a valid template"),
+    );
+    bar.set_position(done.values().map(|o| o.len() as u64).sum());
+    for c in 0..chunks {
+        if done.contains_key(&c) {
+            continue;
+        }
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let range = c * chunk..((c + 1) * chunk).min(settings.runs);
+        let outcomes = sweep_outcomes(&scenario, &inputs, &models, range, settings.seed);
+        if let (Some(store), Some(id)) = (&store, run_id) {
+            store
+                .put_chunk(id, c, &encode(&outcomes))
+                .map_err(store_error)?;
+        }
+        bar.inc(outcomes.len() as u64);
+        done.insert(c, outcomes);
+    }
+    bar.finish_and_clear();
+    let complete = done.len() == chunks;
+    let outcomes: Vec<Vec<Vec<f64>>> = done.into_values().flatten().collect();
+    if !complete {
+        let hint = match run_id {
+            Some(id) => format!(
+                "resume with --store {} --resume {id}",
+                args.store.as_ref().expect("a store").display()
+            ),
+            None => "use --store FILE to keep a sweep that may be stopped".into(),
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "stopped after {} of {} draws; the spreads below are of those ({hint})",
+            outcomes.len(),
+            settings.runs
+        );
+    }
+    let ids: Vec<&str> = models.iter().map(|m| m.id()).collect();
+    let result = summarise(&scenario, &inputs, &ids, &outcomes, settings.seed);
+    let uncertainty = settings.uncertainty;
     let ranking = args.sensitivity.map(|n| {
         let model = &models[0];
         (
@@ -183,6 +368,82 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 }
             }
             out
+        }
+    };
+    if let (Some(store), Some(id), true) = (&store, run_id, complete) {
+        let output = serde_json::to_value(Output {
+            scenario: scenario.meta().title.as_deref(),
+            uncertainty,
+            result: &result,
+            sensitivity: None,
+        })
+        .expect("the result serialises");
+        store.finish(id, &output).map_err(store_error)?;
+    }
+    write_out(&text)
+}
+
+/// `statecraft runs list|show|export`.
+pub(crate) fn runs(args: RunsArgs) -> Result<(), Failure> {
+    if !args.store.exists() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: no run store at `{}`\n  help: record runs with `statecraft sweep --store FILE`, or name the store with --store",
+            args.store.display()
+        );
+        return Err(Failure::BadInput);
+    }
+    let store = Store::open(&args.store).map_err(store_error)?;
+    let text = match args.action {
+        RunsAction::List => {
+            let mut t = new_table();
+            t.set_header([
+                "Id", "Kind", "Created", "Status", "Scenario", "Hash", "Seed", "Chunks",
+            ]);
+            for r in store.list().map_err(store_error)? {
+                t.add_row([
+                    r.id.to_string(),
+                    r.kind,
+                    r.created,
+                    r.status,
+                    r.title.unwrap_or_default(),
+                    r.scenario_hash,
+                    r.seed.map(|s| s.to_string()).unwrap_or_default(),
+                    r.chunks.to_string(),
+                ]);
+            }
+            format!("{t}\n")
+        }
+        RunsAction::Show { id } => {
+            let run = store.get(id).map_err(|e| match e {
+                statecraft_io::store::StoreError::NoRun { .. } => {
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
+                    Failure::BadInput
+                }
+                other => store_error(other),
+            })?;
+            serde_json::to_string_pretty(&run).context("JSON")? + "\n"
+        }
+        RunsAction::Export { id } => {
+            let run = store.get(id).map_err(|e| match e {
+                statecraft_io::store::StoreError::NoRun { .. } => {
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
+                    Failure::BadInput
+                }
+                other => store_error(other),
+            })?;
+            match run.result {
+                Some(result) => serde_json::to_string_pretty(&result).context("JSON")? + "\n",
+                None => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error: run {id} is unfinished ({} chunks stored)\n  help: finish it with `statecraft sweep --store {} --resume {id}`",
+                        run.summary.chunks,
+                        args.store.display()
+                    );
+                    return Err(Failure::BadInput);
+                }
+            }
         }
     };
     write_out(&text)

@@ -6,4 +6,5 @@ mod coalitions;
 mod durability;
 mod malformed;
 mod power;
+mod store;
 mod support;
