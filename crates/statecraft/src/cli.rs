@@ -72,6 +72,9 @@ pub struct ForecastArgs {
     /// What-ifs.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Record the forecast in this run store (SQLite).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
 }
 
 /// What-ifs, shown next to the baseline.
@@ -216,6 +219,9 @@ pub struct CoalitionsArgs {
     /// Output format: csv prints one row per actor and package.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Record the analysis in this run store (SQLite).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
 }
 
 /// `statecraft durability`.
@@ -252,6 +258,9 @@ pub struct DurabilityArgs {
     /// Output format: csv prints the survival curves.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Record the analysis in this run store (SQLite).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
 }
 
 /// `statecraft show`.

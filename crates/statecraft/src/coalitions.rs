@@ -34,6 +34,10 @@ pub(crate) fn run(args: CoalitionsArgs) -> Result<(), Failure> {
             return Err(Failure::BadInput);
         }
     };
+    if let Some(path) = &args.store {
+        let params = serde_json::json!({ "shape": args.shape });
+        crate::runs::record(path, "coalitions", scenario, params, None, &analysis)?;
+    }
     match args.format {
         OutputFormat::Json => {
             let output = Output {

@@ -27,7 +27,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Durability(args) => crate::durability::run(args),
         Command::Coalitions(args) => crate::coalitions::run(args),
         Command::Sweep(args) => crate::sweep::run(args),
-        Command::Runs(args) => crate::sweep::runs(args),
+        Command::Runs(args) => crate::runs::run(args),
         Command::Power(args) => crate::power::run(args),
         Command::Convert(args) => convert(args),
         Command::Scenarios => scenarios(),
@@ -346,6 +346,19 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
             "wrote the round-by-round trace to {}",
             path.display()
         );
+    }
+    if let Some(path) = &args.store {
+        let params = serde_json::json!({
+            "models": args.model,
+            "variant": args.bdm.variant,
+            "rounds": args.bdm.rounds,
+            "max_rounds": args.bdm.max_rounds,
+            "capitulation_fix": args.bdm.capitulation_fix,
+            "q": args.bdm.q,
+            "t": args.bdm.t,
+            "what_if": crate::what_if::describe(&args.what_if),
+        });
+        crate::runs::record(path, "forecast", scenario, params, None, &forecasts)?;
     }
     let only_bdm = models.len() == 1 && !runs.is_empty();
     let text = match args.format {

@@ -163,6 +163,24 @@ pub(crate) fn run(args: DurabilityArgs) -> Result<(), Failure> {
             }
         }
     }
+    if let Some(path) = &args.store {
+        let params = serde_json::json!({
+            "package": package,
+            "forms": forms.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+            "years": params.years,
+            "runs": params.runs,
+            "step": params.step,
+            "start": start.format("%Y-%m-%d").to_string(),
+        });
+        crate::runs::record(
+            path,
+            "durability",
+            scenario,
+            params,
+            Some(args.seed),
+            &results,
+        )?;
+    }
     match args.format {
         OutputFormat::Json => {
             let output = Output {

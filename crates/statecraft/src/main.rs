@@ -6,6 +6,7 @@ mod commands;
 mod durability;
 mod power;
 mod report;
+mod runs;
 mod sweep;
 mod what_if;
 

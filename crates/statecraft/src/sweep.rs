@@ -18,7 +18,7 @@ use statecraft_core::sweep::{
 use statecraft_io::store::Store;
 use statecraft_io::Format;
 
-use crate::cli::{OutputFormat, RunsAction, RunsArgs, SweepArgs};
+use crate::cli::{OutputFormat, SweepArgs};
 use crate::commands::{fmt_value, load, new_table, selected_models, write_out, DEFAULT_SCENARIO};
 use crate::Failure;
 
@@ -61,7 +61,7 @@ struct Settings {
     chunk: usize,
 }
 
-fn store_error(e: statecraft_io::store::StoreError) -> Failure {
+pub(crate) fn store_error(e: statecraft_io::store::StoreError) -> Failure {
     Failure::Failed(anyhow::anyhow!(e))
 }
 
@@ -380,71 +380,5 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         .expect("the result serialises");
         store.finish(id, &output).map_err(store_error)?;
     }
-    write_out(&text)
-}
-
-/// `statecraft runs list|show|export`.
-pub(crate) fn runs(args: RunsArgs) -> Result<(), Failure> {
-    if !args.store.exists() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: no run store at `{}`\n  help: record runs with `statecraft sweep --store FILE`, or name the store with --store",
-            args.store.display()
-        );
-        return Err(Failure::BadInput);
-    }
-    let store = Store::open(&args.store).map_err(store_error)?;
-    let text = match args.action {
-        RunsAction::List => {
-            let mut t = new_table();
-            t.set_header([
-                "Id", "Kind", "Created", "Status", "Scenario", "Hash", "Seed", "Chunks",
-            ]);
-            for r in store.list().map_err(store_error)? {
-                t.add_row([
-                    r.id.to_string(),
-                    r.kind,
-                    r.created,
-                    r.status,
-                    r.title.unwrap_or_default(),
-                    r.scenario_hash,
-                    r.seed.map(|s| s.to_string()).unwrap_or_default(),
-                    r.chunks.to_string(),
-                ]);
-            }
-            format!("{t}\n")
-        }
-        RunsAction::Show { id } => {
-            let run = store.get(id).map_err(|e| match e {
-                statecraft_io::store::StoreError::NoRun { .. } => {
-                    let _ = writeln!(std::io::stderr(), "error: {e}");
-                    Failure::BadInput
-                }
-                other => store_error(other),
-            })?;
-            serde_json::to_string_pretty(&run).context("JSON")? + "\n"
-        }
-        RunsAction::Export { id } => {
-            let run = store.get(id).map_err(|e| match e {
-                statecraft_io::store::StoreError::NoRun { .. } => {
-                    let _ = writeln!(std::io::stderr(), "error: {e}");
-                    Failure::BadInput
-                }
-                other => store_error(other),
-            })?;
-            match run.result {
-                Some(result) => serde_json::to_string_pretty(&result).context("JSON")? + "\n",
-                None => {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "error: run {id} is unfinished ({} chunks stored)\n  help: finish it with `statecraft sweep --store {} --resume {id}`",
-                        run.summary.chunks,
-                        args.store.display()
-                    );
-                    return Err(Failure::BadInput);
-                }
-            }
-        }
-    };
     write_out(&text)
 }

@@ -174,3 +174,27 @@ fn unknown_runs_and_missing_stores_are_refused() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("no run 7"), "{stderr}");
 }
+
+#[test]
+fn forecasts_and_analyses_are_recorded_with_their_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let printed = ok_args(&with_store(
+        &["forecast", "--model", "compromise", "--format", "json"],
+        &store,
+    ));
+    ok_args(&with_store(&["coalitions", "--format", "json"], &store));
+    ok_args(&with_store(
+        &["durability", "--runs", "500", "--format", "json"],
+        &store,
+    ));
+    let list = ok_args(&with_store(&["runs", "list"], &store));
+    for kind in ["forecast", "coalitions", "durability"] {
+        assert!(list.contains(kind), "{list}");
+    }
+    // The stored forecast is the printed one's `forecasts`.
+    let printed: Value = serde_json::from_str(&printed).unwrap();
+    let stored: Value =
+        serde_json::from_str(&ok_args(&with_store(&["runs", "export", "1"], &store))).unwrap();
+    assert_eq!(stored, printed["forecasts"]);
+}
