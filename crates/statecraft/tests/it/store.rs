@@ -115,10 +115,11 @@ fn a_sweep_stopped_with_ctrl_c_keeps_its_chunks_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("runs.sqlite");
     let child = start_and_wait(&store, 2);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own `kill`, which every machine with `sh` has.
+    let status = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
-        .expect("kill -INT");
+        .expect("sh -c 'kill -INT PID'");
     assert!(status.success());
     let output = child.wait_with_output().unwrap();
     assert!(
