@@ -2,6 +2,8 @@
 //! actors, ten rounds at 10,000, and the reference variant on the parity set.
 //!
 //! Run with `cargo bench -p statecraft-core --bench bdm`; the README records the figures.
+// `criterion_group!` generates functions without docs.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::path::Path;

@@ -196,7 +196,10 @@ fn spread(scenario: &Scenario, issue: usize, mut values: Vec<f64>) -> Spread {
     let (mean, sd, quantiles) = if n == 0 {
         (None, None, None)
     } else {
-        let mean = values.iter().sum::<f64>() / n as f64;
+        // Shifted by the first value: equal values give exactly that value and sd 0, and large
+        // means lose less to rounding.
+        let shift = values[0];
+        let mean = shift + values.iter().map(|v| v - shift).sum::<f64>() / n as f64;
         let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
         values.sort_by(f64::total_cmp);
         (

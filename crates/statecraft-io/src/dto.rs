@@ -772,6 +772,9 @@ impl FileDto {
             }
             Locus::Scenario(ScenarioField::Actors) => vec![key("actors")],
             Locus::Scenario(ScenarioField::Issues) => vec![key("issues")],
+            Locus::Scenario(ScenarioField::Uncertainty) => {
+                vec![key("scenario"), key("uncertainty")]
+            }
             Locus::Scenario(_) => vec![],
             Locus::Issue { issue, field } => {
                 let mut p = vec![key("issues"), Seg::Index(issue)];

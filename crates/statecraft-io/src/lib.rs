@@ -13,6 +13,7 @@
 mod builtin;
 mod diagnostic;
 mod dto;
+mod ktab_xml;
 mod native;
 pub mod store;
 mod tables;
@@ -25,6 +26,7 @@ use statecraft_core::model::{ErrorKind, Locus, Scenario, ScenarioParts};
 
 pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
 pub use diagnostic::{did_you_mean, LoadError, Problem, Severity};
+pub use ktab_xml::KtabSettings;
 
 /// A file format statecraft reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,9 @@ pub enum Format {
     Ktab,
     /// Decide's tagged TSV (`#A`, `#P`, `#M`, `#D` rows).
     Decide,
+    /// KTAB's XML scenario (`<Scenario>` with dimensions, actors, seed, model parameters and
+    /// ideal adjustments; `.xml`).
+    KtabXml,
 }
 
 impl Format {
@@ -50,6 +55,7 @@ impl Format {
             Format::Table => "csv",
             Format::Ktab => "ktab",
             Format::Decide => "decide",
+            Format::KtabXml => "ktab-xml",
         }
     }
 
@@ -61,6 +67,7 @@ impl Format {
             Format::Table,
             Format::Ktab,
             Format::Decide,
+            Format::KtabXml,
         ]
         .into_iter()
         .find(|f| f.name().eq_ignore_ascii_case(name))
@@ -71,7 +78,8 @@ impl Format {
         matches!(self, Format::Toml | Format::Json)
     }
 
-    /// Guesses the format from the file name and, for `.csv`/`.tsv`, the first line.
+    /// Guesses the format from the file name and, for `.csv`/`.tsv` (or no known extension),
+    /// the first lines.
     pub fn detect(file: &str, text: &str) -> Option<Format> {
         let extension = Path::new(file)
             .extension()
@@ -81,6 +89,8 @@ impl Format {
             Some("toml") => Some(Format::Toml),
             Some("json") => Some(Format::Json),
             Some("csv") | Some("tsv") | Some("txt") => Some(tables::sniff(text)),
+            Some("xml") => Some(Format::KtabXml),
+            _ if ktab_xml::sniff(text) => Some(Format::KtabXml),
             _ => None,
         }
     }
@@ -95,6 +105,9 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
     /// How the input was interpreted (e.g. "saliences read on 0..100").
     pub notes: Vec<String>,
+    /// What a KTAB XML file says about running its model (seed, parameters, ideal
+    /// adjustments); `None` for other formats.
+    pub ktab: Option<KtabSettings>,
 }
 
 /// Reads and validates a scenario file; the format comes from `format` or is detected.
@@ -136,7 +149,7 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
             LoadError::one(
                 Problem::whole_file(&file, "cannot tell the file's format from its name")
                     .with_help(
-                    "name it .toml, .json, .csv or .tsv, or give --from toml|json|csv|ktab|decide",
+                    "name it .toml, .json, .csv, .tsv or .xml, or give --from toml|json|csv|ktab|decide|ktab-xml",
                 ),
             )
         })?;
@@ -157,6 +170,7 @@ pub fn parse_str(file: &str, text: String, format: Format) -> Result<Loaded, Loa
         Format::Table => tables::parse_table(file, text),
         Format::Ktab => tables::parse_ktab(file, text),
         Format::Decide => tables::parse_decide(file, text),
+        Format::KtabXml => ktab_xml::parse_ktab_xml(file, text),
     }
 }
 
@@ -218,11 +232,12 @@ pub(crate) fn validate(
         scenario,
         warnings,
         notes: Vec::new(),
+        ktab: None,
     })
 }
 
 /// What is allowed, for each kind of error.
-pub(crate) fn help_for(kind: &ErrorKind) -> Option<String> {
+pub fn help_for(kind: &ErrorKind) -> Option<String> {
     Some(match kind {
         ErrorKind::CapabilityNotPositive { .. } => "capability is clout on any positive scale, e.g. 0.16 or 80".into(),
         ErrorKind::OutsideUnit { field: "salience", .. } => {

@@ -3,6 +3,8 @@
 //! so every leadership change of every history is drawn and judged).
 //!
 //! Run with `cargo bench -p statecraft --bench durability`; the README records the figure.
+// `criterion_group!` generates functions without docs.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 

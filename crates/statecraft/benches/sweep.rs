@@ -3,6 +3,8 @@
 //! model's paper variant.
 //!
 //! Run with `cargo bench -p statecraft --bench sweep`; the README records the figures.
+// `criterion_group!` generates functions without docs.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 

@@ -48,7 +48,7 @@ pub struct ScenarioArg {
     /// Scenario file or built-in name.
     pub scenario: String,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
 }
 
@@ -58,17 +58,21 @@ pub struct ForecastArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
-    /// Models to run, comma-separated: compromise, median, nash, bdm, or all.
+    /// Models to run, comma-separated: compromise, median, nash, bdm, smp, or all (the
+    /// one-issue models: all but smp, which runs every issue at once).
     #[arg(long, short, value_delimiter = ',', default_value = "all")]
     pub model: Vec<String>,
-    /// Output format. With `--model bdm` alone, csv prints the per-round trace.
+    /// Output format. With `--model bdm` or `--model smp` alone, csv prints the trace.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// Expected-utility model options.
     #[command(flatten)]
     pub bdm: BdmArgs,
+    /// Spatial model of politics options.
+    #[command(flatten)]
+    pub smp: SmpArgs,
     /// What-ifs.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
@@ -88,6 +92,22 @@ pub struct WhatIfArgs {
     /// Leave an actor out (repeat for several).
     #[arg(long, value_name = "ACTOR")]
     pub drop: Vec<String>,
+}
+
+/// Options of KTAB's spatial model of politics (`smp`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Spatial model of politics (smp)")]
+pub struct SmpArgs {
+    /// Run at most N turns (KTAB: 100), stopping earlier when moves die down.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_turns: usize,
+    /// Set one of KTAB's nine model parameters, e.g. VotingRule=Binary or PCEModel=MarkovUniform
+    /// (repeat for several; overrides a KTAB XML file's <ModelParameters>).
+    #[arg(long = "smp", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Seed of stochastic transitions [default: the KTAB XML file's, else KTAB's].
+    #[arg(long, value_name = "S")]
+    pub smp_seed: Option<u64>,
 }
 
 /// Options of the expected-utility (`bdm`) model.
@@ -112,10 +132,12 @@ pub struct BdmArgs {
     /// Paper variant: probability that a spontaneous change is for the better.
     #[arg(long, value_name = "T", default_value_t = 1.0)]
     pub t: f64,
-    /// Narrate the rounds in words (who pressed whom, who moved and how far).
+    /// Narrate the rounds in words (who pressed whom, who moved and how far); with smp, its
+    /// turns.
     #[arg(long)]
     pub explain: bool,
-    /// Write the per-round actor table to FILE.csv (the reference's parity columns).
+    /// Write the per-round actor table to FILE.csv (the reference's parity columns); with smp,
+    /// the positions per turn as `actor,dim,t0,t1,...` (KTAB's parity files).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
 }
@@ -159,7 +181,7 @@ pub struct SweepArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
     /// Models to run on every draw, comma-separated: compromise, median, nash, bdm, or all.
     #[arg(
@@ -178,7 +200,7 @@ pub struct SweepArgs {
     /// Uncertainty of every value not given a distribution, as a share (0.1: sd = 10% of the
     /// scale for positions, of the value for saliences and capabilities) [default: the
     /// scenario's `uncertainty`, else 0.1 when it has no distribution at all].
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", allow_negative_numbers = true)]
     pub uncertainty: Option<f64>,
     /// The expected-utility model's variant, when `bdm` is among the models.
     #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
@@ -211,7 +233,7 @@ pub struct CoalitionsArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
     /// How an actor's loss grows with the distance from its position.
     #[arg(long, value_name = "SHAPE", default_value = "linear", value_parser = ["linear", "quadratic"])]
@@ -230,7 +252,7 @@ pub struct DurabilityArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
     /// The agreement, as ISSUE=VALUE pairs, comma-separated; issues not named stay at their
     /// status quo. [default: the compromise forecast on every issue]
@@ -282,7 +304,7 @@ pub struct ConvertArgs {
     /// Output file, or `-` for stdout.
     pub output: PathBuf,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
     /// Write this format instead of guessing from the output's name.
     #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json"])]
@@ -299,7 +321,7 @@ pub struct PowerArgs {
     /// weights [default: six-party-2009]. Not with --weights.
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
     pub from: Option<String>,
     /// The players' weights, comma-separated whole numbers (instead of a scenario).
     #[arg(

@@ -8,6 +8,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArra
 use serde::Serialize;
 use statecraft_core::model::{ChangeTiming, Scenario};
 use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
+use statecraft_core::models::smp::SmpRun;
 use statecraft_core::models::{all_models, ExpectedUtility, Forecast, Model};
 use statecraft_io::{Format, Loaded};
 
@@ -260,6 +261,8 @@ struct ForecastOutput<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     bdm_runs: Vec<BdmRunOutput<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    smp_run: Option<&'a SmpRun>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     what_if: Option<WhatIfOutput>,
 }
 
@@ -295,7 +298,17 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let loaded = load(spec, args.from.as_deref())?;
     let params = bdm_params(&args.bdm)?;
-    let models = selected_models(&args.model, params)?;
+    // The spatial model runs every issue at once, so it is not among `all`: it is named.
+    let (smp_wanted, names) = crate::smp::split_models(&args.model);
+    let mut models = if names.is_empty() {
+        Vec::new()
+    } else {
+        selected_models(&names, params)?
+    };
+    let smp_params = crate::smp::params(&args.smp, &loaded)?;
+    if smp_wanted {
+        models.push(crate::smp::model(smp_params));
+    }
     let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
     // With what-ifs, the forecasts are of the changed scenario and the original's are the
     // baseline they are compared with.
@@ -309,9 +322,15 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     // The expected-utility model is run once per issue here, so that its rounds can be shown.
     let eu_model = ExpectedUtility { params };
     let mut runs: Vec<(usize, BdmRun)> = Vec::new();
+    let mut smp_run = None;
     let forecasts: Vec<Forecast> = models
         .iter()
         .map(|m| {
+            if m.id() == crate::smp::ID {
+                let (forecast, run) = crate::smp::run(scenario, &loaded, smp_params);
+                smp_run = run;
+                return forecast;
+            }
             if m.id() != eu_model.id() {
                 return m.forecast(scenario);
             }
@@ -332,14 +351,19 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
         })
         .collect();
     if let Some(path) = &args.bdm.trace {
-        if runs.is_empty() {
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: --trace needs the bdm model\n  help: add --model bdm"
-            );
-            return Err(Failure::BadInput);
-        }
-        let text = trace_csv(scenario, &runs)?;
+        let text = match (runs.is_empty(), &smp_run) {
+            (false, None) => trace_csv(scenario, &runs)?,
+            (true, Some(run)) => crate::smp::trace_csv(run)?,
+            (bdm_ran, _) => {
+                let message = if bdm_ran {
+                    "error: --trace needs the bdm or the smp model\n  help: add --model bdm or --model smp"
+                } else {
+                    "error: --trace writes one model's trace, but bdm and smp both ran\n  help: give --model bdm or --model smp"
+                };
+                let _ = writeln!(std::io::stderr(), "{message}");
+                return Err(Failure::BadInput);
+            }
+        };
         std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
         let _ = writeln!(
             std::io::stderr(),
@@ -363,6 +387,9 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     let only_bdm = models.len() == 1 && !runs.is_empty();
     let text = match args.format {
         OutputFormat::Csv if only_bdm => trace_csv(scenario, &runs)?,
+        OutputFormat::Csv if models.len() == 1 && smp_run.is_some() => {
+            crate::smp::trace_csv(smp_run.as_ref().expect("checked"))?
+        }
         OutputFormat::Json => {
             let output = ForecastOutput {
                 scenario: scenario.meta().title.as_deref(),
@@ -392,6 +419,7 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
                         run,
                     })
                     .collect(),
+                smp_run: smp_run.as_ref(),
                 what_if: baseline.clone().map(|baseline| WhatIfOutput {
                     changes: crate::what_if::describe(&args.what_if),
                     baseline,
@@ -419,6 +447,9 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
         }
         OutputFormat::Table => {
             let mut text = forecast_table(scenario, &models, &forecasts);
+            if let Some(run) = &smp_run {
+                text.push_str(&crate::smp::tables(run));
+            }
             if let Some(baseline) = &baseline {
                 text.push_str(&what_if_table(
                     scenario,
@@ -432,11 +463,14 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
     };
     write_out(&text)?;
     if args.bdm.explain {
-        if runs.is_empty() {
+        if runs.is_empty() && smp_run.is_none() {
             let _ = writeln!(
                 std::io::stderr(),
-                "note: --explain narrates the bdm model, which was not run"
+                "note: --explain narrates the bdm and smp models, which were not run"
             );
+        }
+        if let Some(run) = &smp_run {
+            write_out(&crate::smp::explain(run))?;
         }
         let mut out = String::new();
         for (i, run) in &runs {

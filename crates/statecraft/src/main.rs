@@ -7,6 +7,7 @@ mod durability;
 mod power;
 mod report;
 mod runs;
+mod smp;
 mod sweep;
 mod what_if;
 

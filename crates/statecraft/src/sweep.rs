@@ -106,6 +106,13 @@ fn fresh(args: &SweepArgs) -> Result<(Scenario, Settings), Failure> {
             return Err(Failure::BadInput);
         }
     }
+    if args.sensitivity == Some(0) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: --sensitivity 0: the Sobol estimates need base rows\n  help: 500 or more gives indices to about 0.05"
+        );
+        return Err(Failure::BadInput);
+    }
     if args.runs == 0 {
         let _ = writeln!(
             std::io::stderr(),

@@ -98,7 +98,12 @@ pub(crate) fn apply(scenario: &Scenario, args: &WhatIfArgs) -> Result<Option<Sce
         Ok(changed) => Ok(Some(changed)),
         Err(errors) => {
             for e in &errors.0 {
-                let _ = writeln!(std::io::stderr(), "error: with the what-ifs, {e}");
+                let help = statecraft_io::help_for(&e.kind)
+                    .unwrap_or_else(|| "change or remove that what-if".into());
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: with the what-ifs, {e}\n  help: {help}"
+                );
             }
             Err(Failure::BadInput)
         }

@@ -14,6 +14,8 @@ pub enum ScenarioField {
     Actors,
     /// The list of issues.
     Issues,
+    /// `uncertainty`.
+    Uncertainty,
 }
 
 /// A field of an issue.
@@ -450,7 +452,7 @@ pub enum ErrorKind {
         value: f64,
     },
     /// A distribution that cannot be drawn from, or reaches outside the value's range.
-    #[error("{field}: {detail}")]
+    #[error("{detail}")]
     BadDistribution {
         /// Which field.
         field: &'static str,

@@ -479,8 +479,8 @@ impl Checker<'_> {
                     detail: format!("{u} must be a share of 0 or more (0.1 = 10%)"),
                 };
                 self.push(
-                    Locus::Scenario(ScenarioField::Whole),
-                    "scenario".into(),
+                    Locus::Scenario(ScenarioField::Uncertainty),
+                    "scenario, uncertainty".into(),
                     kind,
                 );
             }

@@ -7,11 +7,13 @@ pub mod bdm;
 mod compromise;
 mod median;
 mod nash;
+pub mod smp;
 
 pub use bdm::ExpectedUtility;
 pub use compromise::Compromise;
 pub use median::WeightedMedian;
 pub use nash::NashBargaining;
+pub use smp::SpatialModel;
 
 use serde::Serialize;
 

@@ -3,8 +3,12 @@
 
 mod cli;
 mod coalitions;
+mod distributions;
 mod durability;
 mod malformed;
 mod power;
+mod smp;
 mod store;
 mod support;
+mod sweep;
+mod what_if;

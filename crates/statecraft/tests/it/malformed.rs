@@ -315,7 +315,6 @@ mod negative_scenario_uncertainty {
     }
 
     #[test]
-    #[ignore = "product bug: `[scenario] uncertainty = -0.1` is reported as `u.toml: scenario: uncertainty: ...` with no line (TOML and JSON)"]
     fn names_its_line() {
         assert!(refused("u.toml", TOML).contains("u.toml:3:"));
         assert!(refused("u.json", JSON).contains("u.json:4:"));

@@ -1,0 +1,145 @@
+//! The SMP's turns in plain words: who offered whom a bargain, who moved where, and how the
+//! most probable outcome shifted.
+//!
+//! The words describe [`SmpRun`](super::SmpRun) only; the equations are in `mod.rs` and
+//! `turn.rs` (KTAB's SMP, `../shared/docs/models/ktab-smp.md`).
+
+use super::{describe_ending, SmpRun, SmpState};
+
+/// A number for a sentence: at most two decimals, no trailing zeros.
+fn num(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
+/// A point: `42` on one issue, `(42, 7.5)` on several.
+fn point(values: &[f64]) -> String {
+    let parts: Vec<String> = values.iter().map(|&v| num(v)).collect();
+    if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        format!("({})", parts.join(", "))
+    }
+}
+
+/// "A, B and C".
+fn names(run: &SmpRun, actors: &[usize]) -> String {
+    let list: Vec<&str> = actors.iter().map(|&a| run.actors[a].as_str()).collect();
+    match list.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn leader(run: &SmpRun, state: &SmpState) -> String {
+    let best = state
+        .distribution
+        .iter()
+        .enumerate()
+        .fold(0, |best, (u, d)| {
+            if d.probability > state.distribution[best].probability {
+                u
+            } else {
+                best
+            }
+        });
+    let d = &state.distribution[best];
+    format!(
+        "the most probable position is {} (p = {}), held by {}; {} distinct positions",
+        point(&d.position),
+        num(d.probability),
+        names(run, &d.actors),
+        state.distribution.len()
+    )
+}
+
+/// One paragraph for the start, one per turn, then how the run ended and the forecast.
+pub fn narrate(run: &SmpRun) -> Vec<String> {
+    let dims: Vec<&str> = run.dimensions.iter().map(|d| d.label.as_str()).collect();
+    let mut lines = vec![format!(
+        "SMP over {} ({} actors): at the start {}.",
+        dims.join(", "),
+        run.actors.len(),
+        leader(run, &run.states[0])
+    )];
+    for turn in &run.turns {
+        let before = &run.states[turn.turn - 1];
+        let after = &run.states[turn.turn];
+        let offers: Vec<String> = turn
+            .bargains
+            .iter()
+            .filter(|b| b.perspective == b.initiator)
+            .map(|b| {
+                format!(
+                    "{} to {} (odds {})",
+                    run.actors[b.initiator],
+                    run.actors[b.receiver],
+                    num(b.win_probability)
+                )
+            })
+            .collect();
+        let mut moves = Vec::new();
+        for (a, queue) in turn.queues.iter().enumerate() {
+            let Some(b) = queue.accepted else { continue };
+            if before.positions[a] == after.positions[a] {
+                continue;
+            }
+            let bargain = &turn.bargains[b];
+            let partner = if bargain.initiator == a {
+                format!("its own offer to {}", run.actors[bargain.receiver])
+            } else {
+                format!("{}'s offer", run.actors[bargain.initiator])
+            };
+            moves.push(format!(
+                "{} moves from {} to {} ({partner})",
+                run.actors[a],
+                point(&before.positions[a]),
+                point(&after.positions[a])
+            ));
+        }
+        let offered = if offers.is_empty() {
+            "nobody expects to gain from a challenge".to_owned()
+        } else {
+            format!("offers from {}", offers.join(", "))
+        };
+        let moved = if moves.is_empty() {
+            "no one moves".to_owned()
+        } else {
+            moves.join("; ")
+        };
+        lines.push(format!(
+            "Turn {}: {offered}. {moved}. Now {}.",
+            turn.turn,
+            leader(run, after)
+        ));
+    }
+    let ending = describe_ending(&run.ending);
+    let mut first = ending.chars();
+    let ending = first.next().map_or(String::new(), |c| {
+        c.to_uppercase().collect::<String>() + first.as_str()
+    });
+    let forecast: Vec<String> = run
+        .forecast
+        .iter()
+        .zip(&run.dimensions)
+        .map(|(f, d)| {
+            format!(
+                "{}: {} (most probable {})",
+                d.label,
+                num(f.expected),
+                num(f.most_probable)
+            )
+        })
+        .collect();
+    lines.push(format!(
+        "{ending}. Forecast (probability-weighted): {}.",
+        forecast.join("; ")
+    ));
+    lines
+}
