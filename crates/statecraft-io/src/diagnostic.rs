@@ -187,3 +187,15 @@ pub fn did_you_mean<'a>(
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
+
+/// The help for a name that is not among `names` (the `plural` of what they are): "did you
+/// mean `X`? the issues are: a, b, c", or just the list when nothing is close.
+pub fn unknown_name_help(name: &str, names: &[&str], plural: &str) -> String {
+    match did_you_mean(name, names.iter().copied()) {
+        Some(guess) => format!(
+            "did you mean `{guess}`? the {plural} are: {}",
+            names.join(", ")
+        ),
+        None => format!("the {plural} are: {}", names.join(", ")),
+    }
+}

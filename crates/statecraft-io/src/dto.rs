@@ -324,40 +324,31 @@ fn parse_date(text: &str, path: Path) -> Result<NaiveDate, DtoError> {
     })
 }
 
-/// Resolves an issue id to its index, or explains that it is unknown.
-fn issue_index(issue_ids: &[&str], id: &str, path: Path, what: &str) -> Result<usize, DtoError> {
-    issue_ids.iter().position(|i| *i == id).ok_or_else(|| {
-        let help = match crate::diagnostic::did_you_mean(id, issue_ids.iter().copied()) {
-            Some(guess) => format!(
-                "did you mean `{guess}`? the issues are: {}",
-                issue_ids.join(", ")
-            ),
-            None => format!("the issues are: {}", issue_ids.join(", ")),
-        };
-        DtoError {
-            path,
-            message: format!("{what} names issue `{id}`, which the scenario does not define"),
-            help: Some(help),
-        }
+/// The index of `id` among `ids` (the ids of `plural`: "issues", "actors"), or a message that
+/// `what` names an unknown one, with a "did you mean".
+fn resolve(
+    ids: &[&str],
+    id: &str,
+    path: Path,
+    what: &str,
+    plural: &str,
+) -> Result<usize, DtoError> {
+    ids.iter().position(|i| *i == id).ok_or_else(|| DtoError {
+        path,
+        message: format!(
+            "{what} names {} `{id}`, which the scenario does not define",
+            plural.trim_end_matches('s')
+        ),
+        help: Some(crate::diagnostic::unknown_name_help(id, ids, plural)),
     })
 }
 
-/// Resolves an actor id to its index, or explains that it is unknown.
+fn issue_index(issue_ids: &[&str], id: &str, path: Path, what: &str) -> Result<usize, DtoError> {
+    resolve(issue_ids, id, path, what, "issues")
+}
+
 fn actor_index(actor_ids: &[&str], id: &str, path: Path, what: &str) -> Result<usize, DtoError> {
-    actor_ids.iter().position(|a| *a == id).ok_or_else(|| {
-        let help = match crate::diagnostic::did_you_mean(id, actor_ids.iter().copied()) {
-            Some(guess) => format!(
-                "did you mean `{guess}`? the actors are: {}",
-                actor_ids.join(", ")
-            ),
-            None => format!("the actors are: {}", actor_ids.join(", ")),
-        };
-        DtoError {
-            path,
-            message: format!("{what} names actor `{id}`, which the scenario does not define"),
-            help: Some(help),
-        }
-    })
+    resolve(actor_ids, id, path, what, "actors")
 }
 
 impl FormDto {

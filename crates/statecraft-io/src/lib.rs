@@ -25,7 +25,7 @@ use std::sync::Arc;
 use statecraft_core::model::{ErrorKind, Locus, Scenario, ScenarioParts};
 
 pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
-pub use diagnostic::{did_you_mean, LoadError, Problem, Severity};
+pub use diagnostic::{did_you_mean, unknown_name_help, LoadError, Problem, Severity};
 pub use ktab_xml::KtabSettings;
 
 /// A file format statecraft reads or writes.

@@ -50,12 +50,7 @@ fn package(scenario: &Scenario, pairs: &[String]) -> Result<Vec<f64>, Failure> {
         };
         let (id, value) = (id.trim(), value.trim());
         let Some(k) = scenario.issue_index(id) else {
-            let help = match statecraft_io::did_you_mean(id, ids.iter().copied()) {
-                Some(guess) => {
-                    format!("did you mean `{guess}`? the issues are: {}", ids.join(", "))
-                }
-                None => format!("the issues are: {}", ids.join(", ")),
-            };
+            let help = statecraft_io::unknown_name_help(id, &ids, "issues");
             return Err(bad_usage(
                 &format!("--package names issue `{id}`, which the scenario does not define"),
                 &help,

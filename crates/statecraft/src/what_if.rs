@@ -17,10 +17,7 @@ fn refuse(message: &str, help: &str) -> Failure {
 fn actor(scenario: &Scenario, id: &str, what: &str) -> Result<usize, Failure> {
     scenario.actor_index(id).ok_or_else(|| {
         let ids: Vec<&str> = scenario.actors().iter().map(|a| a.id.as_str()).collect();
-        let help = match statecraft_io::did_you_mean(id, ids.iter().copied()) {
-            Some(guess) => format!("did you mean `{guess}`? the actors are: {}", ids.join(", ")),
-            None => format!("the actors are: {}", ids.join(", ")),
-        };
+        let help = statecraft_io::unknown_name_help(id, &ids, "actors");
         refuse(
             &format!("{what} names actor `{id}`, which the scenario does not define"),
             &help,
@@ -52,7 +49,7 @@ fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
                 let ids: Vec<&str> = scenario.issues().iter().map(|i| i.id.as_str()).collect();
                 return Err(refuse(
                     &format!("{what} names issue `{issue}`, which the scenario does not define"),
-                    &format!("the issues are: {}", ids.join(", ")),
+                    &statecraft_io::unknown_name_help(issue, &ids, "issues"),
                 ));
             };
             if scenario.stance(actor, issue).is_none() {
