@@ -411,7 +411,7 @@ fn sweep_applies_the_what_ifs_first() {
 const REFUSED: &[(&[&str], &[&str])] = &[
     (&["--set", "X.capability=3"], &["error: --set `X.capability=3` names actor `X`, which the scenario does not define", "help: the actors are: A, B, C"]),
     (&["--drop", "Z"], &["error: --drop names actor `Z`, which the scenario does not define", "help: the actors are: A, B, C"]),
-    (&["--set", "A.formt.position=1"], &["error: --set `A.formt.position=1` names issue `formt`, which the scenario does not define", "help: the issues are: format, money"]),
+    (&["--set", "A.formt.position=1"], &["error: --set `A.formt.position=1` names issue `formt`, which the scenario does not define", "help: did you mean `format`? the issues are: format, money"]),
     (&["--set", "A.format.weight=1"], &["error: --set `A.format.weight=1` is not a value of the scenario", "help: write --set ACTOR.ISSUE.position=VALUE"]),
     (&["--set", "A.power=1"], &["error: --set `A.power=1` is not a value of the scenario", "help:"]),
     (&["--set", "A.format.position=abc"], &["error: --set `A.format.position=abc`: `abc` is not a number", "help:"]),
