@@ -297,6 +297,57 @@ pub fn sweep(
     summarise(scenario, inputs, &ids, &outcomes, seed)
 }
 
+/// How often, over the draws, every actor can agree (6-0), and how often each actor is a
+/// holdout: left out of an all-but-one coalition that can agree when unanimity fails.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoalitionSpread {
+    /// Draws made.
+    pub runs: usize,
+    /// Draws with a package every actor prefers to the status quo.
+    pub unanimous: usize,
+    /// Draws with neither unanimity nor an all-but-one coalition.
+    pub no_n_minus_1: usize,
+    /// Per actor (scenario order): (id, draws in which it is a holdout).
+    pub holdouts: Vec<(String, usize)>,
+}
+
+/// Repeats the unanimity question of `crate::coalitions` on `runs` draws (linear losses).
+pub fn coalition_sweep(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    runs: usize,
+    seed: u64,
+) -> Result<CoalitionSpread, crate::coalitions::CoalitionError> {
+    let lean = scenario.lean();
+    let draws: Vec<(bool, Vec<usize>)> = (0..runs)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = stream(seed, r as u64);
+            let mut sample = lean.clone();
+            for input in inputs {
+                input.draw_into(&mut sample, &mut rng);
+            }
+            crate::coalitions::unanimity(&sample, crate::coalitions::Shape::Linear)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut holdouts: Vec<(String, usize)> = scenario
+        .actors()
+        .iter()
+        .map(|a| (a.id.clone(), 0))
+        .collect();
+    for (_, outside) in &draws {
+        for &h in outside {
+            holdouts[h].1 += 1;
+        }
+    }
+    Ok(CoalitionSpread {
+        runs,
+        unanimous: draws.iter().filter(|d| d.0).count(),
+        no_n_minus_1: draws.iter().filter(|d| !d.0 && d.1.is_empty()).count(),
+        holdouts,
+    })
+}
+
 /// One input's Sobol indices for one output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputIndex {

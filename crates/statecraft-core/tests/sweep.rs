@@ -151,3 +151,36 @@ fn a_relative_uncertainty_makes_every_value_uncertain() {
         }
     );
 }
+
+#[test]
+fn a_coalition_sweep_counts_unanimity_and_holdouts() {
+    use statecraft_core::sweep::coalition_sweep;
+    // Five actors want the issue at 90, H at 0; the status quo is 50: no unanimity in any draw,
+    // and H is the holdout of every draw (positions vary by 10% of the scale).
+    let mut issue = Issue::new("issue", Scale::new(0.0, 100.0));
+    issue.status_quo = Some(50.0);
+    let mut actors: Vec<Actor> = (1..=5).map(|k| Actor::new(format!("A{k}"), 10.0)).collect();
+    actors.push(Actor::new("H", 10.0));
+    let mut stances: Vec<Vec<Option<Stance>>> =
+        (0..5).map(|_| vec![Some(Stance::new(90.0, 0.8))]).collect();
+    stances.push(vec![Some(Stance::new(0.0, 0.8))]);
+    let s = Scenario::new(ScenarioParts {
+        actors,
+        issues: vec![issue],
+        stances,
+        ..ScenarioParts::default()
+    })
+    .unwrap();
+    let inputs = uncertain_inputs(&s, Some(0.1));
+    let spread = coalition_sweep(&s, &inputs, 200, 4).unwrap();
+    assert_eq!(spread.runs, 200);
+    assert_eq!(spread.unanimous, 0);
+    assert_eq!(spread.no_n_minus_1, 0);
+    let h = spread.holdouts.iter().find(|(id, _)| id == "H").unwrap();
+    assert_eq!(h.1, 200);
+    assert!(spread
+        .holdouts
+        .iter()
+        .filter(|(id, _)| id != "H")
+        .all(|(_, k)| *k == 0));
+}

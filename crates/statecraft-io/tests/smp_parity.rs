@@ -228,3 +228,73 @@ fn dummy_data_a080() {
 fn dummy_data_a160() {
     check("dummyData-a160", "dummyData-a160.csv", Format::Ktab);
 }
+
+/// `smpExample_fixed_xml` is not a parity case (MarkovIncentive, Stochastic, PropCbc, a
+/// non-identity ideal adjustment: KTAB's stochastic runs cannot be replayed). Its settings must
+/// be read, and every move of KTAB's run must be one of the options the model computes from
+/// KTAB's state of the turn before.
+#[test]
+fn smp_example_moves_are_among_the_models_options() {
+    let Some(dir) = case_dir("smpExample_fixed_xml") else {
+        return;
+    };
+    let loaded = statecraft_io::load_path(&dir.join("smpExample_fixed.xml"), None)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let ktab = loaded.ktab.expect("KTAB's settings");
+    let mut params = SmpParams::default();
+    for (key, value) in &ktab.parameters {
+        params.set(key, value).expect("known parameters");
+    }
+    params.seed = ktab.seed.expect("a seed");
+    assert_eq!(
+        params.switches().map(|(_, v)| v),
+        [
+            "Linear",
+            "MarkovIncentive",
+            "Stochastic",
+            "PropCbc",
+            "OneThird",
+            "Mid",
+            "SemiCommit",
+            "S2P2",
+            "InitOnlyInterp"
+        ]
+    );
+    let mut input = SmpInput::from_scenario(&loaded.scenario).expect("an SMP input");
+    input
+        .set_ideal_adjustment(&ktab.ideal_adjustment)
+        .expect("a valid adjustment");
+    let expected = read_positions(&dir.join("positions.csv"));
+    let (n, n_dims) = (input.actors.len(), input.dimensions.len());
+    let n_states = expected[0].2.len();
+    let path: Vec<Vec<Vec<f64>>> = (0..n_states)
+        .map(|t| {
+            (0..n)
+                .map(|a| (0..n_dims).map(|k| expected[a * n_dims + k].2[t]).collect())
+                .collect()
+        })
+        .collect();
+    let options = smp::queue_options(&input, &params, &path).expect("the model runs");
+    let mut moves = 0;
+    for t in 0..n_states - 1 {
+        for a in 0..n {
+            let target = &path[t + 1][a];
+            let found = options[t][a]
+                .iter()
+                .any(|o| o.iter().zip(target).all(|(x, y)| (x - y).abs() < 1e-6));
+            assert!(
+                found,
+                "turn {}: {} moved to {target:?}, not one of {:?}",
+                t + 1,
+                input.actors[a],
+                options[t][a]
+            );
+            moves += usize::from(path[t][a] != *target);
+        }
+    }
+    eprintln!(
+        "smpExample: {moves} moves over {} turns, all among the model's options",
+        n_states - 1
+    );
+    assert!(moves > 0);
+}

@@ -92,6 +92,10 @@ pub struct WhatIfArgs {
     /// Leave an actor out (repeat for several).
     #[arg(long, value_name = "ACTOR")]
     pub drop: Vec<String>,
+    /// Add an actor: ID:CAPABILITY:ISSUE=POSITION@SALIENCE,... (repeat for several), e.g.
+    /// `--add-actor EU:30:sanctions=60@0.4,talks_format=20@0.3`.
+    #[arg(long, value_name = "SPEC")]
+    pub add_actor: Vec<String>,
 }
 
 /// Options of KTAB's spatial model of politics (`smp`).
@@ -202,6 +206,10 @@ pub struct SweepArgs {
     /// scenario's `uncertainty`, else 0.1 when it has no distribution at all].
     #[arg(long, value_name = "SHARE", allow_negative_numbers = true)]
     pub uncertainty: Option<f64>,
+    /// Also ask on every draw whether all actors can agree (6-0) and who is the holdout when
+    /// they cannot (linear losses; see `statecraft coalitions`).
+    #[arg(long)]
+    pub coalitions: bool,
     /// The expected-utility model's variant, when `bdm` is among the models.
     #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
     pub variant: String,
@@ -244,6 +252,9 @@ pub struct CoalitionsArgs {
     /// Record the analysis in this run store (SQLite).
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// What-ifs, applied before the analysis.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// `statecraft durability`.
@@ -283,6 +294,9 @@ pub struct DurabilityArgs {
     /// Record the analysis in this run store (SQLite).
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// What-ifs, applied before the analysis.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// `statecraft show`.

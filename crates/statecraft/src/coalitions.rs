@@ -22,7 +22,15 @@ struct Output<'a> {
 pub(crate) fn run(args: CoalitionsArgs) -> Result<(), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let loaded = load(spec, args.from.as_deref())?;
-    let scenario = &loaded.scenario;
+    let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
+    if changed.is_some() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: with the what-ifs {}",
+            crate::what_if::describe(&args.what_if)
+        );
+    }
+    let scenario = changed.as_ref().unwrap_or(&loaded.scenario);
     let shape = match args.shape.as_str() {
         "quadratic" => Shape::Quadratic,
         _ => Shape::Linear,
@@ -207,6 +215,11 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         out.push_str(&format!(
             "\nNo one is isolated. The actor whose inclusion costs the others most is {holdout}: without it, the others' smallest gain would be {:.3} instead of {:.3}.\n",
             without.package.min_gain, unanimous.min_gain
+        ));
+        out.push_str(&format!(
+            "  The best {}-1 package, without {holdout}:\n{}\n",
+            n - 1,
+            describe(scenario, &without.package.values)
         ));
         out.push_str(&format!(
             "  The most the others would give {holdout} without any of them losing ({holdout} would gain {:.3}):\n{}\n",

@@ -469,10 +469,10 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
                 "note: --explain narrates the bdm and smp models, which were not run"
             );
         }
-        if let Some(run) = &smp_run {
-            write_out(&crate::smp::explain(run))?;
-        }
         let mut out = String::new();
+        if let Some(run) = &smp_run {
+            out.push_str(&crate::smp::explain(run));
+        }
         for (i, run) in &runs {
             out.push('\n');
             for line in bdm::narrate(run, &scenario.issues()[*i].label) {
@@ -480,7 +480,13 @@ fn forecast(args: ForecastArgs) -> Result<(), Failure> {
                 out.push('\n');
             }
         }
-        write_out(&out)?;
+        // After a table the narration belongs on stdout; after JSON or CSV it would spoil the
+        // data, so it goes to stderr.
+        if args.format == OutputFormat::Table {
+            write_out(&out)?;
+        } else {
+            let _ = std::io::stderr().write_all(out.as_bytes());
+        }
     }
     Ok(())
 }

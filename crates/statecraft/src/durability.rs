@@ -123,7 +123,15 @@ struct PackageValue<'a> {
 pub(crate) fn run(args: DurabilityArgs) -> Result<(), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
     let loaded = load(spec, args.from.as_deref())?;
-    let scenario = &loaded.scenario;
+    let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
+    if changed.is_some() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: with the what-ifs {}",
+            crate::what_if::describe(&args.what_if)
+        );
+    }
+    let scenario = changed.as_ref().unwrap_or(&loaded.scenario);
     let start = match (&args.start, scenario.meta().date) {
         (Some(text), _) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
             bad_usage(

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use statecraft_core::model::Scenario;
 use statecraft_core::models::bdm::{BdmParams, Variant};
 use statecraft_core::sweep::{
-    sensitivity, summarise, sweep_outcomes, uncertain_inputs, InputIndex, SweepResult,
+    coalition_sweep, sensitivity, summarise, sweep_outcomes, uncertain_inputs, CoalitionSpread,
+    InputIndex, SweepResult,
 };
 use statecraft_io::store::Store;
 use statecraft_io::Format;
@@ -34,6 +35,8 @@ struct Output<'a> {
     #[serde(flatten)]
     result: &'a SweepResult,
     sensitivity: Option<Sensitivity<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coalitions: Option<&'a CoalitionSpread>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +276,17 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     let ids: Vec<&str> = models.iter().map(|m| m.id()).collect();
     let result = summarise(&scenario, &inputs, &ids, &outcomes, settings.seed);
     let uncertainty = settings.uncertainty;
+    let coalitions = if args.coalitions {
+        match coalition_sweep(&scenario, &inputs, outcomes.len(), settings.seed) {
+            Ok(spread) => Some(spread),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: --coalitions: {e}");
+                return Err(Failure::BadInput);
+            }
+        }
+    } else {
+        None
+    };
     let ranking = args.sensitivity.map(|n| {
         let model = &models[0];
         (
@@ -298,6 +312,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                         })
                         .collect(),
                 }),
+                coalitions: coalitions.as_ref(),
             };
             serde_json::to_string_pretty(&output).context("cannot write JSON")? + "\n"
         }
@@ -356,6 +371,29 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                 }
                 out.push_str(&format!("\n{}:\n{t}\n", m.model));
             }
+            if let Some(c) = &coalitions {
+                let share = |k: usize| 100.0 * k as f64 / c.runs as f64;
+                let n = scenario.actors().len();
+                out.push_str(&format!(
+                    "\n{n}-0 is possible in {:.1}% of draws; neither {n}-0 nor {}-1 in {:.1}%.\n",
+                    share(c.unanimous),
+                    n - 1,
+                    share(c.no_n_minus_1)
+                ));
+                let isolated: Vec<String> = c
+                    .holdouts
+                    .iter()
+                    .filter(|(_, k)| *k > 0)
+                    .map(|(id, k)| format!("{id} {:.1}%", share(*k)))
+                    .collect();
+                if !isolated.is_empty() {
+                    out.push_str(&format!(
+                        "Holdouts of a {}-1: {}\n",
+                        n - 1,
+                        isolated.join(", ")
+                    ));
+                }
+            }
             if let Some((model, n, issues)) = &ranking {
                 out.push_str(&format!(
                     "\nWhat moves the {model} forecast most (Sobol indices from {n} base rows; first order / total):\n"
@@ -383,6 +421,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             uncertainty,
             result: &result,
             sensitivity: None,
+            coalitions: None,
         })
         .expect("the result serialises");
         store.finish(id, &output).map_err(store_error)?;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use statecraft_core::model::{Change, Scenario, ValueRef};
+use statecraft_core::model::{Actor, Change, Scenario, Stance, ValueRef};
 
 use crate::cli::WhatIfArgs;
 use crate::Failure;
@@ -77,9 +77,63 @@ fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
     Ok(Change::Set { value, to })
 }
 
+/// `ID:CAPABILITY:ISSUE=POSITION@SALIENCE,...`: a new actor and its stances.
+fn parse_add(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
+    let usage =
+        "write --add-actor ID:CAPABILITY:ISSUE=POSITION@SALIENCE,..., e.g. EU:30:sanctions=60@0.4";
+    let what = format!("--add-actor `{text}`");
+    let mut fields = text.splitn(3, ':');
+    let (Some(id), Some(capability)) = (fields.next(), fields.next()) else {
+        return Err(refuse(
+            &format!("{what} needs at least ID:CAPABILITY"),
+            usage,
+        ));
+    };
+    let Ok(capability) = capability.trim().parse::<f64>() else {
+        return Err(refuse(
+            &format!("{what}: capability `{capability}` is not a number"),
+            usage,
+        ));
+    };
+    let mut stances = vec![None; scenario.issues().len()];
+    for stance in fields
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+    {
+        let parsed = stance.split_once('=').and_then(|(issue, rest)| {
+            let (position, salience) = rest.split_once('@')?;
+            Some((
+                issue.trim(),
+                position.trim().parse::<f64>().ok()?,
+                salience.trim().parse::<f64>().ok()?,
+            ))
+        });
+        let Some((issue, position, salience)) = parsed else {
+            return Err(refuse(
+                &format!("{what}: `{stance}` is not ISSUE=POSITION@SALIENCE"),
+                usage,
+            ));
+        };
+        let Some(k) = scenario.issue_index(issue) else {
+            let ids: Vec<&str> = scenario.issues().iter().map(|i| i.id.as_str()).collect();
+            return Err(refuse(
+                &format!("{what} names issue `{issue}`, which the scenario does not define"),
+                &statecraft_io::unknown_name_help(issue, &ids, "issues"),
+            ));
+        };
+        stances[k] = Some(Stance::new(position, salience));
+    }
+    Ok(Change::Add {
+        actor: Box::new(Actor::new(id.trim(), capability)),
+        stances,
+    })
+}
+
 /// The scenario with the what-ifs applied, or `None` when there are none.
 pub(crate) fn apply(scenario: &Scenario, args: &WhatIfArgs) -> Result<Option<Scenario>, Failure> {
-    if args.set.is_empty() && args.drop.is_empty() {
+    if args.set.is_empty() && args.drop.is_empty() && args.add_actor.is_empty() {
         return Ok(None);
     }
     let mut changes = Vec::new();
@@ -90,6 +144,9 @@ pub(crate) fn apply(scenario: &Scenario, args: &WhatIfArgs) -> Result<Option<Sce
         changes.push(Change::Drop {
             actor: actor(scenario, id, "--drop")?,
         });
+    }
+    for spec in &args.add_actor {
+        changes.push(parse_add(scenario, spec)?);
     }
     match scenario.changed(&changes) {
         Ok(changed) => Ok(Some(changed)),
@@ -113,6 +170,7 @@ pub(crate) fn describe(args: &WhatIfArgs) -> String {
         .iter()
         .map(|s| format!("--set {s}"))
         .chain(args.drop.iter().map(|d| format!("--drop {d}")))
+        .chain(args.add_actor.iter().map(|a| format!("--add-actor {a}")))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -390,6 +390,29 @@ fn subsets(n: usize, k: usize) -> impl Iterator<Item = Vec<usize>> {
         .map(move |m| (0..n).filter(|i| m & (1 << i) != 0).collect())
 }
 
+/// The quick form of the analysis that sweeps repeat on every draw: whether every actor can
+/// agree and, when not, the actors left out of the all-but-one coalitions that can (the
+/// possible holdouts, in actor order).
+pub fn unanimity(scenario: &Scenario, shape: Shape) -> Result<(bool, Vec<usize>), CoalitionError> {
+    let u = Utilities::new(scenario, shape)?;
+    let n = scenario.actors().len();
+    let mut search = Search {
+        u: &u,
+        converged: true,
+    };
+    let everyone: Vec<usize> = (0..n).collect();
+    if search.maximin(&everyone).is_some() {
+        return Ok((true, Vec::new()));
+    }
+    let holdouts = (0..n)
+        .filter(|&h| {
+            let others: Vec<usize> = (0..n).filter(|&i| i != h).collect();
+            search.maximin(&others).is_some()
+        })
+        .collect();
+    Ok((false, holdouts))
+}
+
 /// Runs the whole analysis.
 pub fn analyse(scenario: &Scenario, shape: Shape) -> Result<CoalitionAnalysis, CoalitionError> {
     let u = Utilities::new(scenario, shape)?;

@@ -2,10 +2,10 @@
 //! analysis can be run on it and compared with the original.
 
 use super::error::ScenarioErrors;
-use super::scenario::{Scenario, ValueRef};
+use super::scenario::{Actor, Scenario, Stance, ValueRef};
 
 /// One change to a scenario.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// Set a position, salience or capability (the actor must take a position on the issue).
     Set {
@@ -19,13 +19,21 @@ pub enum Change {
         /// Actor index in the original scenario.
         actor: usize,
     },
+    /// Add an actor with its stances (one per issue, `None` where it takes no position).
+    Add {
+        /// The new actor.
+        actor: Box<Actor>,
+        /// Its stances, in issue order.
+        stances: Vec<Option<Stance>>,
+    },
 }
 
 impl Scenario {
     /// The scenario with `changes` applied in order, validated again (a dropped actor may leave
     /// an issue with one position; a new position may fall outside the scale).
     ///
-    /// Actor indices in later changes refer to the original scenario, so drops are applied last.
+    /// Actor indices refer to the original scenario: values are set first, then actors dropped,
+    /// then new ones added at the end.
     pub fn changed(&self, changes: &[Change]) -> Result<Scenario, ScenarioErrors> {
         let mut parts = self.parts().clone();
         for change in changes {
@@ -54,7 +62,7 @@ impl Scenario {
             .iter()
             .filter_map(|c| match c {
                 Change::Drop { actor } => Some(*actor),
-                Change::Set { .. } => None,
+                _ => None,
             })
             .collect();
         dropped.sort_unstable();
@@ -88,6 +96,12 @@ impl Scenario {
                 .iter()
                 .filter_map(|&(b, cost)| new_index[b].map(|b| (b, cost)))
                 .collect();
+        }
+        for change in changes {
+            if let Change::Add { actor, stances } = change {
+                parts.actors.push((**actor).clone());
+                parts.stances.push(stances.clone());
+            }
         }
         Scenario::new(parts)
     }

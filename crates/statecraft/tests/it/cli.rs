@@ -369,3 +369,23 @@ fn trace_reproduces_the_reference_files_for_the_public_tables() {
     // ec_emissions (published and repaired), sultan_oil, and the seven fixtures_* tables.
     assert!(compared >= 10, "only {compared} reference traces found");
 }
+
+#[test]
+fn explain_with_json_keeps_stdout_valid_json() {
+    let mut cmd = statecraft();
+    cmd.current_dir(workspace_dir()).args([
+        "forecast",
+        "--model",
+        "bdm",
+        "--explain",
+        "--format",
+        "json",
+    ]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, Some(0), "{stderr}");
+    json(&stdout);
+    assert!(
+        stderr.contains("Round 1"),
+        "the narration goes to stderr: {stderr}"
+    );
+}

@@ -508,6 +508,78 @@ pub fn run(input: &SmpInput, params: &SmpParams) -> Result<SmpRun, SmpError> {
     })
 }
 
+/// Audits an observed path (states x actors x issues, on the issues' scales; the first state is
+/// the input's): for every turn, the positions each actor could adopt from the observed state,
+/// its queue's options as the model computes them (the status quo first, then its side of each
+/// bargain). Ideals follow the observed positions through the input's ideal adjustment. With
+/// stochastic transitions KTAB's runs cannot be replayed, but each of its moves must be one of
+/// these.
+pub fn queue_options(
+    input: &SmpInput,
+    params: &SmpParams,
+    path: &[Vec<Vec<f64>>],
+) -> Result<Vec<Vec<Vec<Vec<f64>>>>, SmpError> {
+    params.check()?;
+    input.check()?;
+    let accommodation = if input.identity_accommodation() {
+        None
+    } else {
+        input.accommodation.as_deref()
+    };
+    let setup = Setup::new(&input.capability, &input.salience, accommodation, *params);
+    let from_scale = |state: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+        state
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&input.dimensions)
+                    .map(|(&x, d)| (x - d.scale.min) / d.scale.range())
+                    .collect()
+            })
+            .collect()
+    };
+    let mut rng = prng::KtabRng::new(params.seed);
+    let mut options = Vec::new();
+    let Some(first) = path.first() else {
+        return Ok(options);
+    };
+    let position = from_scale(first);
+    let mut state = Positions {
+        ideal: position.clone(),
+        position,
+    };
+    for next in &path[1..] {
+        let assessment = assess(&setup, &state);
+        let raw = step(&setup, &state, &assessment, &mut rng);
+        options.push(
+            raw.queues
+                .iter()
+                .enumerate()
+                .map(|(k, queue)| {
+                    queue
+                        .options
+                        .iter()
+                        .map(|option| match option {
+                            None => to_scale(input, &state.position[k]),
+                            Some(b) if raw.bargains[*b].initiator == k => {
+                                to_scale(input, &raw.bargains[*b].initiator_position)
+                            }
+                            Some(b) => to_scale(input, &raw.bargains[*b].receiver_position),
+                        })
+                        .collect()
+                })
+                .collect(),
+        );
+        let position = from_scale(next);
+        state.ideal = match accommodation {
+            None => position.clone(),
+            Some(a) => turn::adjusted_ideals(a, &position, &state.ideal),
+        };
+        state.position = position;
+    }
+    Ok(options)
+}
+
 fn to_scale(input: &SmpInput, x: &[f64]) -> Vec<f64> {
     x.iter()
         .zip(&input.dimensions)
