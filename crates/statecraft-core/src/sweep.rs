@@ -348,6 +348,58 @@ pub fn coalition_sweep(
     })
 }
 
+/// The spread over the draws of an agreement's chance to survive the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DurabilitySpread {
+    /// The form's id.
+    pub form: String,
+    /// Draws made.
+    pub runs: usize,
+    /// Histories simulated per draw.
+    pub histories: usize,
+    /// Mean over the draws of P(survives the horizon).
+    pub mean: f64,
+    /// Its 5, 25, 50, 75 and 95% quantiles over the draws.
+    pub quantiles: [f64; 5],
+}
+
+/// Repeats the durability analysis of `package` under `form` on `runs` draws of the inputs
+/// (each with `params.runs` histories from its own seed), to show how much the chance of
+/// survival depends on the uncertain positions and saliences.
+pub fn durability_sweep(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    package: &[f64],
+    form: &crate::model::AgreementForm,
+    params: &crate::durability::DurabilityParams,
+    runs: usize,
+    seed: u64,
+) -> Result<DurabilitySpread, crate::durability::DurabilityError> {
+    let mut survival: Vec<f64> = (0..runs)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = stream(seed, r as u64);
+            // Leadership changes and forms are needed here, so the full scenario is copied.
+            let mut sample = scenario.clone();
+            for input in inputs {
+                input.draw_into(&mut sample, &mut rng);
+            }
+            let mut p = *params;
+            p.seed = seed ^ (r as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            crate::durability::analyse(&sample, package, form, &p).map(|d| d.survives_horizon)
+        })
+        .collect::<Result<_, _>>()?;
+    let mean = survival.iter().sum::<f64>() / runs.max(1) as f64;
+    survival.sort_by(f64::total_cmp);
+    Ok(DurabilitySpread {
+        form: form.id.clone(),
+        runs,
+        histories: params.runs,
+        mean,
+        quantiles: QUANTILES.map(|q| quantile(&survival, q)),
+    })
+}
+
 /// One input's Sobol indices for one output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputIndex {

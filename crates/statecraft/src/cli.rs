@@ -210,6 +210,10 @@ pub struct SweepArgs {
     /// they cannot (linear losses; see `statecraft coalitions`).
     #[arg(long)]
     pub coalitions: bool,
+    /// Also repeat the durability analysis of the compromise package under this agreement form
+    /// on every draw (8 years, 200 histories per draw): the spread of its chance to survive.
+    #[arg(long, value_name = "FORM")]
+    pub durability: Option<String>,
     /// The expected-utility model's variant, when `bdm` is among the models.
     #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
     pub variant: String,

@@ -12,9 +12,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use statecraft_core::model::Scenario;
 use statecraft_core::models::bdm::{BdmParams, Variant};
+use statecraft_core::models::Model;
 use statecraft_core::sweep::{
-    coalition_sweep, sensitivity, summarise, sweep_outcomes, uncertain_inputs, CoalitionSpread,
-    InputIndex, SweepResult,
+    coalition_sweep, durability_sweep, sensitivity, summarise, sweep_outcomes, uncertain_inputs,
+    CoalitionSpread, DurabilitySpread, InputIndex, SweepResult,
 };
 use statecraft_io::store::Store;
 use statecraft_io::Format;
@@ -37,6 +38,8 @@ struct Output<'a> {
     sensitivity: Option<Sensitivity<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     coalitions: Option<&'a CoalitionSpread>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    durability: Option<&'a DurabilitySpread>,
 }
 
 #[derive(Serialize)]
@@ -146,6 +149,55 @@ fn fresh(args: &SweepArgs) -> Result<(Scenario, Settings), Failure> {
         chunk: args.chunk,
     };
     Ok((scenario, settings))
+}
+
+/// `--durability FORM`: the durability of the compromise package over the draws.
+fn sweep_durability(
+    scenario: &Scenario,
+    inputs: &[statecraft_core::sweep::UncertainInput],
+    form_id: &str,
+    runs: usize,
+    seed: u64,
+) -> Result<DurabilitySpread, Failure> {
+    let forms = if scenario.forms().is_empty() {
+        statecraft_core::durability::default_forms()
+    } else {
+        scenario.forms().to_vec()
+    };
+    let Some(form) = forms.iter().find(|f| f.id == form_id) else {
+        let ids: Vec<&str> = forms.iter().map(|f| f.id.as_str()).collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: unknown agreement form `{form_id}`\n  help: {}",
+            statecraft_io::unknown_name_help(form_id, &ids, "forms")
+        );
+        return Err(Failure::BadInput);
+    };
+    let Some(start) = scenario.meta().date else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: --durability needs the scenario's date to place its elections\n  help: give the scenario a `date`"
+        );
+        return Err(Failure::BadInput);
+    };
+    let package: Vec<f64> = statecraft_core::models::Compromise
+        .forecast(scenario)
+        .issues
+        .iter()
+        .zip(scenario.issues())
+        .map(|(f, issue)| f.value.or(issue.status_quo).unwrap_or(issue.scale.min))
+        .collect();
+    let params = statecraft_core::durability::DurabilityParams {
+        years: 8.0,
+        runs: 200,
+        seed,
+        step: 1.0,
+        start,
+    };
+    durability_sweep(scenario, inputs, &package, form, &params, runs, seed).map_err(|e| {
+        let _ = writeln!(std::io::stderr(), "error: --durability: {e}");
+        Failure::BadInput
+    })
 }
 
 /// A chunk's raw forecasts as JSON (`null` for no value) and back.
@@ -287,6 +339,16 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
     } else {
         None
     };
+    let durability = match &args.durability {
+        Some(form) => Some(sweep_durability(
+            &scenario,
+            &inputs,
+            form,
+            outcomes.len(),
+            settings.seed,
+        )?),
+        None => None,
+    };
     let ranking = args.sensitivity.map(|n| {
         let model = &models[0];
         (
@@ -313,6 +375,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                         .collect(),
                 }),
                 coalitions: coalitions.as_ref(),
+                durability: durability.as_ref(),
             };
             serde_json::to_string_pretty(&output).context("cannot write JSON")? + "\n"
         }
@@ -394,6 +457,17 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
                     ));
                 }
             }
+            if let Some(d) = &durability {
+                let q = d.quantiles;
+                out.push_str(&format!(
+                    "\nChance that the compromise package survives 8 years as `{}` ({} histories a draw): mean {:.1}%, 90% of draws between {:.1}% and {:.1}%.\n",
+                    d.form,
+                    d.histories,
+                    100.0 * d.mean,
+                    100.0 * q[0],
+                    100.0 * q[4]
+                ));
+            }
             if let Some((model, n, issues)) = &ranking {
                 out.push_str(&format!(
                     "\nWhat moves the {model} forecast most (Sobol indices from {n} base rows; first order / total):\n"
@@ -422,6 +496,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             result: &result,
             sensitivity: None,
             coalitions: None,
+            durability: None,
         })
         .expect("the result serialises");
         store.finish(id, &output).map_err(store_error)?;

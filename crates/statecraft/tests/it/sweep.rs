@@ -744,3 +744,35 @@ fn sensitivity_zero_is_refused() {
     let stderr = refused(&["--sensitivity", "0"]);
     assert!(stderr.contains("--sensitivity"), "{stderr}");
 }
+
+#[test]
+fn durability_and_coalitions_over_the_draws() {
+    let out = json(&[
+        "--model",
+        "compromise",
+        "--runs",
+        "60",
+        "--durability",
+        "statement",
+        "--coalitions",
+    ]);
+    let d = &out["durability"];
+    assert_eq!(d["form"], "statement");
+    assert_eq!(count(&d["runs"]), 60);
+    let q: Vec<f64> = d["quantiles"].as_array().unwrap().iter().map(num).collect();
+    assert!(q.windows(2).all(|w| w[0] <= w[1]), "{q:?}");
+    assert!(q.iter().all(|p| (0.0..=1.0).contains(p)), "{q:?}");
+    assert!((0.0..=1.0).contains(&num(&d["mean"])));
+    let c = &out["coalitions"];
+    assert_eq!(count(&c["runs"]), 60);
+    let holdouts = c["holdouts"].as_array().unwrap();
+    assert_eq!(holdouts.len(), 6);
+    assert!(count(&c["unanimous"]) + count(&c["no_n_minus_1"]) <= 60);
+    let (code, _, stderr) = sweep_in(
+        &workspace_dir(),
+        &[],
+        &["--runs", "5", "--durability", "tretay"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("did you mean `treaty`"), "{stderr}");
+}
