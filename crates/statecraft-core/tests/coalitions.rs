@@ -350,3 +350,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_nash_point_beats_every_package_of_a_grid() {
+    // Three actors who all want issue 1 up and issue 2 down, with different saliences: the Nash
+    // point maximises sum c_i ln(net gain_i) (capabilities 10) over the win-set.
+    let actors = vec![
+        actor("A", &[(80.0, 0.5), (20.0, 0.9)]),
+        actor("B", &[(70.0, 0.9), (40.0, 0.3)]),
+        actor("C", &[(90.0, 0.2), (10.0, 0.6)]),
+    ];
+    let s = scenario(&[50.0, 50.0], actors);
+    let a = analyse(&s, Shape::Linear).unwrap();
+    assert!(a.converged);
+    let nash = a.nash.expect("a non-empty win-set has a Nash point");
+    let u = Utilities::new(&s, Shape::Linear).unwrap();
+    let objective = |x: &[f64]| -> Option<f64> {
+        (0..3)
+            .map(|i| {
+                let g = u.gain(i, x) - u.margin(i);
+                (g > 0.0).then(|| 10.0 * g.ln())
+            })
+            .sum()
+    };
+    let best = objective(&nash.values).expect("inside the win-set");
+    for x1 in 0..=100 {
+        for x2 in 0..=100 {
+            if let Some(v) = objective(&[x1 as f64, x2 as f64]) {
+                assert!(v <= best + 1e-6, "({x1}, {x2}) gives {v} > {best}");
+            }
+        }
+    }
+    // Quadratic losses: not computed.
+    assert!(analyse(&s, Shape::Quadratic).unwrap().nash.is_none());
+}

@@ -67,6 +67,9 @@ fn packages<'a>(analysis: &'a CoalitionAnalysis) -> Vec<(String, String, &'a Pac
     if let Some(p) = &analysis.unanimous {
         out.push(("unanimous".into(), analysis.actors.join(" "), p));
     }
+    if let Some(p) = &analysis.nash {
+        out.push(("nash".into(), analysis.actors.join(" "), p));
+    }
     for (n, c) in analysis.coalitions.iter().enumerate() {
         out.push((
             format!("coalition-{}", n + 1),
@@ -165,6 +168,12 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
             p.min_gain,
             describe(scenario, &p.values)
         ));
+        if let Some(nash) = &analysis.nash {
+            out.push_str(&format!(
+                "  The Nash bargaining point inside the win-set (the most capability-weighted log-gain):\n{}\n",
+                describe(scenario, &nash.values)
+            ));
+        }
         out.push_str("  Values every actor accepts span, issue by issue:\n");
         for (issue, extent) in scenario.issues().iter().zip(&analysis.unanimous_extent) {
             if let Some(iv) = extent {

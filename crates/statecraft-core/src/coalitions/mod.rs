@@ -18,7 +18,10 @@ pub use interval::{accepted_on_issue, intersect, win_set_on_issue, Interval, Int
 pub use utility::{CoalitionError, Shape, Utilities};
 
 use crate::model::Scenario;
-use optimise::{maximise, maximise_piecewise_linear, Constraint, Objective, PiecewiseLinear};
+use optimise::{
+    maximise, maximise_piecewise_linear, nash_piecewise_linear, Constraint, Objective,
+    PiecewiseLinear,
+};
 
 /// Red-line ends are excluded from the search by this share of the issue's range.
 const RED_LINE_GAP: f64 = 1e-9;
@@ -106,6 +109,10 @@ pub struct CoalitionAnalysis {
     pub issue_win_sets: Vec<IssueWinSet>,
     /// The unanimous package that maximises the smallest gain, if every actor can agree.
     pub unanimous: Option<Package>,
+    /// The Nash bargaining point inside the unanimous win-set: the package that maximises the
+    /// capability-weighted sum of the logarithms of the net gains (when the win-set is not empty;
+    /// linear losses only).
+    pub nash: Option<Package>,
     /// Per issue, the range the unanimous win-set spans (when it is not empty).
     pub unanimous_extent: Vec<Option<Interval>>,
     /// The coalitions of all but one actor that can agree; when none can and unanimity fails,
@@ -261,6 +268,43 @@ impl<'u> Search<'u> {
         let (x, _) = self.best(members, &constraints, Objective::T, smallest)?;
         let package = self.package(x, members);
         (package.min_gain > 0.0).then_some(package)
+    }
+
+    /// The Nash bargaining point of `members` inside their win-set: it maximises
+    /// sum_i c_i ln(net gain_i) (c the capabilities). Computed for linear losses (`None` with
+    /// quadratic ones).
+    fn nash(&mut self, members: &[usize]) -> Option<Package> {
+        let u = self.u;
+        if u.shape != Shape::Linear {
+            return None;
+        }
+        let weights: Vec<f64> = members
+            .iter()
+            .map(|&i| u.scenario.actors()[i].capability)
+            .collect();
+        let gains: Vec<PiecewiseLinear> = members
+            .iter()
+            .map(|&i| {
+                let (constant, terms) = u.linear_terms(i);
+                PiecewiseLinear {
+                    constant,
+                    terms,
+                    a: 0.0,
+                }
+            })
+            .collect();
+        let mut best: Option<(Vec<f64>, f64)> = None;
+        for bounds in boxes(&allowed(u, members)) {
+            let Some(solution) = nash_piecewise_linear(&bounds, &gains, &weights, GAIN_TOLERANCE)
+            else {
+                continue;
+            };
+            self.converged &= solution.converged;
+            if best.as_ref().is_none_or(|b| solution.t > b.1) {
+                best = Some((solution.x, solution.t));
+            }
+        }
+        best.map(|(x, _)| self.package(x, members))
     }
 
     /// Per issue, the smallest and largest value over the packages `members` all accept.
@@ -434,10 +478,10 @@ pub fn analyse(scenario: &Scenario, shape: Shape) -> Result<CoalitionAnalysis, C
         })
         .collect();
     let unanimous = search.maximin(&everyone);
-    let unanimous_extent = if unanimous.is_some() {
-        search.extent(&everyone)
+    let (unanimous_extent, nash) = if unanimous.is_some() {
+        (search.extent(&everyone), search.nash(&everyone))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let mut coalitions = Vec::new();
     let mut blame = None;
@@ -497,6 +541,7 @@ pub fn analyse(scenario: &Scenario, shape: Shape) -> Result<CoalitionAnalysis, C
         actors: actors.iter().map(|a| a.id.clone()).collect(),
         issue_win_sets,
         unanimous,
+        nash,
         unanimous_extent,
         coalitions,
         blame,

@@ -185,3 +185,100 @@ pub(crate) fn maximise_piecewise_linear(
         converged: true,
     })
 }
+
+/// The Nash bargaining point with linear losses: maximises sum_i w_i ln(g_i) over the box, with
+/// every g_i = c_i - sum w |x_k - p| (the constraints' `a` is ignored) above `floor`. Each ln is
+/// replaced by tangent lines (which lie above it), first on a geometric grid of gains, then at
+/// each solution, until the sum of the tangents exceeds the true objective by at most the
+/// tolerance: the linear program over (x, distances, one variable per ln) is exact but for that
+/// gap. Returns the package and the objective.
+pub(crate) fn nash_piecewise_linear(
+    bounds: &[(f64, f64)],
+    gains: &[PiecewiseLinear],
+    weights: &[f64],
+    floor: f64,
+) -> Option<Solution> {
+    let true_value = |g: &[f64]| -> f64 { g.iter().zip(weights).map(|(g, w)| w * g.ln()).sum() };
+    // Tangent points per gain.
+    let mut points: Vec<Vec<f64>> =
+        vec![(0..40).map(|k| floor.max(1e-6) * 1.5f64.powi(k)).collect(); gains.len()];
+    for _ in 0..MAX_ROUNDS {
+        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let (xs, _t) = package_variables(&mut lp, bounds, Objective::Coordinate(usize::MAX, 0.0));
+        let mut distances: Vec<(usize, f64, Variable)> = Vec::new();
+        let mut distance = |lp: &mut Problem, k: usize, p: f64| -> Variable {
+            if let Some(&(_, _, e)) = distances.iter().find(|&&(k2, p2, _)| k2 == k && p2 == p) {
+                return e;
+            }
+            let e = lp.add_var(0.0, (0.0, f64::INFINITY));
+            lp.add_constraint(&[(e, 1.0), (xs[k], -1.0)][..], ComparisonOp::Ge, -p);
+            lp.add_constraint(&[(e, 1.0), (xs[k], 1.0)][..], ComparisonOp::Ge, p);
+            distances.push((k, p, e));
+            e
+        };
+        // g_i as (constant, merged terms over distance variables).
+        let mut gain_terms: Vec<Vec<(Variable, f64)>> = Vec::new();
+        for g in gains {
+            let mut merged: Vec<(Variable, f64)> = Vec::new();
+            for &(k, p, w) in &g.terms {
+                let e = distance(&mut lp, k, p);
+                match merged.iter_mut().find(|(v, _)| *v == e) {
+                    Some(entry) => entry.1 -= w,
+                    None => merged.push((e, -w)),
+                }
+            }
+            gain_terms.push(merged);
+        }
+        let mut logs = Vec::new();
+        for (i, g) in gains.iter().enumerate() {
+            // g_i >= floor
+            lp.add_constraint(&gain_terms[i][..], ComparisonOp::Ge, floor - g.constant);
+            let s = lp.add_var(weights[i], (-T_BOUND, T_BOUND));
+            for &g0 in &points[i] {
+                // s <= ln g0 + (g - g0) / g0, g = constant + terms
+                let mut terms: Vec<(Variable, f64)> =
+                    gain_terms[i].iter().map(|&(v, c)| (v, c / g0)).collect();
+                terms.push((s, -1.0));
+                lp.add_constraint(
+                    &terms[..],
+                    ComparisonOp::Ge,
+                    1.0 - g0.ln() - g.constant / g0,
+                );
+            }
+            logs.push(s);
+        }
+        let solution = lp.solve().ok()?;
+        let x: Vec<f64> = xs
+            .iter()
+            .zip(bounds)
+            .map(|(&v, &(lo, hi))| solution[v].clamp(lo, hi))
+            .collect();
+        let g: Vec<f64> = gains
+            .iter()
+            .map(|g| {
+                g.constant
+                    - g.terms
+                        .iter()
+                        .map(|&(k, p, w)| w * (x[k] - p).abs())
+                        .sum::<f64>()
+            })
+            .collect();
+        let bound: f64 = logs
+            .iter()
+            .zip(weights)
+            .map(|(&s, w)| w * solution[s])
+            .sum();
+        let value = true_value(&g);
+        if bound - value <= TOLERANCE * value.abs().max(1.0) {
+            return Some(Solution {
+                x,
+                t: value,
+                converged: true,
+            });
+        }
+        for (i, &gi) in g.iter().enumerate() {
+            points[i].push(gi.max(floor));
+        }
+    }
+    None
+}

@@ -600,6 +600,9 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
     if !json["unanimous"].is_null() {
         expected.push(("unanimous".into(), &json["unanimous"]));
     }
+    if !json["nash"].is_null() {
+        expected.push(("nash".into(), &json["nash"]));
+    }
     for (n, c) in array(&json["coalitions"]).iter().enumerate() {
         expected.push((format!("coalition-{}", n + 1), &c["package"]));
     }
