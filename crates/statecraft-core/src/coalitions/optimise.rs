@@ -23,6 +23,8 @@ pub(crate) enum Objective {
     T,
     /// `sign` times one coordinate of the package.
     Coordinate(usize, f64),
+    /// Nothing on the package or t (the caller adds its own objective variables).
+    Other,
 }
 
 /// A solution: the package, t, and whether the planes converged.
@@ -204,7 +206,7 @@ pub(crate) fn nash_piecewise_linear(
         vec![(0..40).map(|k| floor.max(1e-6) * 1.5f64.powi(k)).collect(); gains.len()];
     for _ in 0..MAX_ROUNDS {
         let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let (xs, _t) = package_variables(&mut lp, bounds, Objective::Coordinate(usize::MAX, 0.0));
+        let (xs, _t) = package_variables(&mut lp, bounds, Objective::Other);
         let mut distances: Vec<(usize, f64, Variable)> = Vec::new();
         let mut distance = |lp: &mut Problem, k: usize, p: f64| -> Variable {
             if let Some(&(_, _, e)) = distances.iter().find(|&&(k2, p2, _)| k2 == k && p2 == p) {
