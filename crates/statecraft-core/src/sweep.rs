@@ -425,7 +425,8 @@ where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
     // Per base row: f(A), f(B), and f(AB_i) for every i.
-    let rows: Vec<(Vec<f64>, Vec<f64>, Vec<Vec<f64>>)> = (0..n)
+    type Row = (Vec<f64>, Vec<f64>, Vec<Vec<f64>>);
+    let rows: Vec<Row> = (0..n)
         .into_par_iter()
         .map(|r| {
             let mut rng = stream(seed, r as u64);
@@ -447,7 +448,9 @@ where
             let all: Vec<f64> = rows.iter().flat_map(|r| [r.0[o], r.1[o]]).collect();
             let mean = all.iter().sum::<f64>() / all.len() as f64;
             let var = all.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / all.len() as f64;
-            if !(var > 1e-12 * mean.abs().max(1.0).powi(2)) {
+            // A variance that is not above rounding (or is NaN) means the output does not vary.
+            let varies = var > 1e-12 * mean.abs().max(1.0).powi(2);
+            if !varies {
                 return None;
             }
             Some(

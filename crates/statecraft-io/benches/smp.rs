@@ -4,6 +4,8 @@
 //! 902 s (`../shared/parity/ktab/README.md`). Skipped with a message when `../shared` is absent.
 //!
 //! `cargo bench -p statecraft-io --bench smp`
+// `criterion_group!` generates functions without docs.
+#![allow(missing_docs)]
 
 use std::path::Path;
 

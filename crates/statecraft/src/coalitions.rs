@@ -62,7 +62,7 @@ pub(crate) fn run(args: CoalitionsArgs) -> Result<(), Failure> {
 }
 
 /// Every package of the analysis: (name, members, package).
-fn packages<'a>(analysis: &'a CoalitionAnalysis) -> Vec<(String, String, &'a Package)> {
+fn packages(analysis: &CoalitionAnalysis) -> Vec<(String, String, &Package)> {
     let mut out = Vec::new();
     if let Some(p) = &analysis.unanimous {
         out.push(("unanimous".into(), analysis.actors.join(" "), p));

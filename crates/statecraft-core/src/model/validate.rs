@@ -391,9 +391,8 @@ fn distribution_problem(
             }
         }
         Distribution::Triangular { min, mode, max } => {
-            if !(min.is_finite() && mode.is_finite() && max.is_finite())
-                || !(min <= mode && mode <= max && min < max)
-            {
+            let ordered = min <= mode && mode <= max && min < max;
+            if !(min.is_finite() && mode.is_finite() && max.is_finite() && ordered) {
                 Some(format!(
                     "it needs min <= mode <= max with min < max, not {min}, {mode}, {max}"
                 ))
