@@ -8,7 +8,7 @@ use statecraft_core::coalitions::{analyse, CoalitionAnalysis, Package, Shape, GA
 use statecraft_core::model::Scenario;
 
 use crate::cli::{CoalitionsArgs, OutputFormat};
-use crate::commands::{fmt_value, load, write_out, DEFAULT_SCENARIO};
+use crate::commands::{fmt_value, write_out, DEFAULT_SCENARIO};
 use crate::Failure;
 
 #[derive(Serialize)]
@@ -21,16 +21,12 @@ struct Output<'a> {
 
 pub(crate) fn run(args: CoalitionsArgs) -> Result<(), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-    let loaded = load(spec, args.from.as_deref())?;
-    let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
-    if changed.is_some() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: with the what-ifs {}",
-            crate::what_if::describe(&args.what_if)
-        );
-    }
-    let scenario = changed.as_ref().unwrap_or(&loaded.scenario);
+    let changed = crate::what_if::load_changed(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+    )?;
+    let scenario = &changed;
     let shape = match args.shape.as_str() {
         "quadratic" => Shape::Quadratic,
         _ => Shape::Linear,

@@ -12,7 +12,7 @@ use statecraft_core::model::{AgreementForm, Scenario};
 use statecraft_core::models::{Compromise, Model};
 
 use crate::cli::{DurabilityArgs, OutputFormat};
-use crate::commands::{fmt_value, load, new_table, write_out, DEFAULT_SCENARIO};
+use crate::commands::{fmt_value, new_table, write_out, DEFAULT_SCENARIO};
 use crate::Failure;
 
 /// Prints `error: MESSAGE` and `help: HELP` on stderr; the caller exits with code 2.
@@ -122,16 +122,12 @@ struct PackageValue<'a> {
 
 pub(crate) fn run(args: DurabilityArgs) -> Result<(), Failure> {
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-    let loaded = load(spec, args.from.as_deref())?;
-    let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
-    if changed.is_some() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: with the what-ifs {}",
-            crate::what_if::describe(&args.what_if)
-        );
-    }
-    let scenario = changed.as_ref().unwrap_or(&loaded.scenario);
+    let changed = crate::what_if::load_changed(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+    )?;
+    let scenario = &changed;
     let start = match (&args.start, scenario.meta().date) {
         (Some(text), _) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
             bad_usage(

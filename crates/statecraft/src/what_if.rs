@@ -164,6 +164,27 @@ pub(crate) fn apply(scenario: &Scenario, args: &WhatIfArgs) -> Result<Option<Sce
     }
 }
 
+/// Loads the scenario `spec` (the built-in one when `None`) with the what-ifs applied, saying
+/// on stderr that they were.
+pub(crate) fn load_changed(
+    spec: Option<&str>,
+    from: Option<&str>,
+    args: &WhatIfArgs,
+) -> Result<Scenario, Failure> {
+    let loaded = crate::commands::load(spec.unwrap_or(crate::commands::DEFAULT_SCENARIO), from)?;
+    match apply(&loaded.scenario, args)? {
+        Some(changed) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: with the what-ifs {}",
+                describe(args)
+            );
+            Ok(changed)
+        }
+        None => Ok(loaded.scenario),
+    }
+}
+
 /// The what-ifs in words, for headings: `--set US.capability=90, --drop Russia`.
 pub(crate) fn describe(args: &WhatIfArgs) -> String {
     args.set
