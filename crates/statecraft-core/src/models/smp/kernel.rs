@@ -198,18 +198,26 @@ fn conditional(pv: &Square) -> Vec<f64> {
 /// p <- (p + q)/2, until max |q - p| <= 1e-6 (measured before averaging).
 fn markov_uniform(pv: &Square) -> Vec<f64> {
     let n = pv.n;
+    averaged_fixed_point(n, 1e-6, |p, a| {
+        let mut sum = 0.0;
+        for b in 0..n {
+            sum += pv.at(a, b) * (p[a] + p[b]);
+        }
+        sum / n as f64
+    })
+}
+
+/// From the uniform distribution, iterates p <- (p + q(p)) / 2 with q_a = `q_of(p, a)` until
+/// max |q - p| <= `tolerance` (measured before averaging) or the iteration limit.
+fn averaged_fixed_point(n: usize, tolerance: f64, q_of: impl Fn(&[f64], usize) -> f64) -> Vec<f64> {
     let mut p = vec![1.0 / n as f64; n];
     let mut q = p.clone();
     let mut change = 1.0;
     let mut iterations = 0;
-    while 1e-6 < change && iterations < MAX_MARKOV_ITERATIONS {
+    while tolerance < change && iterations < MAX_MARKOV_ITERATIONS {
         change = 0.0;
         for a in 0..n {
-            let mut sum = 0.0;
-            for b in 0..n {
-                sum += pv.at(a, b) * (p[a] + p[b]);
-            }
-            q[a] = sum / n as f64;
+            q[a] = q_of(&p, a);
             change = f64::max(change, (q[a] - p[a]).abs());
         }
         for a in 0..n {
@@ -245,29 +253,16 @@ fn markov_incentive(c: &Square, pv: &Square) -> Vec<f64> {
             challenge.set(a, b, incentive.at(a, b) / sum);
         }
     }
-    let mut p = vec![1.0 / n as f64; n];
-    let mut q = p.clone();
-    let mut change = 1.0;
-    let mut iterations = 0;
-    while 1e-8 < change && iterations < MAX_MARKOV_ITERATIONS {
-        change = 0.0;
-        for a in 0..n {
-            let mut sum = 0.0;
-            for b in 0..n {
-                // ct(a, b) = p_a P[b -> a]; the chain moves between a and b either way.
-                let ct_ab = p[a] * challenge.at(b, a);
-                let ct_ba = p[b] * challenge.at(a, b);
-                sum += pv.at(a, b) * (ct_ab + ct_ba);
-            }
-            q[a] = sum;
-            change = f64::max(change, (q[a] - p[a]).abs());
+    averaged_fixed_point(n, 1e-8, |p, a| {
+        let mut sum = 0.0;
+        for b in 0..n {
+            // ct(a, b) = p_a P[b -> a]; the chain moves between a and b either way.
+            let ct_ab = p[a] * challenge.at(b, a);
+            let ct_ba = p[b] * challenge.at(a, b);
+            sum += pv.at(a, b) * (ct_ab + ct_ba);
         }
-        for a in 0..n {
-            p[a] = (p[a] + q[a]) / 2.0;
-        }
-        iterations += 1;
-    }
-    p
+        sum
+    })
 }
 
 /// The probability of each option when voters with weights `weights` value option m at
