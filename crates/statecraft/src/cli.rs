@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The formats a scenario can be read from (`--from`).
+const INPUT_FORMATS: [&str; 6] = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"];
+
 /// Model, forecast and explain multilateral negotiations.
 ///
 /// SCENARIO is a scenario file (.toml, .json, a .csv table, KTAB's .csv, Decide's .tsv) or the
@@ -48,7 +51,7 @@ pub struct ScenarioArg {
     /// Scenario file or built-in name.
     pub scenario: String,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
 }
 
@@ -58,7 +61,7 @@ pub struct ForecastArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
     /// Models to run, comma-separated: compromise, median, nash, bdm, smp, or all (the
     /// one-issue models: all but smp, which runs every issue at once).
@@ -185,7 +188,7 @@ pub struct SweepArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
     /// Models to run on every draw, comma-separated: compromise, median, nash, bdm, or all.
     #[arg(
@@ -245,7 +248,7 @@ pub struct CoalitionsArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
     /// How an actor's loss grows with the distance from its position.
     #[arg(long, value_name = "SHAPE", default_value = "linear", value_parser = ["linear", "quadratic"])]
@@ -267,7 +270,7 @@ pub struct DurabilityArgs {
     /// Scenario file or built-in name [default: six-party-2009].
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
     /// The agreement, as ISSUE=VALUE pairs, comma-separated; issues not named stay at their
     /// status quo. [default: the compromise forecast on every issue]
@@ -322,7 +325,7 @@ pub struct ConvertArgs {
     /// Output file, or `-` for stdout.
     pub output: PathBuf,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
     /// Write this format instead of guessing from the output's name.
     #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json"])]
@@ -339,7 +342,7 @@ pub struct PowerArgs {
     /// weights [default: six-party-2009]. Not with --weights.
     pub scenario: Option<String>,
     /// Read the input as this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = ["toml", "json", "csv", "ktab", "decide", "ktab-xml"])]
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
     /// The players' weights, comma-separated whole numbers (instead of a scenario).
     #[arg(
