@@ -3,6 +3,9 @@
 //! properties every index has, and, for Monte Carlo, against the exact values within four
 //! standard errors and across thread counts.
 
+mod common;
+use common::on_threads;
+
 use proptest::prelude::*;
 use statecraft_core::power::{
     enumerate, exact, monte_carlo, power_indices, Choice, Game, Method, PowerConfig, PowerError,
@@ -321,13 +324,7 @@ fn monte_carlo_of_a_double_majority_matches_enumeration() {
 #[test]
 fn monte_carlo_is_the_same_on_one_and_two_threads() {
     let game = twelve();
-    let on = |threads: usize| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| monte_carlo(&game, 10_000, 42).unwrap())
-    };
+    let on = |threads: usize| on_threads(threads, || monte_carlo(&game, 10_000, 42).unwrap());
     let one = on(1);
     assert_eq!(one, on(2));
     assert_ne!(one, monte_carlo(&game, 10_000, 43).unwrap());
@@ -338,13 +335,7 @@ fn exact_is_the_same_on_one_and_two_threads() {
     let weights: Vec<u64> = (0..200).map(|k| 1 + (k * 37 % 50)).collect();
     let total: u64 = weights.iter().sum();
     let game = Game::weighted(weights, total * 2 / 3).unwrap();
-    let on = |threads: usize| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| exact(&game).unwrap())
-    };
+    let on = |threads: usize| on_threads(threads, || exact(&game).unwrap());
     assert_eq!(on(1), on(2));
 }
 
