@@ -30,3 +30,4 @@ pub mod model;
 pub mod models;
 pub mod power;
 pub mod sweep;
+pub mod text;

@@ -39,6 +39,8 @@ pub enum Command {
     Durability(DurabilityArgs),
     /// Voting power (Shapley-Shubik, Banzhaf) in a weighted voting game or a scenario.
     Power(PowerArgs),
+    /// Write a report of every analysis: self-contained HTML with charts, Markdown, JSON or CSV.
+    Report(ReportArgs),
     /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
     Convert(ConvertArgs),
     /// List the built-in scenarios.
@@ -302,6 +304,57 @@ pub struct DurabilityArgs {
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
     /// What-ifs, applied before the analysis.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// `statecraft report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file or built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
+    pub from: Option<String>,
+    /// Write the report to this file [default: stdout].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report format [default: from the output file's extension, else html].
+    #[arg(long, short, value_name = "FORMAT", value_parser = ["html", "md", "json", "csv"])]
+    pub format: Option<String>,
+    /// Also write every chart as SVG and PNG (1280x720) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// Run a sweep of this many draws and show the forecast spreads (0: no sweep).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub sweep: usize,
+    /// With --sweep: Sobol sensitivity of the compromise forecast from N base rows (tornado charts).
+    #[arg(long, value_name = "N")]
+    pub sensitivity: Option<usize>,
+    /// With --sweep: relative uncertainty of inputs without a distribution [default: the
+    /// scenario's `uncertainty`, else 0.1].
+    #[arg(long, value_name = "R")]
+    pub uncertainty: Option<f64>,
+    /// The agreement whose durability is simulated, as ISSUE=VALUE pairs [default: the
+    /// compromise forecast].
+    #[arg(long, value_name = "ISSUE=VALUE", value_delimiter = ',')]
+    pub package: Vec<String>,
+    /// Agreement forms compared [default: every form of the scenario].
+    #[arg(long, value_name = "FORM", value_delimiter = ',')]
+    pub form: Vec<String>,
+    /// Durability horizon in years.
+    #[arg(long, value_name = "N", default_value_t = 8.0)]
+    pub years: f64,
+    /// Simulated histories per agreement form.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub histories: usize,
+    /// Seed of every random stream.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// The expected-utility model's variant.
+    #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
+    pub variant: String,
+    /// What-ifs, applied before every analysis.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
 }

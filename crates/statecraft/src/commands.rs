@@ -30,6 +30,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Sweep(args) => crate::sweep::run(args),
         Command::Runs(args) => crate::runs::run(args),
         Command::Power(args) => crate::power::run(args),
+        Command::Report(args) => crate::report_cmd::run(args),
         Command::Convert(args) => convert(args),
         Command::Scenarios => scenarios(),
     }
@@ -80,16 +81,7 @@ pub(crate) fn new_table() -> Table {
     table
 }
 
-/// A number for people: at most two decimals, no trailing zeros.
-pub(crate) fn fmt_value(value: f64) -> String {
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
-}
+pub(crate) use statecraft_core::text::number as fmt_value;
 
 pub(crate) fn selected_models(
     names: &[String],
@@ -758,7 +750,7 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
 }
 
 /// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -23,7 +23,7 @@ fn bad_usage(message: &str, help: &str) -> Failure {
 
 /// The package: the compromise forecast on every issue when `--package` is not given; else the
 /// values it names, with the other issues left at their status quo.
-fn package(scenario: &Scenario, pairs: &[String]) -> Result<Vec<f64>, Failure> {
+pub(crate) fn package(scenario: &Scenario, pairs: &[String]) -> Result<Vec<f64>, Failure> {
     let issues = scenario.issues();
     let mut values: Vec<f64> = if pairs.is_empty() {
         let forecast = Compromise.forecast(scenario);
@@ -74,7 +74,7 @@ fn package(scenario: &Scenario, pairs: &[String]) -> Result<Vec<f64>, Failure> {
 }
 
 /// The forms named by `--form`, or every form the scenario defines (the defaults if none).
-fn forms(scenario: &Scenario, names: &[String]) -> Result<Vec<AgreementForm>, Failure> {
+pub(crate) fn forms(scenario: &Scenario, names: &[String]) -> Result<Vec<AgreementForm>, Failure> {
     let available = if scenario.forms().is_empty() {
         default_forms()
     } else {

@@ -6,6 +6,7 @@ mod commands;
 mod durability;
 mod power;
 mod report;
+mod report_cmd;
 mod runs;
 mod smp;
 mod sweep;

@@ -7,6 +7,7 @@ mod distributions;
 mod durability;
 mod malformed;
 mod power;
+mod report;
 mod smp;
 mod store;
 mod support;

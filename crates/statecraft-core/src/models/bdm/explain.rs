@@ -2,16 +2,7 @@
 
 use super::{describe_ending, BdmRun, OfferKind};
 
-/// A number for a sentence: at most two decimals, no trailing zeros.
-fn num(value: f64) -> String {
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
-}
+use crate::text::number as num;
 
 /// One paragraph per round, then how the run ended, for the issue called `issue_label`.
 pub fn narrate(run: &BdmRun, issue_label: &str) -> Vec<String> {

@@ -6,16 +6,7 @@
 
 use super::{describe_ending, SmpRun, SmpState};
 
-/// A number for a sentence: at most two decimals, no trailing zeros.
-fn num(value: f64) -> String {
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
-}
+use crate::text::number as num;
 
 /// A point: `42` on one issue, `(42, 7.5)` on several.
 fn point(values: &[f64]) -> String {

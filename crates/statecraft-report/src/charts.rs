@@ -1,0 +1,1225 @@
+//! The report's charts: each one a description (title, axes, data, a text alternative) drawn by
+//! plotters to SVG for the HTML report and to PNG for slides, with the same code.
+//!
+//! Text in PNGs is drawn with a font compiled into the binary (Ubuntu Light, from
+//! `epaint_default_fonts`), so charts render the same on a machine without any fonts installed.
+//! Colours are the Okabe-Ito palette, which stays distinct under the common colour-vision
+//! deficiencies; lines also differ by marker so that colour is never the only cue.
+
+use std::sync::Once;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use statecraft_core::coalitions::Interval;
+
+use crate::report::{IssueInfo, Report};
+
+/// Width of every chart, in pixels (16:9, sized for a slide).
+pub const WIDTH: u32 = 1280;
+/// Height of every chart, in pixels.
+pub const HEIGHT: u32 = 720;
+
+/// The family name charts use; the embedded font is registered under it.
+const FONT: &str = "sans-serif";
+
+/// Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, reddish purple,
+/// orange, sky blue, black, yellow.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0xF0, 0xE4, 0x42),
+];
+
+const GREY: RGBColor = RGBColor(0x66, 0x66, 0x66);
+const LIGHT: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+const WIN_SET: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// plotters refused to draw.
+    #[error("cannot draw chart `{chart}`: {message}")]
+    Draw {
+        /// Chart id.
+        chart: String,
+        /// plotters' message.
+        message: String,
+    },
+    /// The PNG encoder failed.
+    #[error("cannot encode chart `{chart}` as PNG: {message}")]
+    Png {
+        /// Chart id.
+        chart: String,
+        /// The encoder's message.
+        message: String,
+    },
+}
+
+/// A table of the numbers a chart draws: its text alternative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataTable {
+    /// Column headings.
+    pub header: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// An issue's scale as an axis: its ends and its labelled anchors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaleAxis {
+    /// The issue's label, used as the axis title.
+    pub label: String,
+    /// Lower end.
+    pub min: f64,
+    /// Upper end.
+    pub max: f64,
+    /// Labelled points, in increasing order.
+    pub anchors: Vec<(f64, String)>,
+    /// The status quo, drawn as a dashed line.
+    pub status_quo: Option<f64>,
+}
+
+impl ScaleAxis {
+    fn of(issue: &IssueInfo) -> Self {
+        ScaleAxis {
+            label: issue.label.clone(),
+            min: issue.min,
+            max: issue.max,
+            anchors: issue
+                .anchors
+                .iter()
+                .filter(|a| a.value >= issue.min && a.value <= issue.max)
+                .map(|a| (a.value, a.label.clone()))
+                .collect(),
+            status_quo: issue.status_quo,
+        }
+    }
+
+    /// The tick positions: the anchors, or five even steps when there are none.
+    fn ticks(&self) -> Vec<f64> {
+        if self.anchors.is_empty() {
+            (0..=4)
+                .map(|i| self.min + (self.max - self.min) * f64::from(i) / 4.0)
+                .collect()
+        } else {
+            self.anchors.iter().map(|a| a.0).collect()
+        }
+    }
+
+    /// The tick label at `value`: the number and the anchor's label cut to `chars`.
+    fn tick_label(&self, value: f64, chars: usize) -> String {
+        let number = fmt(value);
+        match self.anchors.iter().find(|a| a.0 == value) {
+            Some((_, label)) => format!("{number} {}", shorten(label, chars)),
+            None => number,
+        }
+    }
+}
+
+/// One row of a forecast, spread or acceptance chart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Each model's forecast on one issue's scale.
+    Forecasts {
+        /// The issue's scale.
+        axis: ScaleAxis,
+        /// (model label, value).
+        rows: Vec<(String, Option<f64>)>,
+    },
+    /// Positions over the expected-utility model's rounds.
+    Rounds {
+        /// The issue's scale (vertical here).
+        axis: ScaleAxis,
+        /// (actor, position before round 1 and after each round).
+        series: Vec<(String, Vec<f64>)>,
+        /// The forecast, drawn dashed.
+        forecast: f64,
+    },
+    /// Each actor's acceptable values on one issue, the win-set shaded.
+    Acceptance {
+        /// The issue's scale.
+        axis: ScaleAxis,
+        /// (actor, acceptable intervals, position, is a holdout).
+        rows: Vec<(String, Vec<Interval>, Option<f64>, bool)>,
+        /// Where all accept.
+        win_set: Vec<Interval>,
+    },
+    /// Survival curves by agreement form.
+    Survival {
+        /// Horizon in years.
+        years: f64,
+        /// (form label, (years, share surviving)).
+        series: Vec<(String, Vec<(f64, f64)>)>,
+    },
+    /// Voting power bars.
+    Power {
+        /// (actor, Shapley-Shubik, Banzhaf).
+        players: Vec<(String, f64, f64)>,
+    },
+    /// Forecast spreads over a sweep.
+    Spread {
+        /// The issue's scale.
+        axis: ScaleAxis,
+        /// (model, 5/25/50/75/95% quantiles, mean).
+        rows: Vec<(String, [f64; 5], f64)>,
+    },
+    /// Sobol indices, largest first.
+    Tornado {
+        /// (input, first-order, total).
+        bars: Vec<(String, f64, f64)>,
+    },
+}
+
+/// One chart of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File-name-safe id, e.g. `rounds-nuclear_status`.
+    pub id: String,
+    /// Title drawn on the chart and used as its accessible name.
+    pub title: String,
+    /// One or two sentences saying what the chart shows, for readers who cannot see it.
+    pub summary: String,
+    /// The numbers drawn.
+    pub table: DataTable,
+    /// What to draw.
+    pub kind: Kind,
+}
+
+pub use statecraft_core::text::number as fmt;
+
+fn percent(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+/// `text` cut to `chars` characters, with an ellipsis when cut.
+fn shorten(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+        cut = cut.trim_end().to_owned();
+        cut.push('…');
+        cut
+    }
+}
+
+fn intervals_text(set: &[Interval]) -> String {
+    if set.is_empty() {
+        return "none".into();
+    }
+    set.iter()
+        .map(|i| {
+            if i.hi - i.lo <= 1e-9 * (1.0 + i.hi.abs()) {
+                fmt(i.lo)
+            } else {
+                format!("{}–{}", fmt(i.lo), fmt(i.hi))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every chart the report's analyses allow, in the order the report shows them.
+pub fn charts(report: &Report) -> Vec<Chart> {
+    let mut out = Vec::new();
+    for issue in &report.scenario.issues {
+        out.push(forecast_chart(report, issue));
+        if let Some(run) = report.bdm.iter().find(|b| b.issue == issue.id) {
+            out.push(rounds_chart(report, issue, run));
+        }
+        if let Some(c) = &report.coalitions {
+            if let Some(ic) = c.issues.iter().find(|c| c.issue == issue.id) {
+                out.push(acceptance_chart(report, issue, ic));
+            }
+        }
+        if let Some(s) = &report.sweep {
+            out.push(spread_chart(report, issue, s));
+            if let Some(sens) = s.sensitivity.iter().find(|x| x.issue == issue.id) {
+                out.push(tornado_chart(issue, sens));
+            }
+        }
+    }
+    if let Some(d) = &report.durability {
+        out.push(survival_chart(d));
+    }
+    if let Some(p) = &report.power {
+        out.push(power_chart(report, p));
+    }
+    out
+}
+
+fn forecast_chart(report: &Report, issue: &IssueInfo) -> Chart {
+    let rows: Vec<(String, Option<f64>)> = report
+        .forecasts
+        .iter()
+        .map(|f| {
+            let value = f
+                .issues
+                .iter()
+                .find(|v| v.issue == issue.id)
+                .and_then(|v| v.value);
+            (f.label.clone(), value)
+        })
+        .collect();
+    let described: Vec<String> = rows
+        .iter()
+        .map(|(m, v)| format!("{m} {}", v.map_or("no forecast".into(), fmt)))
+        .collect();
+    Chart {
+        id: format!("forecast-{}", issue.id),
+        title: format!("Where each model lands: {}", issue.label),
+        summary: format!(
+            "Forecasts on the {}–{} scale{}: {}.",
+            fmt(issue.min),
+            fmt(issue.max),
+            issue
+                .status_quo
+                .map(|s| format!(" (status quo {})", fmt(s)))
+                .unwrap_or_default(),
+            described.join("; ")
+        ),
+        table: DataTable {
+            header: vec!["Model".into(), "Forecast".into(), "Nearest anchor".into()],
+            rows: report
+                .forecasts
+                .iter()
+                .map(|f| {
+                    let v = f.issues.iter().find(|v| v.issue == issue.id);
+                    vec![
+                        f.label.clone(),
+                        v.and_then(|v| v.value).map_or("—".into(), fmt),
+                        v.and_then(|v| v.nearest_anchor.clone()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        },
+        kind: Kind::Forecasts {
+            axis: ScaleAxis::of(issue),
+            rows,
+        },
+    }
+}
+
+fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssue) -> Chart {
+    let series: Vec<(String, Vec<f64>)> = run
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(a, id)| (id.clone(), run.positions.iter().map(|row| row[a]).collect()))
+        .collect();
+    let rounds = run.positions.len().saturating_sub(1);
+    let mut header = vec!["Actor".to_string(), "Start".to_string()];
+    header.extend((1..=rounds).map(|r| format!("Round {r}")));
+    Chart {
+        id: format!("rounds-{}", issue.id),
+        title: format!("Positions over the rounds (expected utility): {}", issue.label),
+        summary: format!(
+            "Each actor's position on {} before the first round and after each of {rounds} rounds of the expected-utility model; the forecast, {}, is dashed. {}.",
+            issue.label,
+            fmt(run.forecast),
+            series
+                .iter()
+                .map(|(id, s)| {
+                    let (from, to) = (s[0], *s.last().expect("at least one row"));
+                    if from == to {
+                        format!("{} stays at {}", report.actor_name(id), fmt(from))
+                    } else {
+                        format!("{} moves from {} to {}", report.actor_name(id), fmt(from), fmt(to))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        table: DataTable {
+            header,
+            rows: series
+                .iter()
+                .map(|(id, s)| {
+                    let mut row = vec![id.clone()];
+                    row.extend(s.iter().map(|&v| fmt(v)));
+                    row
+                })
+                .collect(),
+        },
+        kind: Kind::Rounds {
+            axis: ScaleAxis::of(issue),
+            series,
+            forecast: run.forecast,
+        },
+    }
+}
+
+fn acceptance_chart(
+    report: &Report,
+    issue: &IssueInfo,
+    ic: &crate::report::IssueCoalition,
+) -> Chart {
+    let position = |actor: &str| {
+        report
+            .scenario
+            .stances
+            .iter()
+            .find(|s| s.actor == actor && s.issue == issue.id)
+            .map(|s| s.position)
+    };
+    let rows: Vec<(String, Vec<Interval>, Option<f64>, bool)> = ic
+        .accepted
+        .iter()
+        .map(|a| {
+            (
+                report.actor_name(&a.actor).to_owned(),
+                a.intervals.clone(),
+                position(&a.actor),
+                ic.holdouts.contains(&a.actor),
+            )
+        })
+        .collect();
+    let holdouts = if ic.holdouts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Without {} the others would have room to agree.",
+            ic.holdouts
+                .iter()
+                .map(|h| report.actor_name(h))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    };
+    Chart {
+        id: format!("coalition-{}", issue.id),
+        title: format!("Who accepts what (other issues at the status quo): {}", issue.label),
+        summary: format!(
+            "Each bar is where an actor prefers moving {} alone to the status quo. All {} accept: {}.{holdouts}",
+            issue.label,
+            rows.len(),
+            if ic.win_set.is_empty() {
+                "nowhere but the status quo".to_owned()
+            } else {
+                intervals_text(&ic.win_set)
+            }
+        ),
+        table: DataTable {
+            header: vec![
+                "Actor".into(),
+                "Position".into(),
+                "Accepts".into(),
+                "Holdout".into(),
+            ],
+            rows: rows
+                .iter()
+                .map(|(a, set, pos, hold)| {
+                    vec![
+                        a.clone(),
+                        pos.map_or("—".into(), fmt),
+                        intervals_text(set),
+                        if *hold { "yes".into() } else { String::new() },
+                    ]
+                })
+                .collect(),
+        },
+        kind: Kind::Acceptance {
+            axis: ScaleAxis::of(issue),
+            rows,
+            win_set: ic.win_set.clone(),
+        },
+    }
+}
+
+fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSection) -> Chart {
+    let label = |id: &str| {
+        report
+            .forecasts
+            .iter()
+            .find(|f| f.model == id)
+            .map_or(id.to_owned(), |f| f.label.clone())
+    };
+    let rows: Vec<(String, [f64; 5], f64)> = s
+        .models
+        .iter()
+        .filter_map(|m| {
+            let spread = m.issues.iter().find(|x| x.issue == issue.id)?;
+            Some((label(&m.model), spread.quantiles?, spread.mean?))
+        })
+        .collect();
+    Chart {
+        id: format!("spread-{}", issue.id),
+        title: format!("How sure: forecast spread over {} draws: {}", s.runs, issue.label),
+        summary: format!(
+            "Boxes span the middle half of the forecasts, whiskers 5% to 95%, over {} draws of the uncertain inputs. {}",
+            s.runs,
+            rows.iter()
+                .map(|(m, q, mean)| format!(
+                    "{m}: mean {}, 90% between {} and {}",
+                    fmt(*mean),
+                    fmt(q[0]),
+                    fmt(q[4])
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        table: DataTable {
+            header: ["Model", "Mean", "5%", "25%", "50%", "75%", "95%"]
+                .map(String::from)
+                .to_vec(),
+            rows: rows
+                .iter()
+                .map(|(m, q, mean)| {
+                    let mut row = vec![m.clone(), fmt(*mean)];
+                    row.extend(q.iter().map(|&v| fmt(v)));
+                    row
+                })
+                .collect(),
+        },
+        kind: Kind::Spread {
+            axis: ScaleAxis::of(issue),
+            rows,
+        },
+    }
+}
+
+/// Inputs shown in a tornado chart, at most.
+const TORNADO_BARS: usize = 10;
+
+fn tornado_chart(issue: &IssueInfo, sens: &crate::report::IssueSensitivity) -> Chart {
+    let bars: Vec<(String, f64, f64)> = sens
+        .inputs
+        .iter()
+        .take(TORNADO_BARS)
+        .map(|i| (i.input.clone(), i.first_order, i.total))
+        .collect();
+    Chart {
+        id: format!("tornado-{}", issue.id),
+        title: format!("What moves the {} forecast: {}", sens.model, issue.label),
+        summary: format!(
+            "Sobol indices of the {} forecast on {}, the {} inputs with the largest total effect: {}.",
+            sens.model,
+            issue.label,
+            bars.len(),
+            bars.iter()
+                .map(|(i, _, t)| format!("{i} {}", fmt(*t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        table: DataTable {
+            header: vec!["Input".into(), "First order".into(), "Total".into()],
+            rows: bars
+                .iter()
+                .map(|(i, s, t)| vec![i.clone(), format!("{s:.3}"), format!("{t:.3}")])
+                .collect(),
+        },
+        kind: Kind::Tornado { bars },
+    }
+}
+
+fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {
+    Chart {
+        id: "durability".into(),
+        title: format!("Is it election-proof? Survival over {} years by form", fmt(d.years)),
+        summary: format!(
+            "Share of {} simulated histories in which the agreement still holds, from signing on {}. {}",
+            d.runs,
+            d.start,
+            d.forms
+                .iter()
+                .map(|f| format!("{}: {} after {} years", f.label, percent(f.survives_horizon), fmt(d.years)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        table: DataTable {
+            header: vec![
+                "Form".into(),
+                format!("Survives {} years", fmt(d.years)),
+                "Median years".into(),
+                "First to renege".into(),
+            ],
+            rows: d
+                .forms
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.label.clone(),
+                        percent(f.survives_horizon),
+                        f.median_years.map_or("beyond horizon".into(), fmt),
+                        f.first_defector
+                            .as_ref()
+                            .map(|(a, s)| format!("{a} ({})", percent(*s)))
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        },
+        kind: Kind::Survival {
+            years: d.years,
+            series: d
+                .forms
+                .iter()
+                .map(|f| {
+                    (
+                        f.label.clone(),
+                        f.times.iter().copied().zip(f.survival.iter().copied()).collect(),
+                    )
+                })
+                .collect(),
+        },
+    }
+}
+
+fn power_chart(report: &Report, p: &crate::report::PowerSection) -> Chart {
+    Chart {
+        id: "power".into(),
+        title: "Who holds voting power (majority of capability)".into(),
+        summary: format!(
+            "Shapley-Shubik and normalised Banzhaf indices under {}: {}.",
+            p.rule,
+            p.players
+                .iter()
+                .map(|x| format!(
+                    "{} {} and {}",
+                    report.actor_name(&x.actor),
+                    fmt(x.shapley_shubik),
+                    fmt(x.banzhaf)
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        table: DataTable {
+            header: vec![
+                "Actor".into(),
+                "Weight".into(),
+                "Shapley-Shubik".into(),
+                "Banzhaf".into(),
+            ],
+            rows: p
+                .players
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.actor.clone(),
+                        x.weight.to_string(),
+                        format!("{:.4}", x.shapley_shubik),
+                        format!("{:.4}", x.banzhaf),
+                    ]
+                })
+                .collect(),
+        },
+        kind: Kind::Power {
+            players: p
+                .players
+                .iter()
+                .map(|x| (x.actor.clone(), x.shapley_shubik, x.banzhaf))
+                .collect(),
+        },
+    }
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font compiled in; a failure here is a build defect.
+        plotters::style::register_font(FONT, FontStyle::Normal, epaint_default_fonts::UBUNTU_LIGHT)
+            .unwrap_or_else(|_| panic!("the embedded font is not a valid TrueType font"));
+    });
+}
+
+impl Chart {
+    /// The chart as an SVG document, `WIDTH` x `HEIGHT` with a `viewBox`, so it scales.
+    pub fn svg(&self) -> Result<String, ChartError> {
+        register_font();
+        let mut text = String::new();
+        {
+            let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(|message| ChartError::Draw {
+                chart: self.id.clone(),
+                message,
+            })?;
+            root.present().map_err(|e| ChartError::Draw {
+                chart: self.id.clone(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(text)
+    }
+
+    /// The chart as a PNG image, `WIDTH` x `HEIGHT`, RGB.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        register_font();
+        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(|message| ChartError::Draw {
+                chart: self.id.clone(),
+                message,
+            })?;
+            root.present().map_err(|e| ChartError::Draw {
+                chart: self.id.clone(),
+                message: e.to_string(),
+            })?;
+        }
+        let png_error = |e: png::EncodingError| ChartError::Png {
+            chart: self.id.clone(),
+            message: e.to_string(),
+        };
+        let mut out = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            let mut writer = encoder.write_header().map_err(png_error)?;
+            writer.write_image_data(&pixels).map_err(png_error)?;
+        }
+        Ok(out)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let result = match &self.kind {
+            Kind::Forecasts { axis, rows } => draw_forecasts(root, &self.title, axis, rows),
+            Kind::Rounds {
+                axis,
+                series,
+                forecast,
+            } => draw_rounds(root, &self.title, axis, series, *forecast),
+            Kind::Acceptance {
+                axis,
+                rows,
+                win_set,
+            } => draw_acceptance(root, &self.title, axis, rows, win_set),
+            Kind::Survival { years, series } => draw_survival(root, &self.title, *years, series),
+            Kind::Power { players } => draw_power(root, &self.title, players),
+            Kind::Spread { axis, rows } => draw_spread(root, &self.title, axis, rows),
+            Kind::Tornado { bars } => draw_tornado(root, &self.title, bars),
+        };
+        result.map_err(|e| e.to_string())
+    }
+}
+
+/// Draws the series' legend in a box at `position`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font: TextStyle<'_>,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(LIGHT)
+        .label_font(font)
+        .draw()
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn title_style() -> TextStyle<'static> {
+    (FONT, 30).into_font().color(&BLACK)
+}
+
+fn label_style() -> TextStyle<'static> {
+    (FONT, 19).into_font().color(&BLACK)
+}
+
+fn small_style() -> TextStyle<'static> {
+    (FONT, 16).into_font().color(&GREY)
+}
+
+/// Pixel width that row labels of `labels` need.
+fn label_width(labels: impl Iterator<Item = usize>) -> u32 {
+    let longest = labels.max().unwrap_or(4) as u32;
+    (longest * 10 + 24).clamp(80, 360)
+}
+
+/// Characters each anchor label may take on a horizontal axis of `width` pixels.
+fn anchor_chars(axis: &ScaleAxis, width: u32) -> usize {
+    let per_tick = width / (axis.ticks().len().max(1) as u32);
+    ((per_tick / 9) as usize).saturating_sub(4).clamp(6, 40)
+}
+
+/// A linear axis whose ticks are exactly the given points (an issue's anchors, or rows), which
+/// plotters' own `WithKeyPoints` offers only without label formatting.
+#[derive(Debug, Clone)]
+struct Ticked {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    fn new(lo: f64, hi: f64, ticks: Vec<f64>) -> Self {
+        Ticked { lo, hi, ticks }
+    }
+
+    /// Rows 0..n centred on whole numbers.
+    fn rows(n: usize) -> Self {
+        Ticked::new(-0.5, n as f64 - 0.5, (0..n).map(|i| i as f64).collect())
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = (value - self.lo) / (self.hi - self.lo);
+        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// A chart whose rows are categories (listed top to bottom) and whose horizontal axis is an
+/// issue's scale labelled with its anchors.
+fn scale_rows<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    axis: &ScaleAxis,
+    rows: &[String],
+) -> Result<ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>, DrawingAreaErrorKind<DB::ErrorType>>
+{
+    let n = rows.len().max(1);
+    let left = label_width(rows.iter().map(|r| r.chars().count()));
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, title_style())
+        .margin(24)
+        .margin_right(110)
+        .x_label_area_size(70)
+        .y_label_area_size(left)
+        .build_cartesian_2d(
+            Ticked::new(axis.min, axis.max, axis.ticks()),
+            Ticked::rows(n),
+        )?;
+    let chars = anchor_chars(axis, WIDTH - left - 134);
+    let x_fmt = |x: &f64| axis.tick_label(*x, chars);
+    let y_fmt = |y: &f64| {
+        let i = y.round() as usize;
+        rows.get(n - 1 - i.min(n - 1)).cloned().unwrap_or_default()
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(LIGHT)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(axis.label.as_str())
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .draw()?;
+    if let Some(sq) = axis.status_quo {
+        chart.draw_series(DashedLineSeries::new(
+            [(sq, -0.5), (sq, n as f64 - 0.5)],
+            8,
+            6,
+            GREY.stroke_width(2),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            "status quo",
+            (sq, n as f64 - 0.5),
+            small_style().pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Top,
+            )),
+        )))?;
+    }
+    Ok(chart)
+}
+
+/// The y coordinate of row `i` of `n` listed top to bottom.
+fn row_y(i: usize, n: usize) -> f64 {
+    (n - 1 - i) as f64
+}
+
+fn draw_forecasts<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    axis: &ScaleAxis,
+    rows: &[(String, Option<f64>)],
+) -> DrawResult<DB> {
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let mut chart = scale_rows(root, title, axis, &labels)?;
+    let n = rows.len();
+    for (i, (_, value)) in rows.iter().enumerate() {
+        let y = row_y(i, n);
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(axis.min, y), (axis.max, y)],
+            LIGHT.stroke_width(1),
+        )))?;
+        match value {
+            Some(v) => {
+                let colour = PALETTE[i % PALETTE.len()];
+                chart.draw_series(std::iter::once(Circle::new((*v, y), 9, colour.filled())))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    fmt(*v),
+                    (*v, y + 0.18),
+                    label_style().pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Bottom,
+                    )),
+                )))?;
+            }
+            None => {
+                chart.draw_series(std::iter::once(Text::new(
+                    "no forecast",
+                    (axis.min + 0.01 * (axis.max - axis.min), y),
+                    small_style(),
+                )))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn draw_spread<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    axis: &ScaleAxis,
+    rows: &[(String, [f64; 5], f64)],
+) -> DrawResult<DB> {
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let mut chart = scale_rows(root, title, axis, &labels)?;
+    let n = rows.len();
+    for (i, (_, q, mean)) in rows.iter().enumerate() {
+        let y = row_y(i, n);
+        let colour = PALETTE[i % PALETTE.len()];
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(q[0], y), (q[4], y)],
+            colour.stroke_width(3),
+        )))?;
+        for end in [q[0], q[4]] {
+            chart.draw_series(std::iter::once(PathElement::new(
+                [(end, y - 0.12), (end, y + 0.12)],
+                colour.stroke_width(3),
+            )))?;
+        }
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(q[1], y - 0.25), (q[3], y + 0.25)],
+            colour.mix(0.35).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(q[1], y - 0.25), (q[3], y + 0.25)],
+            colour.stroke_width(2),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(q[2], y - 0.25), (q[2], y + 0.25)],
+            BLACK.stroke_width(3),
+        )))?;
+        chart.draw_series(std::iter::once(Circle::new((*mean, y), 6, BLACK.filled())))?;
+    }
+    Ok(())
+}
+
+fn draw_acceptance<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    axis: &ScaleAxis,
+    rows: &[(String, Vec<Interval>, Option<f64>, bool)],
+    win_set: &[Interval],
+) -> DrawResult<DB> {
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(a, _, _, hold)| {
+            if *hold {
+                format!("{a} (holdout)")
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let mut chart = scale_rows(root, title, axis, &labels)?;
+    let n = rows.len();
+    let range = axis.max - axis.min;
+    for w in win_set {
+        // A point is widened to a visible sliver.
+        let half = (0.004 * range).max((w.hi - w.lo) / 2.0);
+        let mid = (w.lo + w.hi) / 2.0;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(mid - half, -0.5), (mid + half, n as f64 - 0.5)],
+            WIN_SET.mix(0.18).filled(),
+        )))?;
+    }
+    for (i, (_, set, position, hold)) in rows.iter().enumerate() {
+        let y = row_y(i, n);
+        let colour = if *hold { PALETTE[1] } else { PALETTE[0] };
+        for iv in set {
+            let half = (0.003 * range).max((iv.hi - iv.lo) / 2.0);
+            let mid = (iv.lo + iv.hi) / 2.0;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(mid - half, y - 0.28), (mid + half, y + 0.28)],
+                colour.mix(if *hold { 0.85 } else { 0.6 }).filled(),
+            )))?;
+        }
+        if let Some(p) = position {
+            chart.draw_series(std::iter::once(TriangleMarker::new(
+                (*p, y),
+                9,
+                BLACK.filled(),
+            )))?;
+        }
+    }
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+        .label("acceptable to the actor")
+        .legend(|(x, y)| {
+            Rectangle::new([(x, y - 7), (x + 22, y + 7)], PALETTE[0].mix(0.6).filled())
+        });
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+        .label("all accept (win-set)")
+        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], WIN_SET.mix(0.3).filled()));
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+        .label("actor's position")
+        .legend(|(x, y)| TriangleMarker::new((x + 11, y), 8, BLACK.filled()));
+    legend(
+        &mut chart,
+        SeriesLabelPosition::LowerRight,
+        small_style().color(&BLACK),
+    )?;
+    Ok(())
+}
+
+fn draw_rounds<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    axis: &ScaleAxis,
+    series: &[(String, Vec<f64>)],
+    forecast: f64,
+) -> DrawResult<DB> {
+    let rounds = series
+        .first()
+        .map_or(1, |s| s.1.len().saturating_sub(1))
+        .max(1);
+    let chars = 22;
+    let left = label_width(
+        axis.ticks()
+            .iter()
+            .map(|&t| axis.tick_label(t, chars).chars().count()),
+    );
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, title_style())
+        .margin(24)
+        .margin_right(40)
+        .x_label_area_size(60)
+        .y_label_area_size(left)
+        .build_cartesian_2d(
+            Ticked::new(
+                0.0,
+                rounds as f64,
+                (0..=rounds)
+                    .step_by(rounds.div_ceil(12))
+                    .map(|r| r as f64)
+                    .collect(),
+            ),
+            Ticked::new(axis.min, axis.max, axis.ticks()),
+        )?;
+    let x_fmt = |x: &f64| {
+        let r = x.round() as usize;
+        if r == 0 {
+            "start".into()
+        } else {
+            r.to_string()
+        }
+    };
+    let y_fmt = |y: &f64| axis.tick_label(*y, chars);
+    chart
+        .configure_mesh()
+        .bold_line_style(LIGHT)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc("Round")
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .draw()?;
+    for (a, (actor, points)) in series.iter().enumerate() {
+        let colour = PALETTE[a % PALETTE.len()];
+        let style = colour.stroke_width(3);
+        let data: Vec<(f64, f64)> = points
+            .iter()
+            .enumerate()
+            .map(|(r, &p)| (r as f64, p))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(data.iter().copied(), style))?
+            .label(actor.as_str())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(3)));
+        // Markers differ by actor so that lines are told apart without colour.
+        if a % 2 == 0 {
+            chart.draw_series(data.iter().map(|&p| Circle::new(p, 5, colour.filled())))?;
+        } else {
+            chart.draw_series(
+                data.iter()
+                    .map(|&p| TriangleMarker::new(p, 6, colour.filled())),
+            )?;
+        }
+    }
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, forecast), (rounds as f64, forecast)],
+            12,
+            8,
+            BLACK.stroke_width(2),
+        ))?
+        .label(format!("forecast {}", fmt(forecast)))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], BLACK.stroke_width(2)));
+    legend(
+        &mut chart,
+        SeriesLabelPosition::UpperRight,
+        small_style().color(&BLACK),
+    )?;
+    Ok(())
+}
+
+fn draw_survival<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    years: f64,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> DrawResult<DB> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, title_style())
+        .margin(24)
+        .margin_right(40)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0.0..years, 0.0..100.0)?;
+    let y_fmt = |y: &f64| format!("{y:.0}%");
+    chart
+        .configure_mesh()
+        .bold_line_style(LIGHT)
+        .light_line_style(WHITE)
+        .y_label_formatter(&y_fmt)
+        .x_desc("Years after signing")
+        .y_desc("Agreements still in force")
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .draw()?;
+    for (f, (label, points)) in series.iter().enumerate() {
+        let colour = PALETTE[f % PALETTE.len()];
+        let data: Vec<(f64, f64)> = points.iter().map(|&(t, s)| (t, 100.0 * s)).collect();
+        chart
+            .draw_series(LineSeries::new(
+                data.iter().copied(),
+                colour.stroke_width(4),
+            ))?
+            .label(label.as_str())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(4)));
+        let every = (data.len() / 8).max(1);
+        let marks = data.iter().step_by(every).copied();
+        match f % 3 {
+            0 => chart.draw_series(marks.map(|p| Circle::new(p, 6, colour.filled())))?,
+            1 => chart.draw_series(marks.map(|p| TriangleMarker::new(p, 7, colour.filled())))?,
+            _ => chart.draw_series(marks.map(|p| Cross::new(p, 6, colour.stroke_width(3))))?,
+        };
+    }
+    legend(&mut chart, SeriesLabelPosition::MiddleRight, label_style())?;
+    Ok(())
+}
+
+/// Horizontal bars, two per row (a light one behind a dark one), with a legend.
+fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
+    rows: &[(String, f64, f64)],
+    names: (&str, &str),
+) -> DrawResult<DB> {
+    let n = rows.len().max(1);
+    let top = rows
+        .iter()
+        .map(|r| r.1.max(r.2))
+        .fold(0.0_f64, f64::max)
+        .max(1e-9)
+        * 1.15;
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let left = label_width(labels.iter().map(|l| l.chars().count()));
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, title_style())
+        .margin(24)
+        .margin_right(48)
+        .x_label_area_size(60)
+        .y_label_area_size(left)
+        .build_cartesian_2d(0.0..top, Ticked::rows(n))?;
+    let y_fmt = |y: &f64| {
+        let i = y.round() as usize;
+        labels
+            .get(n - 1 - i.min(n - 1))
+            .cloned()
+            .unwrap_or_default()
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(LIGHT)
+        .light_line_style(WHITE)
+        .y_label_formatter(&y_fmt)
+        .x_desc(x_desc)
+        .label_style(label_style())
+        .axis_desc_style(label_style())
+        .draw()?;
+    let (first, second) = (PALETTE[0], PALETTE[4]);
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = row_y(i, n);
+            Rectangle::new([(0.0, y), (r.1, y + 0.36)], first.filled())
+        }))?
+        .label(names.0)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], first.filled()));
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = row_y(i, n);
+            Rectangle::new([(0.0, y - 0.36), (r.2, y)], second.filled())
+        }))?
+        .label(names.1)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], second.filled()));
+    legend(&mut chart, SeriesLabelPosition::LowerRight, label_style())?;
+    Ok(())
+}
+
+fn draw_power<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    players: &[(String, f64, f64)],
+) -> DrawResult<DB> {
+    draw_bars(
+        root,
+        title,
+        "Share of voting power",
+        players,
+        ("Shapley-Shubik", "Banzhaf (normalised)"),
+    )
+}
+
+fn draw_tornado<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    bars: &[(String, f64, f64)],
+) -> DrawResult<DB> {
+    // Total effect first (the bar's length orders the tornado), first order second.
+    let rows: Vec<(String, f64, f64)> = bars
+        .iter()
+        .map(|(i, s, t)| (i.clone(), *t, s.max(0.0)))
+        .collect();
+    draw_bars(
+        root,
+        title,
+        "Sobol index (share of the forecast's variance)",
+        &rows,
+        ("total effect", "first order"),
+    )
+}

@@ -1,0 +1,731 @@
+//! The exporters: one trait, four formats (JSON, CSV, Markdown, HTML), so that the command line,
+//! the tests and any later front end write a report the same way.
+
+use std::fmt::Write as _;
+
+use crate::charts::{charts, fmt, Chart, ChartError, DataTable};
+use crate::report::Report;
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// The JSON writer failed.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The CSV writer failed.
+    #[error("cannot write CSV: {0}")]
+    Csv(String),
+}
+
+/// Writes a [`Report`] in one format.
+pub trait Exporter {
+    /// The format's name, as `--format` takes it.
+    fn name(&self) -> &'static str;
+    /// The usual file extension, without the dot.
+    fn extension(&self) -> &'static str;
+    /// The report as text.
+    fn export(&self, report: &Report) -> Result<String, ExportError>;
+}
+
+/// The stable JSON document (schema [`crate::SCHEMA`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+/// One long table: `section,subject,issue,measure,value`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Csv;
+
+/// A Markdown briefing: the numbers as tables, each chart as its text alternative.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Markdown;
+
+/// One self-contained HTML page with inline SVG charts and CSS, and no script or network use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+/// Every exporter.
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(Html),
+        Box::new(Markdown),
+        Box::new(Json),
+        Box::new(Csv),
+    ]
+}
+
+/// The exporter called `name`.
+pub fn exporter(name: &str) -> Option<Box<dyn Exporter>> {
+    exporters().into_iter().find(|e| e.name() == name)
+}
+
+impl Exporter for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+    fn extension(&self) -> &'static str {
+        "json"
+    }
+    fn export(&self, report: &Report) -> Result<String, ExportError> {
+        let mut text = serde_json::to_string_pretty(report)?;
+        text.push('\n');
+        Ok(text)
+    }
+}
+
+impl Exporter for Csv {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+    fn extension(&self) -> &'static str {
+        "csv"
+    }
+    fn export(&self, report: &Report) -> Result<String, ExportError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut row = |section: &str, subject: &str, issue: &str, measure: &str, value: String| {
+            w.write_record([section, subject, issue, measure, &value])
+                .map_err(|e| ExportError::Csv(e.to_string()))
+        };
+        row("section", "subject", "issue", "measure", "value".into())?;
+        for s in &report.scenario.stances {
+            row(
+                "scenario",
+                &s.actor,
+                &s.issue,
+                "position",
+                s.position.to_string(),
+            )?;
+            row(
+                "scenario",
+                &s.actor,
+                &s.issue,
+                "salience",
+                s.salience.to_string(),
+            )?;
+        }
+        for a in &report.scenario.actors {
+            row(
+                "scenario",
+                &a.id,
+                "",
+                "capability",
+                a.capability.to_string(),
+            )?;
+        }
+        for f in &report.forecasts {
+            for v in &f.issues {
+                let value = v.value.map(|x| x.to_string()).unwrap_or_default();
+                row("forecast", &f.model, &v.issue, "value", value)?;
+            }
+        }
+        for b in &report.bdm {
+            for (r, positions) in b.positions.iter().enumerate() {
+                for (actor, p) in b.actors.iter().zip(positions) {
+                    row("bdm", actor, &b.issue, &format!("round {r}"), p.to_string())?;
+                }
+            }
+        }
+        if let Some(c) = &report.coalitions {
+            row(
+                "coalitions",
+                "all",
+                "",
+                "unanimous_possible",
+                c.unanimous_possible.to_string(),
+            )?;
+            if let Some(h) = &c.holdout {
+                row("coalitions", h, "", "holdout", c.holdout_blamed.to_string())?;
+            }
+            for ic in &c.issues {
+                for a in &ic.accepted {
+                    for iv in &a.intervals {
+                        row(
+                            "coalitions",
+                            &a.actor,
+                            &ic.issue,
+                            "accepts_from",
+                            iv.lo.to_string(),
+                        )?;
+                        row(
+                            "coalitions",
+                            &a.actor,
+                            &ic.issue,
+                            "accepts_to",
+                            iv.hi.to_string(),
+                        )?;
+                    }
+                }
+                for iv in &ic.win_set {
+                    row(
+                        "coalitions",
+                        "all",
+                        &ic.issue,
+                        "win_set_from",
+                        iv.lo.to_string(),
+                    )?;
+                    row(
+                        "coalitions",
+                        "all",
+                        &ic.issue,
+                        "win_set_to",
+                        iv.hi.to_string(),
+                    )?;
+                }
+            }
+        }
+        if let Some(d) = &report.durability {
+            for f in &d.forms {
+                for (t, s) in f.times.iter().zip(&f.survival) {
+                    row(
+                        "durability",
+                        &f.form,
+                        "",
+                        &format!("survival at {t} years"),
+                        s.to_string(),
+                    )?;
+                }
+            }
+        }
+        if let Some(p) = &report.power {
+            for x in &p.players {
+                row(
+                    "power",
+                    &x.actor,
+                    "",
+                    "shapley_shubik",
+                    x.shapley_shubik.to_string(),
+                )?;
+                row("power", &x.actor, "", "banzhaf", x.banzhaf.to_string())?;
+            }
+        }
+        if let Some(s) = &report.sweep {
+            for m in &s.models {
+                for sp in &m.issues {
+                    if let (Some(mean), Some(q)) = (sp.mean, sp.quantiles) {
+                        row("sweep", &m.model, &sp.issue, "mean", mean.to_string())?;
+                        for (name, v) in ["q05", "q25", "q50", "q75", "q95"].iter().zip(q) {
+                            row("sweep", &m.model, &sp.issue, name, v.to_string())?;
+                        }
+                    }
+                }
+            }
+            for sens in &s.sensitivity {
+                for i in &sens.inputs {
+                    row(
+                        "sensitivity",
+                        &i.input,
+                        &sens.issue,
+                        "first_order",
+                        i.first_order.to_string(),
+                    )?;
+                    row(
+                        "sensitivity",
+                        &i.input,
+                        &sens.issue,
+                        "total",
+                        i.total.to_string(),
+                    )?;
+                }
+            }
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| ExportError::Csv(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+    }
+}
+
+fn title(report: &Report) -> String {
+    report
+        .scenario
+        .title
+        .clone()
+        .unwrap_or_else(|| "Untitled scenario".into())
+}
+
+/// The forecast table: one row per model, one column per issue.
+fn forecast_table(report: &Report) -> DataTable {
+    let mut header = vec!["Model".to_string()];
+    header.extend(report.scenario.issues.iter().map(|i| i.label.clone()));
+    DataTable {
+        header,
+        rows: report
+            .forecasts
+            .iter()
+            .map(|f| {
+                let mut row = vec![f.label.clone()];
+                row.extend(f.issues.iter().map(|v| v.value.map_or("—".into(), fmt)));
+                row
+            })
+            .collect(),
+    }
+}
+
+/// The scenario table: one row per actor, one column per issue, `position (salience)`.
+fn scenario_table(report: &Report) -> DataTable {
+    let mut header = vec!["Actor".to_string(), "Capability".to_string()];
+    header.extend(report.scenario.issues.iter().map(|i| i.label.clone()));
+    let mut status_quo = vec!["Status quo".to_string(), String::new()];
+    status_quo.extend(
+        report
+            .scenario
+            .issues
+            .iter()
+            .map(|i| i.status_quo.map_or("—".into(), fmt)),
+    );
+    let mut rows: Vec<Vec<String>> = report
+        .scenario
+        .actors
+        .iter()
+        .map(|a| {
+            let mut row = vec![a.name.clone(), fmt(a.capability)];
+            row.extend(report.scenario.issues.iter().map(|i| {
+                report
+                    .scenario
+                    .stances
+                    .iter()
+                    .find(|s| s.actor == a.id && s.issue == i.id)
+                    .map_or("—".into(), |s| {
+                        format!("{} ({})", fmt(s.position), fmt(s.salience))
+                    })
+            }));
+            row
+        })
+        .collect();
+    rows.push(status_quo);
+    DataTable { header, rows }
+}
+
+/// What the 6-0 / 5-1 analysis found, in sentences.
+fn coalition_words(report: &Report) -> Vec<String> {
+    let Some(c) = &report.coalitions else {
+        return Vec::new();
+    };
+    let n = report.scenario.actors.len();
+    let mut out = Vec::new();
+    if c.unanimous_possible {
+        out.push(format!(
+            "{n}-0 is possible: there are packages that every actor prefers to the status quo{}.",
+            c.unanimous_min_gain
+                .map(|g| format!(
+                    "; in the best of them the least-satisfied actor gains {}",
+                    fmt(g)
+                ))
+                .unwrap_or_default()
+        ));
+        if let Some(p) = &c.unanimous_package {
+            let parts: Vec<String> = report
+                .scenario
+                .issues
+                .iter()
+                .zip(p)
+                .map(|(i, v)| format!("{} {}", i.id, fmt(*v)))
+                .collect();
+            out.push(format!("That package: {}.", parts.join(", ")));
+        }
+        if let Some(h) = &c.holdout {
+            out.push(format!(
+                "The actor whose inclusion costs the others most is {}.",
+                report.actor_name(h)
+            ));
+        }
+    } else {
+        out.push(format!(
+            "No package makes all {n} actors better off than the status quo: {n}-0 is not possible."
+        ));
+        if let Some(h) = &c.holdout {
+            out.push(format!(
+                "The {}-1 coalition that isolates {} is the one the failure rests on most clearly.",
+                n - 1,
+                report.actor_name(h)
+            ));
+        }
+    }
+    out
+}
+
+impl Exporter for Markdown {
+    fn name(&self) -> &'static str {
+        "md"
+    }
+    fn extension(&self) -> &'static str {
+        "md"
+    }
+    fn export(&self, report: &Report) -> Result<String, ExportError> {
+        let charts = charts(report);
+        let mut out = String::new();
+        let _ = writeln!(out, "# {}\n", title(report));
+        if let Some(date) = &report.scenario.date {
+            let _ = writeln!(out, "As of {date}.\n");
+        }
+        if let Some(d) = &report.scenario.description {
+            let _ = writeln!(out, "{}\n", d.trim());
+        }
+        let _ = writeln!(out, "## The scenario\n");
+        md_table(&mut out, &scenario_table(report));
+        let _ = writeln!(out, "Cells are position (salience).\n");
+        for issue in &report.scenario.issues {
+            let _ = writeln!(
+                out,
+                "**{}** ({}–{}):",
+                issue.label,
+                fmt(issue.min),
+                fmt(issue.max)
+            );
+            for a in &issue.anchors {
+                let _ = writeln!(out, "- {}: {}", fmt(a.value), md_escape(&a.label));
+            }
+            out.push('\n');
+        }
+        if !report.scenario.sources.is_empty() {
+            let _ = writeln!(out, "Sources:\n");
+            for s in &report.scenario.sources {
+                let _ = writeln!(out, "- {}", md_escape(s));
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "## Where it lands\n");
+        md_table(&mut out, &forecast_table(report));
+        md_charts(&mut out, &charts, "forecast-");
+        if !report.bdm.is_empty() {
+            let _ = writeln!(out, "## Who pressed whom\n");
+            for b in &report.bdm {
+                for line in &b.narrative {
+                    let _ = writeln!(out, "{}", md_escape(line));
+                }
+                out.push('\n');
+            }
+            md_charts(&mut out, &charts, "rounds-");
+        }
+        if report.coalitions.is_some() {
+            let _ = writeln!(out, "## What do they want?\n");
+            for line in coalition_words(report) {
+                let _ = writeln!(out, "{line}\n");
+            }
+            md_charts(&mut out, &charts, "coalition-");
+        }
+        if report.sweep.is_some() {
+            let _ = writeln!(out, "## How sure?\n");
+            md_charts(&mut out, &charts, "spread-");
+            md_charts(&mut out, &charts, "tornado-");
+        }
+        if report.durability.is_some() {
+            let _ = writeln!(out, "## Is it election-proof?\n");
+            md_charts(&mut out, &charts, "durability");
+        }
+        if report.power.is_some() {
+            let _ = writeln!(out, "## Who holds voting power\n");
+            md_charts(&mut out, &charts, "power");
+        }
+        if !report.notes.is_empty() {
+            let _ = writeln!(out, "## Notes\n");
+            for n in &report.notes {
+                let _ = writeln!(out, "- {}", md_escape(n));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn md_table(out: &mut String, table: &DataTable) {
+    let line = |cells: &[String]| {
+        format!(
+            "| {} |",
+            cells
+                .iter()
+                .map(|c| md_escape(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )
+    };
+    let _ = writeln!(out, "{}", line(&table.header));
+    let _ = writeln!(out, "|{}", "---|".repeat(table.header.len()));
+    for row in &table.rows {
+        let _ = writeln!(out, "{}", line(row));
+    }
+    out.push('\n');
+}
+
+fn md_charts(out: &mut String, charts: &[Chart], prefix: &str) {
+    for chart in charts.iter().filter(|c| c.id.starts_with(prefix)) {
+        let _ = writeln!(out, "### {}\n", chart.title);
+        let _ = writeln!(out, "{}\n", chart.summary);
+        md_table(out, &chart.table);
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = include_str!("report.css");
+
+fn html_table(out: &mut String, table: &DataTable, caption: Option<&str>) {
+    out.push_str("<div class=\"table-wrap\"><table>");
+    if let Some(c) = caption {
+        let _ = write!(out, "<caption>{}</caption>", escape(c));
+    }
+    out.push_str("<thead><tr>");
+    for h in &table.header {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(out, "<th scope=\"row\">{}</th>", escape(cell));
+            } else {
+                let _ = write!(out, "<td>{}</td>", escape(cell));
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+/// One chart as a figure: the SVG made accessible (role, title, description), a caption and a
+/// collapsible table of its numbers.
+fn html_figure(out: &mut String, chart: &Chart) -> Result<(), ExportError> {
+    let svg = chart.svg()?;
+    let title_id = format!("{}-title", chart.id);
+    let desc_id = format!("{}-desc", chart.id);
+    let body_start = svg.find("<svg").map_or(0, |i| i);
+    let open_end = svg[body_start..]
+        .find('>')
+        .map_or(svg.len(), |i| body_start + i);
+    let _ = write!(
+        out,
+        "<figure class=\"chart\" id=\"chart-{id}\" data-chart=\"{id}\">\n",
+        id = escape(&chart.id)
+    );
+    out.push_str("<svg role=\"img\" class=\"chart-svg\" ");
+    let _ = write!(out, "aria-labelledby=\"{title_id} {desc_id}\"");
+    // The rest of the opening tag (size, viewBox, namespace) as plotters wrote it.
+    out.push_str(&svg[body_start + 4..open_end]);
+    out.push('>');
+    let _ = write!(
+        out,
+        "<title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>",
+        escape(&chart.title),
+        escape(&chart.summary)
+    );
+    out.push_str(svg[open_end + 1..].trim());
+    out.push('\n');
+    let _ = writeln!(out, "<figcaption>{}</figcaption>", escape(&chart.summary));
+    out.push_str("<details><summary>The numbers in this chart</summary>");
+    html_table(out, &chart.table, None);
+    out.push_str("</details></figure>\n");
+    Ok(())
+}
+
+fn html_charts(out: &mut String, charts: &[Chart], prefix: &str) -> Result<(), ExportError> {
+    for chart in charts.iter().filter(|c| c.id.starts_with(prefix)) {
+        html_figure(out, chart)?;
+    }
+    Ok(())
+}
+
+impl Exporter for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+    fn extension(&self) -> &'static str {
+        "html"
+    }
+    fn export(&self, report: &Report) -> Result<String, ExportError> {
+        let charts = charts(report);
+        let title = title(report);
+        let mut out = String::new();
+        out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        // Nothing may be fetched: styles are inline, images are inline SVG, there is no script.
+        out.push_str(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n",
+        );
+        let _ = writeln!(out, "<title>{} — statecraft report</title>", escape(&title));
+        let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>\n<body>");
+        let _ = writeln!(out, "<header><h1>{}</h1>", escape(&title));
+        if let Some(date) = &report.scenario.date {
+            let _ = writeln!(
+                out,
+                "<p class=\"meta\">The situation as of {}.</p>",
+                escape(date)
+            );
+        }
+        out.push_str("</header>\n");
+
+        let mut sections: Vec<(&str, &str)> = vec![
+            ("scenario", "The scenario"),
+            ("forecasts", "Where it lands"),
+        ];
+        if !report.bdm.is_empty() {
+            sections.push(("rounds", "Who pressed whom"));
+        }
+        if report.coalitions.is_some() {
+            sections.push(("coalitions", "What do they want?"));
+        }
+        if report.sweep.is_some() {
+            sections.push(("sweep", "How sure?"));
+        }
+        if report.durability.is_some() {
+            sections.push(("durability", "Is it election-proof?"));
+        }
+        if report.power.is_some() {
+            sections.push(("power", "Who holds voting power"));
+        }
+        if !report.notes.is_empty() {
+            sections.push(("notes", "Notes"));
+        }
+        out.push_str("<nav aria-label=\"Contents\"><ol>");
+        for (id, name) in &sections {
+            let _ = write!(out, "<li><a href=\"#{id}\">{name}</a></li>");
+        }
+        out.push_str("</ol></nav>\n<main>\n");
+
+        out.push_str("<section id=\"scenario\"><h2>The scenario</h2>\n");
+        if let Some(d) = &report.scenario.description {
+            let _ = writeln!(out, "<p>{}</p>", escape(d.trim()));
+        }
+        html_table(
+            &mut out,
+            &scenario_table(report),
+            Some("Each actor's position on each issue, with its salience in brackets"),
+        );
+        out.push_str("<h3>Scales</h3>\n");
+        for issue in &report.scenario.issues {
+            let _ = write!(
+                out,
+                "<h4>{} <span class=\"scale\">({}–{}{})</span></h4><dl class=\"anchors\">",
+                escape(&issue.label),
+                fmt(issue.min),
+                fmt(issue.max),
+                issue
+                    .status_quo
+                    .map(|s| format!(", status quo {}", fmt(s)))
+                    .unwrap_or_default()
+            );
+            for a in &issue.anchors {
+                let _ = write!(
+                    out,
+                    "<dt>{}</dt><dd>{}</dd>",
+                    fmt(a.value),
+                    escape(&a.label)
+                );
+            }
+            out.push_str("</dl>\n");
+        }
+        if !report.scenario.sources.is_empty() {
+            out.push_str("<h3>Sources</h3><ul class=\"sources\">");
+            for s in &report.scenario.sources {
+                let _ = write!(out, "<li>{}</li>", escape(s));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</section>\n");
+
+        out.push_str("<section id=\"forecasts\"><h2>Where it lands</h2>\n");
+        html_table(
+            &mut out,
+            &forecast_table(report),
+            Some("Every model's forecast, per issue"),
+        );
+        html_charts(&mut out, &charts, "forecast-")?;
+        out.push_str("</section>\n");
+
+        if !report.bdm.is_empty() {
+            out.push_str("<section id=\"rounds\"><h2>Who pressed whom</h2>\n");
+            out.push_str("<p>The expected-utility model's rounds: in each, actors challenge those they expect to beat and concede to those they fear.</p>\n");
+            for b in &report.bdm {
+                if let Some(chart) = charts
+                    .iter()
+                    .find(|c| c.id == format!("rounds-{}", b.issue))
+                {
+                    html_figure(&mut out, chart)?;
+                }
+                out.push_str(
+                    "<details class=\"narrative\"><summary>The rounds in words</summary><ol>",
+                );
+                for line in b.narrative.iter().filter(|l| !l.trim().is_empty()) {
+                    let _ = write!(out, "<li>{}</li>", escape(line.trim()));
+                }
+                out.push_str("</ol></details>\n");
+            }
+            out.push_str("</section>\n");
+        }
+        if report.coalitions.is_some() {
+            out.push_str("<section id=\"coalitions\"><h2>What do they want?</h2>\n");
+            for line in coalition_words(report) {
+                let _ = writeln!(out, "<p>{}</p>", escape(&line));
+            }
+            html_charts(&mut out, &charts, "coalition-")?;
+            out.push_str("</section>\n");
+        }
+        if let Some(s) = &report.sweep {
+            out.push_str("<section id=\"sweep\"><h2>How sure?</h2>\n");
+            let _ = writeln!(
+                out,
+                "<p>{} draws of the uncertain inputs (seed {}; inputs without a distribution of their own vary by {}%).</p>",
+                s.runs,
+                s.seed,
+                fmt(100.0 * s.uncertainty)
+            );
+            html_charts(&mut out, &charts, "spread-")?;
+            html_charts(&mut out, &charts, "tornado-")?;
+            out.push_str("</section>\n");
+        }
+        if let Some(d) = &report.durability {
+            out.push_str("<section id=\"durability\"><h2>Is it election-proof?</h2>\n");
+            let package: Vec<String> = report
+                .scenario
+                .issues
+                .iter()
+                .zip(&d.package)
+                .map(|(i, v)| format!("{} {}", i.id, fmt(*v)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<p>The package simulated: {}.</p>",
+                escape(&package.join(", "))
+            );
+            html_charts(&mut out, &charts, "durability")?;
+            out.push_str("</section>\n");
+        }
+        if report.power.is_some() {
+            out.push_str("<section id=\"power\"><h2>Who holds voting power</h2>\n");
+            html_charts(&mut out, &charts, "power")?;
+            out.push_str("</section>\n");
+        }
+        if !report.notes.is_empty() {
+            out.push_str("<section id=\"notes\"><h2>Notes</h2><ul>");
+            for n in &report.notes {
+                let _ = write!(out, "<li>{}</li>", escape(n));
+            }
+            out.push_str("</ul></section>\n");
+        }
+        let _ = writeln!(
+            out,
+            "</main>\n<footer><p>Written by statecraft {}. Positions, saliences and capabilities are the scenario's judgements; the models' documentation states their equations and sources.</p></footer>\n</body>\n</html>",
+            env!("CARGO_PKG_VERSION")
+        );
+        Ok(out)
+    }
+}

@@ -1,0 +1,16 @@
+//! Reports of statecraft's analyses for people and for programs.
+//!
+//! [`Report::build`] runs every analysis of a scenario (forecasts of every model, the
+//! expected-utility rounds, the 6-0 / 5-1 analysis, durability by agreement form, voting power
+//! and, when asked, a sweep with Sobol sensitivity) and gathers the results into one document.
+//! [`charts`] turns the document into charts drawn with plotters, as SVG or PNG; the
+//! [`Exporter`]s write it as JSON (stable, for notebooks), CSV, Markdown or a self-contained HTML
+//! page. Nothing here reads or writes files: the binary does.
+
+mod charts;
+mod export;
+mod report;
+
+pub use charts::{charts, Chart, ChartError, DataTable, Kind, ScaleAxis, HEIGHT, PALETTE, WIDTH};
+pub use export::{escape, exporter, exporters, Csv, ExportError, Exporter, Html, Json, Markdown};
+pub use report::*;

@@ -1,0 +1,700 @@
+//! The report as data: every analysis of one scenario gathered into one serialisable document,
+//! whose JSON form is the stable interface for notebooks (see `docs/report-json.md`).
+
+use serde::Serialize;
+use statecraft_core::coalitions::{
+    self, accepted_on_issue, win_set_on_issue, Interval, Shape, Utilities,
+};
+use statecraft_core::durability::{self, DurabilityParams};
+use statecraft_core::model::{AgreementForm, Scenario};
+use statecraft_core::models::bdm::{self, BdmParams};
+use statecraft_core::models::{all_models, ExpectedUtility, Model, SpatialModel};
+use statecraft_core::power::{power_indices, Choice, Game, PowerConfig, Rule};
+use statecraft_core::sweep as sw;
+
+/// The name and version of the JSON document; bumped only when a field changes meaning or goes.
+pub const SCHEMA: &str = "statecraft-report/1";
+
+/// Scale on which capabilities become whole-number voting weights (as `statecraft power` does).
+const CAPABILITY_SCALE: f64 = 100.0;
+
+/// What to run beyond the forecasts, and how.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// Parameters of the expected-utility model.
+    pub bdm: BdmParams,
+    /// The durability analysis, or `None` to leave it out.
+    pub durability: Option<DurabilityOptions>,
+    /// The sweep, or `None` to leave it out.
+    pub sweep: Option<SweepOptions>,
+    /// Monte Carlo samples for power indices when the game is too large to be exact.
+    pub power_samples: usize,
+    /// Seed of every random stream (durability, sweep, power estimates).
+    pub seed: u64,
+}
+
+/// How the durability analysis runs.
+#[derive(Debug, Clone)]
+pub struct DurabilityOptions {
+    /// The package whose survival is simulated, one value per issue.
+    pub package: Vec<f64>,
+    /// The forms compared.
+    pub forms: Vec<AgreementForm>,
+    /// Horizon, histories, spacing of the curve and signing date.
+    pub params: DurabilityParams,
+}
+
+/// How the sweep runs.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepOptions {
+    /// Draws of the uncertain inputs.
+    pub runs: usize,
+    /// Relative uncertainty for inputs without a distribution of their own.
+    pub uncertainty: f64,
+    /// Base rows of the Sobol estimate of the compromise model's sensitivity, if wanted.
+    pub sensitivity: Option<usize>,
+}
+
+/// Everything a report shows. Sections that were not run are `None` and are left out of every
+/// export; `notes` says why when an analysis could not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    /// The scenario as given.
+    pub scenario: ScenarioSection,
+    /// Every model's forecast, per issue.
+    pub forecasts: Vec<ModelForecast>,
+    /// The expected-utility model's rounds, per issue it ran on.
+    pub bdm: Vec<BdmIssue>,
+    /// The 6-0 / 5-1 analysis.
+    pub coalitions: Option<CoalitionSection>,
+    /// Survival of a package by agreement form.
+    pub durability: Option<DurabilitySection>,
+    /// Voting power of the actors under majority of capability.
+    pub power: Option<PowerSection>,
+    /// Spreads of the forecasts over uncertain inputs.
+    pub sweep: Option<SweepSection>,
+    /// Why any analysis was left out.
+    pub notes: Vec<String>,
+}
+
+/// The scenario: actors, issues with their labelled scales, stances and sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioSection {
+    /// Title, if given.
+    pub title: Option<String>,
+    /// Date of the situation described, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Description, if given.
+    pub description: Option<String>,
+    /// Sources cited.
+    pub sources: Vec<String>,
+    /// Actors, in input order.
+    pub actors: Vec<ActorInfo>,
+    /// Issues, in input order.
+    pub issues: Vec<IssueInfo>,
+    /// Every actor's stance on every issue it takes part in.
+    pub stances: Vec<StanceInfo>,
+}
+
+/// One actor.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActorInfo {
+    /// Identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Capability (clout).
+    pub capability: f64,
+}
+
+/// One issue and its scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueInfo {
+    /// Identifier.
+    pub id: String,
+    /// Display label.
+    pub label: String,
+    /// Lower end of the scale.
+    pub min: f64,
+    /// Upper end of the scale.
+    pub max: f64,
+    /// Status quo, if given.
+    pub status_quo: Option<f64>,
+    /// Labelled points of the scale, in increasing order.
+    pub anchors: Vec<AnchorInfo>,
+}
+
+/// A labelled point of a scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnchorInfo {
+    /// Where on the scale.
+    pub value: f64,
+    /// What it means.
+    pub label: String,
+}
+
+/// One actor's stance on one issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct StanceInfo {
+    /// Actor id.
+    pub actor: String,
+    /// Issue id.
+    pub issue: String,
+    /// Position on the issue's scale.
+    pub position: f64,
+    /// Salience, 0 to 1.
+    pub salience: f64,
+}
+
+/// One model's forecast.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelForecast {
+    /// Model id (`compromise`, `median`, `nash`, `bdm`, `smp`).
+    pub model: String,
+    /// Model name for people.
+    pub label: String,
+    /// One entry per issue, in issue order.
+    pub issues: Vec<IssueValue>,
+}
+
+/// A model's value on one issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueValue {
+    /// Issue id.
+    pub issue: String,
+    /// The forecast, or `None` when the model gives none.
+    pub value: Option<f64>,
+    /// The label of the anchor nearest the value.
+    pub nearest_anchor: Option<String>,
+    /// The model's remark, if any.
+    pub note: Option<String>,
+}
+
+/// The expected-utility model's rounds on one issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct BdmIssue {
+    /// Issue id.
+    pub issue: String,
+    /// Actor ids, the order of each row of `positions`.
+    pub actors: Vec<String>,
+    /// Positions before the first round (row 0) and after each round.
+    pub positions: Vec<Vec<f64>>,
+    /// The forecast: the median after the last round.
+    pub forecast: f64,
+    /// Why the run ended.
+    pub ending: String,
+    /// The rounds told in words.
+    pub narrative: Vec<String>,
+}
+
+/// The 6-0 / 5-1 analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoalitionSection {
+    /// Whether some package makes every actor better off than the status quo.
+    pub unanimous_possible: bool,
+    /// The maximin package every actor prefers, when one exists.
+    pub unanimous_package: Option<Vec<f64>>,
+    /// The smallest gain over the status quo in that package.
+    pub unanimous_min_gain: Option<f64>,
+    /// The actor whose inclusion costs the others most (the holdout when 6-0 fails).
+    pub holdout: Option<String>,
+    /// Whether 6-0 fails and the holdout is blamed for it.
+    pub holdout_blamed: bool,
+    /// Per issue, moving that issue alone from the status quo.
+    pub issues: Vec<IssueCoalition>,
+}
+
+/// Who accepts what on one issue, the other issues at the status quo.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueCoalition {
+    /// Issue id.
+    pub issue: String,
+    /// Each actor's acceptable values (where it is at least as well off as with the status quo).
+    pub accepted: Vec<ActorIntervals>,
+    /// Where every actor accepts.
+    pub win_set: Vec<Interval>,
+    /// Actors without whom the rest would have a win-set here that they lack with them.
+    pub holdouts: Vec<String>,
+}
+
+/// One actor's acceptable intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActorIntervals {
+    /// Actor id.
+    pub actor: String,
+    /// The intervals, in increasing order.
+    pub intervals: Vec<Interval>,
+}
+
+/// Survival of one package by agreement form.
+#[derive(Debug, Clone, Serialize)]
+pub struct DurabilitySection {
+    /// The package, one value per issue.
+    pub package: Vec<f64>,
+    /// Horizon in years.
+    pub years: f64,
+    /// Simulated histories per form.
+    pub runs: usize,
+    /// Signing date, `YYYY-MM-DD`.
+    pub start: String,
+    /// One curve per form.
+    pub forms: Vec<FormSurvival>,
+}
+
+/// The survival curve of one form.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormSurvival {
+    /// Form id.
+    pub form: String,
+    /// Form label.
+    pub label: String,
+    /// Years since signing.
+    pub times: Vec<f64>,
+    /// Share of histories in which the agreement still holds at each time.
+    pub survival: Vec<f64>,
+    /// Survival at the horizon.
+    pub survives_horizon: f64,
+    /// Its standard error.
+    pub standard_error: f64,
+    /// Year by which half the histories have seen it broken, if within the horizon.
+    pub median_years: Option<f64>,
+    /// The actor that most often breaks it first, with the share of breaks.
+    pub first_defector: Option<(String, f64)>,
+}
+
+/// Voting power of the actors.
+#[derive(Debug, Clone, Serialize)]
+pub struct PowerSection {
+    /// The decision rule.
+    pub rule: String,
+    /// `exact` or `monte-carlo`.
+    pub method: String,
+    /// One entry per actor.
+    pub players: Vec<PlayerPower>,
+}
+
+/// One actor's voting power.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerPower {
+    /// Actor id.
+    pub actor: String,
+    /// Its weight (capability x 100, rounded).
+    pub weight: u64,
+    /// Shapley-Shubik index.
+    pub shapley_shubik: f64,
+    /// Normalised Banzhaf index.
+    pub banzhaf: f64,
+}
+
+/// Spreads over uncertain inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepSection {
+    /// Draws.
+    pub runs: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Relative uncertainty of inputs without their own distribution.
+    pub uncertainty: f64,
+    /// Per model, per issue: mean and the 5, 25, 50, 75 and 95% quantiles.
+    pub models: Vec<ModelSpread>,
+    /// Sobol indices of the compromise forecast, per issue, when asked for.
+    pub sensitivity: Vec<IssueSensitivity>,
+}
+
+/// One model's spreads.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelSpread {
+    /// Model id.
+    pub model: String,
+    /// One per issue.
+    pub issues: Vec<Spread>,
+}
+
+/// One model's spread on one issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spread {
+    /// Issue id.
+    pub issue: String,
+    /// Mean over the draws that gave a value.
+    pub mean: Option<f64>,
+    /// 5, 25, 50, 75 and 95% quantiles.
+    pub quantiles: Option<[f64; 5]>,
+}
+
+/// Which inputs move one issue's forecast most.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueSensitivity {
+    /// Issue id.
+    pub issue: String,
+    /// The model whose forecast is analysed.
+    pub model: String,
+    /// Inputs by total effect, largest first.
+    pub inputs: Vec<InputEffect>,
+}
+
+/// One input's Sobol indices.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputEffect {
+    /// Which value (e.g. `US.nuclear_status.position`).
+    pub input: String,
+    /// First-order index.
+    pub first_order: f64,
+    /// Total-effect index.
+    pub total: f64,
+}
+
+impl Report {
+    /// Runs every analysis of `scenario` that `options` asks for.
+    pub fn build(scenario: &Scenario, options: &ReportOptions) -> Report {
+        let mut notes = Vec::new();
+        let coalitions = match coalition_section(scenario) {
+            Ok(section) => Some(section),
+            Err(e) => {
+                notes.push(format!("The 6-0 / 5-1 analysis is left out: {e}."));
+                None
+            }
+        };
+        let durability =
+            options
+                .durability
+                .as_ref()
+                .and_then(|d| match durability_section(scenario, d) {
+                    Ok(section) => Some(section),
+                    Err(e) => {
+                        notes.push(format!("The durability analysis is left out: {e}."));
+                        None
+                    }
+                });
+        let power = match power_section(scenario, options) {
+            Ok(section) => Some(section),
+            Err(e) => {
+                notes.push(format!("Voting power is left out: {e}."));
+                None
+            }
+        };
+        Report {
+            schema: SCHEMA,
+            scenario: scenario_section(scenario),
+            forecasts: forecasts(scenario, options.bdm),
+            bdm: bdm_runs(scenario, options.bdm),
+            coalitions,
+            durability,
+            power,
+            sweep: options
+                .sweep
+                .map(|s| sweep_section(scenario, &s, options.seed)),
+            notes,
+        }
+    }
+
+    /// The issue with id `id`.
+    pub fn issue(&self, id: &str) -> Option<&IssueInfo> {
+        self.scenario.issues.iter().find(|i| i.id == id)
+    }
+
+    /// The display name of actor `id` (the id itself if unknown).
+    pub fn actor_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.scenario
+            .actors
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(id, |a| a.name.as_str())
+    }
+}
+
+fn scenario_section(scenario: &Scenario) -> ScenarioSection {
+    let meta = scenario.meta();
+    let mut stances = Vec::new();
+    for (a, actor) in scenario.actors().iter().enumerate() {
+        for (k, issue) in scenario.issues().iter().enumerate() {
+            if let Some(s) = scenario.stance(a, k) {
+                stances.push(StanceInfo {
+                    actor: actor.id.clone(),
+                    issue: issue.id.clone(),
+                    position: s.position,
+                    salience: s.salience,
+                });
+            }
+        }
+    }
+    ScenarioSection {
+        title: meta.title.clone(),
+        date: meta.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        description: meta.description.clone(),
+        sources: meta.sources.clone(),
+        actors: scenario
+            .actors()
+            .iter()
+            .map(|a| ActorInfo {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                capability: a.capability,
+            })
+            .collect(),
+        issues: scenario
+            .issues()
+            .iter()
+            .map(|i| {
+                let mut anchors: Vec<AnchorInfo> = i
+                    .anchors
+                    .iter()
+                    .map(|a| AnchorInfo {
+                        value: a.value,
+                        label: a.label.clone(),
+                    })
+                    .collect();
+                anchors.sort_by(|a, b| a.value.total_cmp(&b.value));
+                IssueInfo {
+                    id: i.id.clone(),
+                    label: i.label.clone(),
+                    min: i.scale.min,
+                    max: i.scale.max,
+                    status_quo: i.status_quo,
+                    anchors,
+                }
+            })
+            .collect(),
+        stances,
+    }
+}
+
+fn forecasts(scenario: &Scenario, bdm: BdmParams) -> Vec<ModelForecast> {
+    let mut models = all_models(bdm);
+    models.push(Box::new(SpatialModel::default()));
+    models
+        .iter()
+        .map(|m| {
+            let forecast = m.forecast(scenario);
+            ModelForecast {
+                model: m.id().to_owned(),
+                label: m.label().to_owned(),
+                issues: forecast
+                    .issues
+                    .into_iter()
+                    .zip(scenario.issues())
+                    .map(|(f, issue)| IssueValue {
+                        nearest_anchor: f
+                            .value
+                            .and_then(|v| issue.nearest_anchor(v))
+                            .map(|a| a.label.clone()),
+                        issue: f.issue,
+                        value: f.value,
+                        note: f.note,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn bdm_runs(scenario: &Scenario, params: BdmParams) -> Vec<BdmIssue> {
+    let model = ExpectedUtility { params };
+    (0..scenario.issues().len())
+        .filter_map(|k| {
+            let run = model.run_issue(scenario, k).ok()?;
+            let issue = &scenario.issues()[k];
+            let mut positions = Vec::with_capacity(run.rounds.len() + 1);
+            if let Some(first) = run.rounds.first() {
+                positions.push(first.actors.iter().map(|a| a.x_before).collect());
+            }
+            for round in &run.rounds {
+                positions.push(round.actors.iter().map(|a| a.x_after).collect());
+            }
+            let forecast = bdm::forecast_of(&run, &issue.id);
+            Some(BdmIssue {
+                issue: issue.id.clone(),
+                actors: run.actors.clone(),
+                positions,
+                forecast: forecast.value.unwrap_or(run.median()),
+                ending: forecast.note.unwrap_or_default(),
+                narrative: bdm::narrate(&run, &issue.label),
+            })
+        })
+        .collect()
+}
+
+/// Whether an interval set holds more than single points.
+fn has_room(set: &[Interval], range: f64) -> bool {
+    set.iter().any(|i| i.hi - i.lo > 1e-9 * range)
+}
+
+fn coalition_section(scenario: &Scenario) -> Result<CoalitionSection, String> {
+    let analysis = coalitions::analyse(scenario, Shape::Linear).map_err(|e| e.to_string())?;
+    let u = Utilities::new(scenario, Shape::Linear).map_err(|e| e.to_string())?;
+    let n = scenario.actors().len();
+    let everyone: Vec<usize> = (0..n).collect();
+    let issues = scenario
+        .issues()
+        .iter()
+        .enumerate()
+        .map(|(k, issue)| {
+            let range = issue.scale.range();
+            let win_set = win_set_on_issue(&u, &everyone, k);
+            let holdouts = if has_room(&win_set, range) {
+                Vec::new()
+            } else {
+                (0..n)
+                    .filter(|&out| {
+                        let rest: Vec<usize> =
+                            everyone.iter().copied().filter(|&a| a != out).collect();
+                        has_room(&win_set_on_issue(&u, &rest, k), range)
+                    })
+                    .map(|a| scenario.actors()[a].id.clone())
+                    .collect()
+            };
+            IssueCoalition {
+                issue: issue.id.clone(),
+                accepted: (0..n)
+                    .map(|a| ActorIntervals {
+                        actor: scenario.actors()[a].id.clone(),
+                        intervals: accepted_on_issue(&u, a, k),
+                    })
+                    .collect(),
+                win_set,
+                holdouts,
+            }
+        })
+        .collect();
+    let holdout = analysis.blame.as_ref().map(|b| b.holdout.clone());
+    Ok(CoalitionSection {
+        unanimous_possible: analysis.unanimous.is_some(),
+        unanimous_package: analysis.unanimous.as_ref().map(|p| p.values.clone()),
+        unanimous_min_gain: analysis.unanimous.as_ref().map(|p| p.min_gain),
+        holdout_blamed: analysis.unanimous.is_none() && holdout.is_some(),
+        holdout,
+        issues,
+    })
+}
+
+fn durability_section(
+    scenario: &Scenario,
+    options: &DurabilityOptions,
+) -> Result<DurabilitySection, String> {
+    let mut forms = Vec::new();
+    for form in &options.forms {
+        let d = durability::analyse(scenario, &options.package, form, &options.params)
+            .map_err(|e| e.to_string())?;
+        forms.push(FormSurvival {
+            form: d.form,
+            label: d.label,
+            times: d.times,
+            survival: d.survival,
+            survives_horizon: d.survives_horizon,
+            standard_error: d.standard_error,
+            median_years: d.median_years,
+            first_defector: d
+                .first_defectors
+                .first()
+                .map(|f| (f.actor.clone(), f.share)),
+        });
+    }
+    Ok(DurabilitySection {
+        package: options.package.clone(),
+        years: options.params.years,
+        runs: options.params.runs,
+        start: options.params.start.format("%Y-%m-%d").to_string(),
+        forms,
+    })
+}
+
+fn power_section(scenario: &Scenario, options: &ReportOptions) -> Result<PowerSection, String> {
+    let mut weights = Vec::new();
+    for actor in scenario.actors() {
+        let scaled = actor.capability * CAPABILITY_SCALE;
+        if !scaled.is_finite() || scaled >= 2f64.powi(53) {
+            return Err(format!(
+                "actor `{}` has capability {}, too large to use as a weight",
+                actor.id, actor.capability
+            ));
+        }
+        weights.push((scaled.round() as u64).max(1));
+    }
+    let rule = Rule::majority(weights.clone());
+    let game = Game::weighted(weights.clone(), rule.quota).map_err(|e| e.to_string())?;
+    let config = PowerConfig {
+        choice: Choice::Auto,
+        samples: options.power_samples,
+        seed: options.seed,
+    };
+    let indices = power_indices(&game, &config).map_err(|e| e.to_string())?;
+    let method = serde_json::to_value(indices.method)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{:?}", indices.method));
+    Ok(PowerSection {
+        rule: format!(
+            "majority of capability (quota {} of {})",
+            rule.quota,
+            weights.iter().sum::<u64>()
+        ),
+        method,
+        players: scenario
+            .actors()
+            .iter()
+            .zip(&weights)
+            .zip(&indices.players)
+            .map(|((actor, &weight), p)| PlayerPower {
+                actor: actor.id.clone(),
+                weight,
+                shapley_shubik: p.shapley_shubik,
+                banzhaf: p.banzhaf,
+            })
+            .collect(),
+    })
+}
+
+/// The models a sweep runs: the three that are quick enough for thousands of draws.
+pub const SWEEP_MODELS: [&str; 3] = ["compromise", "median", "nash"];
+
+fn sweep_section(scenario: &Scenario, options: &SweepOptions, seed: u64) -> SweepSection {
+    let inputs = sw::uncertain_inputs(scenario, Some(options.uncertainty));
+    let models: Vec<Box<dyn Model>> = statecraft_core::models::baseline_models()
+        .into_iter()
+        .filter(|m| SWEEP_MODELS.contains(&m.id()))
+        .collect();
+    let result = sw::sweep(scenario, &inputs, &models, options.runs, seed);
+    let sensitivity = match options.sensitivity {
+        Some(n) => sw::sensitivity(scenario, &inputs, models[0].as_ref(), n.max(2), seed)
+            .into_iter()
+            .filter_map(|(issue, ranked)| {
+                Some(IssueSensitivity {
+                    issue,
+                    model: models[0].id().to_owned(),
+                    inputs: ranked?
+                        .into_iter()
+                        .map(|i| InputEffect {
+                            input: i.input,
+                            first_order: i.first_order,
+                            total: i.total,
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    SweepSection {
+        runs: result.runs,
+        seed,
+        uncertainty: options.uncertainty,
+        models: result
+            .models
+            .into_iter()
+            .map(|m| ModelSpread {
+                model: m.model,
+                issues: m
+                    .issues
+                    .into_iter()
+                    .map(|s| Spread {
+                        issue: s.issue,
+                        mean: s.mean,
+                        quantiles: s.quantiles,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        sensitivity,
+    }
+}
