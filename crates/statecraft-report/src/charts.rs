@@ -453,7 +453,7 @@ fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSect
         id: format!("spread-{}", issue.id),
         title: format!("How sure: forecast spread over {} draws: {}", s.runs, issue.label),
         summary: format!(
-            "Boxes span the middle half of the forecasts, whiskers 5% to 95%, over {} draws of the uncertain inputs. {}",
+            "Boxes span the middle half of the forecasts, whiskers 5% to 95%, over {} draws of the uncertain inputs. {}.",
             s.runs,
             rows.iter()
                 .map(|(m, q, mean)| format!(
@@ -524,7 +524,7 @@ fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {
         id: "durability".into(),
         title: format!("Is it election-proof? Survival over {} years by form", fmt(d.years)),
         summary: format!(
-            "Share of {} simulated histories in which the agreement still holds, from signing on {}. {}",
+            "Share of {} simulated histories in which the agreement still holds, from signing on {}. {}.",
             d.runs,
             d.start,
             d.forms
@@ -538,7 +538,7 @@ fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {
                 "Form".into(),
                 format!("Survives {} years", fmt(d.years)),
                 "Median years".into(),
-                "First to renege".into(),
+                "First to renege (share of histories)".into(),
             ],
             rows: d
                 .forms
@@ -723,11 +723,11 @@ fn title_style() -> TextStyle<'static> {
 }
 
 fn label_style() -> TextStyle<'static> {
-    (FONT, 19).into_font().color(&BLACK)
+    (FONT, 21).into_font().color(&BLACK)
 }
 
 fn small_style() -> TextStyle<'static> {
-    (FONT, 16).into_font().color(&GREY)
+    (FONT, 17).into_font().color(&GREY)
 }
 
 /// Pixel width that row labels of `labels` need.
@@ -784,6 +784,9 @@ impl Ranged for Ticked {
     }
 }
 
+/// The chart context of [`scale_rows`].
+type RowsChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>;
+
 /// A chart whose rows are categories (listed top to bottom) and whose horizontal axis is an
 /// issue's scale labelled with its anchors.
 fn scale_rows<'a, DB: DrawingBackend>(
@@ -791,8 +794,8 @@ fn scale_rows<'a, DB: DrawingBackend>(
     title: &str,
     axis: &ScaleAxis,
     rows: &[String],
-) -> Result<ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>, DrawingAreaErrorKind<DB::ErrorType>>
-{
+    legend_room: bool,
+) -> Result<RowsChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let n = rows.len().max(1);
     let left = label_width(rows.iter().map(|r| r.chars().count()));
     let mut chart = ChartBuilder::on(root)
@@ -803,7 +806,12 @@ fn scale_rows<'a, DB: DrawingBackend>(
         .y_label_area_size(left)
         .build_cartesian_2d(
             Ticked::new(axis.min, axis.max, axis.ticks()),
-            Ticked::rows(n),
+            // An empty band below the last row keeps the legend off the bars.
+            Ticked::new(
+                if legend_room { -1.6 } else { -0.5 },
+                n as f64 - 0.5,
+                (0..n).map(|i| i as f64).collect(),
+            ),
         )?;
     let chars = anchor_chars(axis, WIDTH - left - 134);
     let x_fmt = |x: &f64| axis.tick_label(*x, chars);
@@ -823,7 +831,10 @@ fn scale_rows<'a, DB: DrawingBackend>(
         .draw()?;
     if let Some(sq) = axis.status_quo {
         chart.draw_series(DashedLineSeries::new(
-            [(sq, -0.5), (sq, n as f64 - 0.5)],
+            [
+                (sq, if legend_room { -1.6 } else { -0.5 }),
+                (sq, n as f64 - 0.5),
+            ],
             8,
             6,
             GREY.stroke_width(2),
@@ -852,7 +863,7 @@ fn draw_forecasts<DB: DrawingBackend>(
     rows: &[(String, Option<f64>)],
 ) -> DrawResult<DB> {
     let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let mut chart = scale_rows(root, title, axis, &labels)?;
+    let mut chart = scale_rows(root, title, axis, &labels, false)?;
     let n = rows.len();
     for (i, (_, value)) in rows.iter().enumerate() {
         let y = row_y(i, n);
@@ -892,7 +903,7 @@ fn draw_spread<DB: DrawingBackend>(
     rows: &[(String, [f64; 5], f64)],
 ) -> DrawResult<DB> {
     let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let mut chart = scale_rows(root, title, axis, &labels)?;
+    let mut chart = scale_rows(root, title, axis, &labels, false)?;
     let n = rows.len();
     for (i, (_, q, mean)) in rows.iter().enumerate() {
         let y = row_y(i, n);
@@ -941,7 +952,7 @@ fn draw_acceptance<DB: DrawingBackend>(
             }
         })
         .collect();
-    let mut chart = scale_rows(root, title, axis, &labels)?;
+    let mut chart = scale_rows(root, title, axis, &labels, true)?;
     let n = rows.len();
     let range = axis.max - axis.min;
     for w in win_set {

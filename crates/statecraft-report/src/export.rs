@@ -512,9 +512,9 @@ fn html_figure(out: &mut String, chart: &Chart) -> Result<(), ExportError> {
     let open_end = svg[body_start..]
         .find('>')
         .map_or(svg.len(), |i| body_start + i);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<figure class=\"chart\" id=\"chart-{id}\" data-chart=\"{id}\">\n",
+        "<figure class=\"chart\" id=\"chart-{id}\" data-chart=\"{id}\">",
         id = escape(&chart.id)
     );
     out.push_str("<svg role=\"img\" class=\"chart-svg\" ");

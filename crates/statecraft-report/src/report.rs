@@ -1,5 +1,5 @@
 //! The report as data: every analysis of one scenario gathered into one serialisable document,
-//! whose JSON form is the stable interface for notebooks (see `docs/report-json.md`).
+//! whose JSON form is the stable interface for notebooks (see `docs/report.md`).
 
 use serde::Serialize;
 use statecraft_core::coalitions::{
@@ -260,7 +260,7 @@ pub struct FormSurvival {
     pub standard_error: f64,
     /// Year by which half the histories have seen it broken, if within the horizon.
     pub median_years: Option<f64>,
-    /// The actor that most often breaks it first, with the share of breaks.
+    /// The actor that most often breaks it first, with the share of all histories in which it does.
     pub first_defector: Option<(String, f64)>,
 }
 

@@ -63,7 +63,7 @@ fn the_json_has_the_documented_top_level_fields() {
         .keys()
         .map(String::as_str)
         .collect();
-    // docs/report-json.md lists these; a new field is added there first.
+    // docs/report.md lists these; a new field is added there first.
     let mut documented = [
         "schema",
         "scenario",
