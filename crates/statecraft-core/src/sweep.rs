@@ -19,7 +19,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution as _, Normal, Triangular, Uniform};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Distribution, Scenario, ValueRef};
 use crate::models::Model;
@@ -140,7 +140,7 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 pub const BINS: usize = 10;
 
 /// The spread of one model's forecast on one issue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     /// The issue's id.
     pub issue: String,
@@ -157,7 +157,7 @@ pub struct Spread {
 }
 
 /// One model's spreads.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpread {
     /// The model's id.
     pub model: String,
@@ -166,7 +166,7 @@ pub struct ModelSpread {
 }
 
 /// A sweep's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepResult {
     /// Runs made.
     pub runs: usize,
@@ -401,7 +401,7 @@ pub fn durability_sweep(
 }
 
 /// One input's Sobol indices for one output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputIndex {
     /// The input's label.
     pub input: String,

@@ -648,6 +648,63 @@ fn power_section(scenario: &Scenario, options: &ReportOptions) -> Result<PowerSe
 /// The models a sweep runs: the three that are quick enough for thousands of draws.
 pub const SWEEP_MODELS: [&str; 3] = ["compromise", "median", "nash"];
 
+/// A sweep's Sobol ranking: the model analysed and, per issue, its inputs by total effect
+/// (`None` where the forecast does not vary).
+pub type Ranking = (String, Vec<(String, Option<Vec<sw::InputIndex>>)>);
+
+impl SweepSection {
+    /// The section for a sweep's `result` (run with relative `uncertainty`) and, when one was
+    /// computed, its sensitivity `ranking`.
+    pub fn from_result(
+        result: sw::SweepResult,
+        uncertainty: f64,
+        ranking: Option<Ranking>,
+    ) -> Self {
+        let sensitivity = match ranking {
+            Some((model, issues)) => issues
+                .into_iter()
+                .filter_map(|(issue, ranked)| {
+                    Some(IssueSensitivity {
+                        issue,
+                        model: model.clone(),
+                        inputs: ranked?
+                            .into_iter()
+                            .map(|i| InputEffect {
+                                input: i.input,
+                                first_order: i.first_order,
+                                total: i.total,
+                            })
+                            .collect(),
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        SweepSection {
+            runs: result.runs,
+            seed: result.seed,
+            uncertainty,
+            models: result
+                .models
+                .into_iter()
+                .map(|m| ModelSpread {
+                    model: m.model,
+                    issues: m
+                        .issues
+                        .into_iter()
+                        .map(|s| Spread {
+                            issue: s.issue,
+                            mean: s.mean,
+                            quantiles: s.quantiles,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            sensitivity,
+        }
+    }
+}
+
 fn sweep_section(scenario: &Scenario, options: &SweepOptions, seed: u64) -> SweepSection {
     let inputs = sw::uncertain_inputs(scenario, Some(options.uncertainty));
     let models: Vec<Box<dyn Model>> = statecraft_core::models::baseline_models()
@@ -655,46 +712,11 @@ fn sweep_section(scenario: &Scenario, options: &SweepOptions, seed: u64) -> Swee
         .filter(|m| SWEEP_MODELS.contains(&m.id()))
         .collect();
     let result = sw::sweep(scenario, &inputs, &models, options.runs, seed);
-    let sensitivity = match options.sensitivity {
-        Some(n) => sw::sensitivity(scenario, &inputs, models[0].as_ref(), n.max(2), seed)
-            .into_iter()
-            .filter_map(|(issue, ranked)| {
-                Some(IssueSensitivity {
-                    issue,
-                    model: models[0].id().to_owned(),
-                    inputs: ranked?
-                        .into_iter()
-                        .map(|i| InputEffect {
-                            input: i.input,
-                            first_order: i.first_order,
-                            total: i.total,
-                        })
-                        .collect(),
-                })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    SweepSection {
-        runs: result.runs,
-        seed,
-        uncertainty: options.uncertainty,
-        models: result
-            .models
-            .into_iter()
-            .map(|m| ModelSpread {
-                model: m.model,
-                issues: m
-                    .issues
-                    .into_iter()
-                    .map(|s| Spread {
-                        issue: s.issue,
-                        mean: s.mean,
-                        quantiles: s.quantiles,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        sensitivity,
-    }
+    let ranking = options.sensitivity.map(|n| {
+        (
+            models[0].id().to_owned(),
+            sw::sensitivity(scenario, &inputs, models[0].as_ref(), n.max(2), seed),
+        )
+    });
+    SweepSection::from_result(result, options.uncertainty, ranking)
 }

@@ -354,6 +354,13 @@ pub struct ReportArgs {
     /// The expected-utility model's variant.
     #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
     pub variant: String,
+    /// The run store (SQLite) holding the sweep named by --run.
+    #[arg(long, value_name = "FILE", requires = "run")]
+    pub store: Option<PathBuf>,
+    /// Report on this finished sweep from --store: its scenario, and its spreads and
+    /// sensitivities instead of a new --sweep.
+    #[arg(long, value_name = "ID", requires = "store", conflicts_with_all = ["scenario", "sweep", "sensitivity", "uncertainty", "set", "drop", "add_actor"])]
+    pub run: Option<i64>,
     /// What-ifs, applied before every analysis.
     #[command(flatten)]
     pub what_if: WhatIfArgs,

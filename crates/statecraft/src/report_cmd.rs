@@ -5,9 +5,15 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use serde::Deserialize;
 use statecraft_core::durability::DurabilityParams;
+use statecraft_core::model::Scenario;
 use statecraft_core::models::bdm::{BdmParams, Variant};
-use statecraft_report::{charts, exporter, DurabilityOptions, Report, ReportOptions, SweepOptions};
+use statecraft_core::sweep::{InputIndex, SweepResult};
+use statecraft_io::store::Store;
+use statecraft_report::{
+    charts, exporter, DurabilityOptions, Report, ReportOptions, SweepOptions, SweepSection,
+};
 
 use crate::cli::ReportArgs;
 use crate::commands::{write_atomically, write_out};
@@ -47,11 +53,20 @@ fn format(args: &ReportArgs) -> Result<String, Failure> {
 
 pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     let format = format(&args)?;
-    let scenario = crate::what_if::load_changed(
-        args.scenario.as_deref(),
-        args.from.as_deref(),
-        &args.what_if,
-    )?;
+    let (scenario, stored_sweep) = match (&args.store, args.run) {
+        (Some(path), Some(id)) => {
+            let (scenario, sweep) = stored_sweep(path, id)?;
+            (scenario, Some(sweep))
+        }
+        _ => (
+            crate::what_if::load_changed(
+                args.scenario.as_deref(),
+                args.from.as_deref(),
+                &args.what_if,
+            )?,
+            None,
+        ),
+    };
     if let Some(u) = args.uncertainty {
         if !(u.is_finite() && u >= 0.0) {
             return Err(bad_usage(
@@ -110,6 +125,9 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         seed: args.seed,
     };
     let mut report = Report::build(&scenario, &options);
+    if stored_sweep.is_some() {
+        report.sweep = stored_sweep;
+    }
     if scenario.meta().date.is_none() {
         report.notes.push(
             "The durability analysis is left out: the scenario has no date on which to place its elections."
@@ -154,4 +172,65 @@ fn write_charts(report: &Report, dir: &Path) -> Result<(), Failure> {
         dir.display()
     );
     Ok(())
+}
+
+/// The parts of a stored sweep's result (what `statecraft sweep --format json` prints) that the
+/// report shows.
+#[derive(Deserialize)]
+struct StoredSweep {
+    #[serde(flatten)]
+    result: SweepResult,
+    uncertainty: f64,
+    sensitivity: Option<StoredSensitivity>,
+}
+
+#[derive(Deserialize)]
+struct StoredSensitivity {
+    model: String,
+    issues: Vec<StoredIssueSensitivity>,
+}
+
+#[derive(Deserialize)]
+struct StoredIssueSensitivity {
+    issue: String,
+    inputs: Option<Vec<InputIndex>>,
+}
+
+/// The scenario and the spreads of finished sweep `id` in the store at `path`.
+fn stored_sweep(path: &Path, id: i64) -> Result<(Scenario, SweepSection), Failure> {
+    let store = Store::open(path).map_err(crate::sweep::store_error)?;
+    let run = store.get(id).map_err(|e| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {e}\n  help: `statecraft runs list --store {}` shows the runs",
+            path.display()
+        );
+        Failure::BadInput
+    })?;
+    // Checks that the run is a sweep, and reads its scenario back.
+    let (scenario, _) = crate::sweep::stored(&store, id)?;
+    let Some(result) = run.result else {
+        return Err(bad_usage(
+            &format!("sweep {id} in `{}` did not finish", path.display()),
+            &format!(
+                "finish it with `statecraft sweep --store {} --resume {id}`",
+                path.display()
+            ),
+        ));
+    };
+    let stored: StoredSweep = serde_json::from_value(result).map_err(|e| {
+        Failure::Failed(anyhow::anyhow!(
+            "the stored result of sweep {id} does not read back: {e}"
+        ))
+    })?;
+    let ranking = stored.sensitivity.map(|s| {
+        (
+            s.model,
+            s.issues.into_iter().map(|i| (i.issue, i.inputs)).collect(),
+        )
+    });
+    Ok((
+        scenario,
+        SweepSection::from_result(stored.result, stored.uncertainty, ranking),
+    ))
 }

@@ -58,7 +58,7 @@ struct IssueSensitivity<'a> {
 
 /// What a stored sweep needs to be resumed exactly.
 #[derive(Serialize, Deserialize)]
-struct Settings {
+pub(crate) struct Settings {
     models: Vec<String>,
     runs: usize,
     seed: u64,
@@ -72,7 +72,7 @@ pub(crate) fn store_error(e: statecraft_io::store::StoreError) -> Failure {
 }
 
 /// Reads a stored sweep's scenario and settings.
-fn stored(store: &Store, id: i64) -> Result<(Scenario, Settings), Failure> {
+pub(crate) fn stored(store: &Store, id: i64) -> Result<(Scenario, Settings), Failure> {
     let run = store.get(id).map_err(store_error)?;
     if run.summary.kind != "sweep" {
         let _ = writeln!(
@@ -357,26 +357,27 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
             sensitivity(&scenario, &inputs, model.as_ref(), n.max(2), args.seed),
         )
     });
+    // What --format json prints, and what the store keeps of a finished sweep.
+    let output = Output {
+        scenario: scenario.meta().title.as_deref(),
+        uncertainty,
+        result: &result,
+        sensitivity: ranking.as_ref().map(|(model, n, issues)| Sensitivity {
+            model,
+            base_rows: *n,
+            issues: issues
+                .iter()
+                .map(|(issue, inputs)| IssueSensitivity {
+                    issue,
+                    inputs: inputs.as_deref(),
+                })
+                .collect(),
+        }),
+        coalitions: coalitions.as_ref(),
+        durability: durability.as_ref(),
+    };
     let text = match args.format {
         OutputFormat::Json => {
-            let output = Output {
-                scenario: scenario.meta().title.as_deref(),
-                uncertainty,
-                result: &result,
-                sensitivity: ranking.as_ref().map(|(model, n, issues)| Sensitivity {
-                    model,
-                    base_rows: *n,
-                    issues: issues
-                        .iter()
-                        .map(|(issue, inputs)| IssueSensitivity {
-                            issue,
-                            inputs: inputs.as_deref(),
-                        })
-                        .collect(),
-                }),
-                coalitions: coalitions.as_ref(),
-                durability: durability.as_ref(),
-            };
             serde_json::to_string_pretty(&output).context("cannot write JSON")? + "\n"
         }
         OutputFormat::Csv => {
@@ -490,15 +491,7 @@ pub(crate) fn run(args: SweepArgs) -> Result<(), Failure> {
         }
     };
     if let (Some(store), Some(id), true) = (&store, run_id, complete) {
-        let output = serde_json::to_value(Output {
-            scenario: scenario.meta().title.as_deref(),
-            uncertainty,
-            result: &result,
-            sensitivity: None,
-            coalitions: None,
-            durability: None,
-        })
-        .expect("the result serialises");
+        let output = serde_json::to_value(&output).expect("the result serialises");
         store.finish(id, &output).map_err(store_error)?;
     }
     write_out(&text)

@@ -435,3 +435,75 @@ fn bad_report_usage_exits_2_with_a_message() {
     }
     assert!(!dir.path().join("r.txt").exists());
 }
+
+#[test]
+fn a_stored_sweep_is_reported_with_its_own_spreads_and_sensitivities() {
+    let dir = temp_dir();
+    let store = dir.path().join("runs.sqlite");
+    let store = store.to_str().expect("UTF-8");
+    let sweep: Value = serde_json::from_str(&ok_with(
+        &[],
+        &[
+            "sweep",
+            "--runs",
+            "200",
+            "--seed",
+            "5",
+            "--sensitivity",
+            "32",
+            "--store",
+            store,
+            "--format",
+            "json",
+        ],
+    ))
+    .expect("JSON");
+    let report: Value = serde_json::from_str(&ok_with(
+        &[],
+        &[
+            "report",
+            "--store",
+            store,
+            "--run",
+            "1",
+            "--format",
+            "json",
+            "--histories",
+            "500",
+        ],
+    ))
+    .expect("JSON");
+    let section = &report["sweep"];
+    assert_eq!(section["runs"], 200);
+    assert_eq!(section["seed"], 5);
+    // The report shows the stored numbers, not a new sweep's.
+    assert_eq!(section["models"][0]["model"], sweep["models"][0]["model"]);
+    assert_eq!(
+        section["models"][0]["issues"][0]["quantiles"],
+        sweep["models"][0]["issues"][0]["quantiles"]
+    );
+    assert_eq!(
+        section["sensitivity"][0]["inputs"],
+        sweep["sensitivity"]["issues"][0]["inputs"]
+    );
+
+    // A run that is not a sweep, or is not there, is bad input; so is naming a scenario too.
+    ok_with(&[], &["forecast", "--store", store]);
+    for (args, expected) in [
+        (
+            vec!["report", "--store", store, "--run", "2"],
+            "not a sweep",
+        ),
+        (vec!["report", "--store", store, "--run", "9"], "no run 9"),
+        (
+            vec!["report", "six-party-2009", "--store", store, "--run", "1"],
+            "cannot be used with",
+        ),
+    ] {
+        let mut cmd = statecraft();
+        cmd.args(&args);
+        let (code, _, stderr) = run(&mut cmd);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
