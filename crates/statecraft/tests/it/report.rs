@@ -11,7 +11,7 @@ use std::process::Command as Process;
 
 use serde_json::Value;
 
-use crate::support::{crate_dir, ok_with, run, statecraft};
+use crate::support::{crate_dir, ok_with, run, skipped, statecraft};
 
 /// The options that keep the built-in report quick while exercising every section.
 const QUICK: [&str; 6] = [
@@ -80,7 +80,7 @@ fn browser_checker() -> Option<(PathBuf, String)> {
             panic!("the browser test is required here, but {why}")
         }
         Some(why) => {
-            eprintln!("SKIPPED: headless Chromium test: {why}");
+            skipped(&format!("headless Chromium test: {why}"));
             None
         }
     }
