@@ -375,6 +375,9 @@ pub struct ShowArgs {
     /// Output format (json prints the scenario itself).
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// What-ifs: show the changed scenario.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// `statecraft convert`.
@@ -393,6 +396,9 @@ pub struct ConvertArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// What-ifs: write the changed scenario (a variant to keep and edit).
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// `statecraft power`.
@@ -409,7 +415,8 @@ pub struct PowerArgs {
         long,
         value_name = "W,W,...",
         value_delimiter = ',',
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        conflicts_with_all = ["set", "drop", "add_actor"]
     )]
     pub weights: Vec<String>,
     /// The weight a coalition needs to win, 1..=total (with --weights).
@@ -435,6 +442,9 @@ pub struct PowerArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// What-ifs, applied to the scenario before its weights are read (e.g. `--drop Russia`).
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// How results are printed.

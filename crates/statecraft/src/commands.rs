@@ -579,8 +579,12 @@ fn check(args: ScenarioArg) -> Result<(), Failure> {
 }
 
 fn show(args: ShowArgs) -> Result<(), Failure> {
-    let loaded = load(&args.input.scenario, args.input.from.as_deref())?;
-    let s = &loaded.scenario;
+    let changed = crate::what_if::load_changed(
+        Some(&args.input.scenario),
+        args.input.from.as_deref(),
+        &args.what_if,
+    )?;
+    let s = &changed;
     match args.format {
         OutputFormat::Json => return write_out(&statecraft_io::export(s, Format::Json)),
         OutputFormat::Csv => {
@@ -725,8 +729,9 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
             }
         },
     };
-    let loaded = load(&args.input, args.from.as_deref())?;
-    let text = statecraft_io::export(&loaded.scenario, format);
+    let scenario =
+        crate::what_if::load_changed(Some(&args.input), args.from.as_deref(), &args.what_if)?;
+    let text = statecraft_io::export(&scenario, format);
     if to_stdout {
         return write_out(&text);
     }

@@ -12,7 +12,7 @@ use statecraft_core::power::{
 };
 
 use crate::cli::{OutputFormat, PowerArgs};
-use crate::commands::{load, new_table, write_out, DEFAULT_SCENARIO};
+use crate::commands::{new_table, write_out, DEFAULT_SCENARIO};
 use crate::Failure;
 
 /// Scenario capabilities are multiplied by this and rounded to whole numbers to become weights.
@@ -213,8 +213,8 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
         None => NamedRule::Majority,
     };
     let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-    let loaded = load(spec, args.from.as_deref())?;
-    let actors = loaded.scenario.actors();
+    let scenario = crate::what_if::load_changed(Some(spec), args.from.as_deref(), &args.what_if)?;
+    let actors = scenario.actors();
     let mut weights = Vec::with_capacity(actors.len());
     let mut changed = Vec::new();
     for actor in actors {
@@ -253,8 +253,7 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
         quota: rule.quota,
         rule: Some(named.describe()),
         scenario: Some(
-            loaded
-                .scenario
+            scenario
                 .meta()
                 .title
                 .clone()

@@ -1,5 +1,6 @@
-//! What-ifs (`--set`, `--drop`) on `forecast` and `sweep`: the changed scenario is forecast, the
-//! original is the baseline, and every mistake in a what-if is refused with exit code 2.
+//! What-ifs (`--set`, `--drop`) on `forecast`, `sweep`, `power`, `show` and `convert`: the changed
+//! scenario is analysed (on `forecast`, beside the original as baseline),
+//! and every mistake in a what-if is refused with exit code 2.
 //!
 //! The scenario is small enough to compute the compromise (the capability x salience weighted
 //! mean of the positions) by hand before and after each change.
@@ -498,4 +499,42 @@ fn an_invalid_change_has_help() {
     );
     assert_eq!(code, Some(2));
     assert!(stderr.contains("help:"), "{stderr}");
+}
+
+#[test]
+fn power_show_and_convert_take_the_changed_scenario() {
+    let dir = scenario_dir();
+    // Weights 40, 60, 20 under majority (61 of 120): B with either other wins. Dropping C leaves
+    // 40 and 60 (51 of 100): B alone wins, so it holds all the power.
+    let before = json_in(dir.path(), &["power", "w.toml"]);
+    let b_before = before["players"][1]["shapley_shubik"]
+        .as_f64()
+        .expect("a number");
+    assert!((b_before - 2.0 / 3.0).abs() < 1e-12, "{before:#}");
+    let after = json_in(dir.path(), &["power", "w.toml", "--drop", "C"]);
+    let players = after["players"].as_array().expect("players");
+    assert_eq!(players.len(), 2, "{after:#}");
+    assert_eq!(players[1]["name"], "B");
+    assert_eq!(players[1]["shapley_shubik"], 1.0);
+
+    let shown = json_in(dir.path(), &["show", "w.toml", "--set", "A.capability=90"]);
+    assert_eq!(shown["actors"][0]["capability"], 90.0, "{shown:#}");
+
+    ok_in(dir.path(), &["convert", "w.toml", "v.toml", "--drop", "C"]);
+    let variant = json_in(dir.path(), &["show", "v.toml"]);
+    let ids: Vec<&str> = variant["actors"]
+        .as_array()
+        .expect("actors")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, ["A", "B"]);
+
+    // With --weights there is no scenario to change.
+    let (code, _, stderr) = statecraft_in(
+        dir.path(),
+        &["power", "--weights", "1,2", "--quota", "2", "--drop", "A"],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
