@@ -380,7 +380,29 @@ pub(crate) fn to_toml(scenario: &Scenario) -> String {
             }
         }
     }
+    toml_edit::visit_mut::VisitMut::visit_document_mut(&mut WholeNumbers, &mut doc);
     doc.to_string()
+}
+
+/// Writes whole numbers as TOML integers (`min = 0`, not `min = 0.0`), as people write them; they
+/// read back as the same numbers.
+struct WholeNumbers;
+
+impl toml_edit::visit_mut::VisitMut for WholeNumbers {
+    fn visit_value_mut(&mut self, node: &mut Value) {
+        if let Value::Float(f) = node {
+            let v = *f.value();
+            // Beyond 2^53 not every integer is a float; such values keep their float form.
+            if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                let decor = f.decor().clone();
+                let mut whole = Value::from(v as i64);
+                *whole.decor_mut() = decor;
+                *node = whole;
+                return;
+            }
+        }
+        toml_edit::visit_mut::visit_value_mut(self, node);
+    }
 }
 
 /// The scenario as pretty-printed JSON.

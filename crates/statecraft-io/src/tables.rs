@@ -151,6 +151,8 @@ struct Builder<'a> {
     spans: HashMap<Locus, Range<usize>>,
     problems: Vec<Problem>,
     notes: Vec<String>,
+    /// The table's own name for capability (KTAB's and Decide's `power`), used in messages.
+    capability_column: Option<&'static str>,
 }
 
 impl<'a> Builder<'a> {
@@ -161,6 +163,20 @@ impl<'a> Builder<'a> {
             spans: HashMap::new(),
             problems: Vec::new(),
             notes: Vec::new(),
+            capability_column: None,
+        }
+    }
+
+    /// Calls capability by the table's own column name in the messages of `problems`.
+    fn rename_capability(&self, problems: &mut [Problem]) {
+        let Some(column) = self.capability_column else {
+            return;
+        };
+        for p in problems {
+            p.message = p.message.replace("capability", column);
+            if let Some(help) = &mut p.help {
+                *help = help.replace("capability", column);
+            }
         }
     }
 
@@ -240,12 +256,21 @@ impl<'a> Builder<'a> {
                 problems: self.problems,
             });
         }
-        let spans = self.spans;
-        let mut loaded = crate::validate(self.file, self.text, parts, &|locus| {
+        let spans = &self.spans;
+        let result = crate::validate(self.file, self.text, parts, &|locus| {
             spans.get(&locus).cloned()
-        })?;
-        loaded.notes = self.notes;
-        Ok(loaded)
+        });
+        match result {
+            Ok(mut loaded) => {
+                self.rename_capability(&mut loaded.warnings);
+                loaded.notes = self.notes;
+                Ok(loaded)
+            }
+            Err(mut error) => {
+                self.rename_capability(&mut error.problems);
+                Err(error)
+            }
+        }
     }
 }
 
@@ -423,6 +448,7 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
 pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
     let rows = read_rows(file, &text, b',', b'"')?;
     let mut b = Builder::new(file, &text);
+    b.capability_column = Some("power");
     let help = "KTAB's CSV starts `name,description,nActors,nDims,` then `Actor,Description,Power,Pstn1,Sal1,...`";
     let first = &rows[0];
     let n_actors = b.number(first, 2, "the number of actors");
@@ -595,6 +621,7 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
     };
     let rows = read_rows(file, &text, delimiter, b'\'')?;
     let mut b = Builder::new(file, &text);
+    b.capability_column = Some("power");
     let help = "Decide rows are `#A id name`, `#P id name`, `#M issue point`, `#D actor issue position salience power`";
     let mut actors: Vec<Actor> = Vec::new();
     let mut issues: Vec<Issue> = Vec::new();

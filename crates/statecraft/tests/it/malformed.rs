@@ -99,7 +99,7 @@ const CASES: &[(&str, usize, &[&str])] = &[
     ("ktab_actor_count.csv", 1, &["announces 3 actors", "2 rows follow"]),
     ("ktab_dimension_count.csv", 1, &["announces 3 dimensions", "columns for 1"]),
     ("ktab_power_not_number.csv", 4, &["actor `B`", "power `strong`"]),
-    ("ktab_power_zero.csv", 5, &["actor `C`", "capability is 0"]),
+    ("ktab_power_zero.csv", 5, &["actor `C`", "power is 0"]),
     ("ktab_field_count.csv", 4, &["4 fields", "need 5"]),
     // Decide's TSV.
     ("decide_unknown_actor.tsv", 7, &["actor `RU`", "no `#A` row"]),
