@@ -139,6 +139,8 @@ pub enum Kind {
         axis: ScaleAxis,
         /// (actor, position before round 1 and after each round).
         series: Vec<(String, Vec<f64>)>,
+        /// Which series are drawn in colour with a legend entry; the rest are grey.
+        highlighted: Vec<bool>,
         /// The forecast, drawn dashed.
         forecast: f64,
     },
@@ -315,6 +317,17 @@ fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssu
         .map(|(a, id)| (id.clone(), run.positions.iter().map(|row| row[a]).collect()))
         .collect();
     let rounds = run.positions.len().saturating_sub(1);
+    // With many actors, the ones that moved most are drawn in colour and named; the rest grey.
+    let moved = |s: &[f64]| (s[s.len() - 1] - s[0]).abs();
+    let mut order: Vec<usize> = (0..series.len()).collect();
+    if series.len() > MAX_NAMED {
+        order.sort_by(|&a, &b| moved(&series[b].1).total_cmp(&moved(&series[a].1)));
+    }
+    let mut highlighted = vec![series.len() <= MAX_NAMED; series.len()];
+    for &a in order.iter().take(MAX_NAMED) {
+        highlighted[a] = true;
+    }
+    let others = series.len().saturating_sub(MAX_NAMED);
     let mut header = vec!["Actor".to_string(), "Start".to_string()];
     header.extend((1..=rounds).map(|r| format!("Round {r}")));
     Chart {
@@ -324,8 +337,10 @@ fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssu
             "Each actor's position on {} before the first round and after each of {rounds} rounds of the expected-utility model; the forecast, {}, is dashed. {}.",
             issue.label,
             fmt(run.forecast),
-            series
+            order
                 .iter()
+                .take(MAX_NAMED)
+                .map(|&a| &series[a])
                 .map(|(id, s)| {
                     let (from, to) = (s[0], *s.last().expect("at least one row"));
                     if from == to {
@@ -336,6 +351,11 @@ fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssu
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
+                + &if others > 0 {
+                    format!(" ({others} others, which moved less, are grey; all are in the table)")
+                } else {
+                    String::new()
+                }
         ),
         table: DataTable {
             header,
@@ -351,6 +371,7 @@ fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssu
         kind: Kind::Rounds {
             axis: ScaleAxis::of(issue),
             series,
+            highlighted,
             forecast: run.forecast,
         },
     }
@@ -485,6 +506,12 @@ fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSect
     }
 }
 
+/// Actors named (in colour, in the legend) in a rounds chart, at most.
+const MAX_NAMED: usize = 8;
+
+/// Rows of a power chart, at most (the largest).
+const MAX_BARS: usize = 30;
+
 /// Inputs shown in a tornado chart, at most.
 const TORNADO_BARS: usize = 10;
 
@@ -573,13 +600,25 @@ fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {
 }
 
 fn power_chart(report: &Report, p: &crate::report::PowerSection) -> Chart {
+    // With many actors the chart shows the largest; the table keeps every one.
+    let mut shown: Vec<&crate::report::PlayerPower> = p.players.iter().collect();
+    let title = if shown.len() > MAX_BARS {
+        shown.sort_by(|a, b| b.shapley_shubik.total_cmp(&a.shapley_shubik));
+        shown.truncate(MAX_BARS);
+        format!(
+            "Who holds voting power (majority of capability): the {MAX_BARS} largest of {}",
+            p.players.len()
+        )
+    } else {
+        "Who holds voting power (majority of capability)".into()
+    };
     Chart {
         id: "power".into(),
-        title: "Who holds voting power (majority of capability)".into(),
+        title,
         summary: format!(
-            "Shapley-Shubik and normalised Banzhaf indices under {}: {}.",
+            "Shapley-Shubik and normalised Banzhaf indices under {}: {}{}.",
             p.rule,
-            p.players
+            shown
                 .iter()
                 .map(|x| format!(
                     "{} {} and {}",
@@ -588,7 +627,12 @@ fn power_chart(report: &Report, p: &crate::report::PowerSection) -> Chart {
                     fmt(x.banzhaf)
                 ))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
+            if shown.len() < p.players.len() {
+                format!("; {} others, in the table", p.players.len() - shown.len())
+            } else {
+                String::new()
+            }
         ),
         table: DataTable {
             header: vec![
@@ -611,8 +655,7 @@ fn power_chart(report: &Report, p: &crate::report::PowerSection) -> Chart {
                 .collect(),
         },
         kind: Kind::Power {
-            players: p
-                .players
+            players: shown
                 .iter()
                 .map(|x| (x.actor.clone(), x.shapley_shubik, x.banzhaf))
                 .collect(),
@@ -685,8 +728,9 @@ impl Chart {
             Kind::Rounds {
                 axis,
                 series,
+                highlighted,
                 forecast,
-            } => draw_rounds(root, &self.title, axis, series, *forecast),
+            } => draw_rounds(root, &self.title, axis, series, highlighted, *forecast),
             Kind::Acceptance {
                 axis,
                 rows,
@@ -724,6 +768,12 @@ fn title_style() -> TextStyle<'static> {
 
 fn label_style() -> TextStyle<'static> {
     (FONT, 21).into_font().color(&BLACK)
+}
+
+/// Row labels: smaller as rows crowd in, so that they never overlap.
+fn row_style(rows: usize) -> TextStyle<'static> {
+    let size = (560.0 / rows.max(1) as f64).clamp(9.0, 21.0);
+    (FONT, size).into_font().color(&BLACK)
 }
 
 fn small_style() -> TextStyle<'static> {
@@ -826,7 +876,8 @@ fn scale_rows<'a, DB: DrawingBackend>(
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_desc(axis.label.as_str())
-        .label_style(label_style())
+        .x_label_style(label_style())
+        .y_label_style(row_style(n))
         .axis_desc_style(label_style())
         .draw()?;
     if let Some(sq) = axis.status_quo {
@@ -1010,6 +1061,7 @@ fn draw_rounds<DB: DrawingBackend>(
     title: &str,
     axis: &ScaleAxis,
     series: &[(String, Vec<f64>)],
+    highlighted: &[bool],
     forecast: f64,
 ) -> DrawResult<DB> {
     let rounds = series
@@ -1057,14 +1109,34 @@ fn draw_rounds<DB: DrawingBackend>(
         .label_style(label_style())
         .axis_desc_style(label_style())
         .draw()?;
-    for (a, (actor, points)) in series.iter().enumerate() {
-        let colour = PALETTE[a % PALETTE.len()];
-        let style = colour.stroke_width(3);
-        let data: Vec<(f64, f64)> = points
+    let line = |points: &[f64]| -> Vec<(f64, f64)> {
+        points
             .iter()
             .enumerate()
             .map(|(r, &p)| (r as f64, p))
-            .collect();
+            .collect()
+    };
+    // The actors not named first, in grey, behind the others.
+    let mut greyed = false;
+    for ((_, points), _) in series.iter().zip(highlighted).filter(|(_, &h)| !h) {
+        let drawn =
+            chart.draw_series(LineSeries::new(line(points), GREY.mix(0.5).stroke_width(1)))?;
+        if !greyed {
+            drawn
+                .label("others")
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], GREY.stroke_width(1)));
+            greyed = true;
+        }
+    }
+    let named = series
+        .iter()
+        .zip(highlighted)
+        .filter(|(_, &h)| h)
+        .map(|(s, _)| s);
+    for (a, (actor, points)) in named.enumerate() {
+        let colour = PALETTE[a % PALETTE.len()];
+        let style = colour.stroke_width(3);
+        let data = line(points);
         chart
             .draw_series(LineSeries::new(data.iter().copied(), style))?
             .label(actor.as_str())
@@ -1180,7 +1252,8 @@ fn draw_bars<DB: DrawingBackend>(
         .light_line_style(WHITE)
         .y_label_formatter(&y_fmt)
         .x_desc(x_desc)
-        .label_style(label_style())
+        .x_label_style(label_style())
+        .y_label_style(row_style(n))
         .axis_desc_style(label_style())
         .draw()?;
     let (first, second) = (PALETTE[0], PALETTE[4]);

@@ -1,0 +1,105 @@
+//! Charts of crowded scenarios stay readable: rounds charts name the actors that moved most and
+//! grey the rest; power charts show the largest players; nothing is lost from the tables.
+
+use statecraft_core::model::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
+use statecraft_core::models::bdm::{BdmParams, Variant};
+use statecraft_report::{charts, Kind, Report, ReportOptions};
+
+/// `n` actors on one issue, spread over the scale, with capabilities 1..=n.
+fn crowd(n: usize) -> Scenario {
+    let mut issue = Issue::new("x", Scale::new(0.0, 100.0));
+    issue.status_quo = Some(50.0);
+    Scenario::new(ScenarioParts {
+        actors: (0..n)
+            .map(|a| Actor::new(format!("A{a}"), (a + 1) as f64))
+            .collect(),
+        issues: vec![issue],
+        stances: (0..n)
+            .map(|a| {
+                vec![Some(Stance::new(
+                    (a * 97 % 101) as f64 * 0.99,
+                    0.5 + (a % 5) as f64 / 10.0,
+                ))]
+            })
+            .collect(),
+        ..ScenarioParts::default()
+    })
+    .expect("a valid scenario")
+}
+
+fn report(n: usize) -> Report {
+    let options = ReportOptions {
+        bdm: BdmParams::forecast(Variant::ScholzReference),
+        durability: None,
+        sweep: None,
+        power_samples: 1000,
+        seed: 1,
+    };
+    Report::build(&crowd(n), &options)
+}
+
+#[test]
+fn a_crowded_rounds_chart_names_the_eight_that_moved_most() {
+    for (n, named) in [(6, 6), (40, 8)] {
+        let report = report(n);
+        let all = charts(&report);
+        let rounds = all
+            .iter()
+            .find(|c| c.id == "rounds-x")
+            .expect("a rounds chart");
+        let Kind::Rounds {
+            series,
+            highlighted,
+            ..
+        } = &rounds.kind
+        else {
+            panic!("not a rounds chart");
+        };
+        assert_eq!(series.len(), n);
+        assert_eq!(
+            highlighted.iter().filter(|&&h| h).count(),
+            named,
+            "{n} actors"
+        );
+        // Every grey actor moved no more than every named one.
+        let moved = |s: &[f64]| (s[s.len() - 1] - s[0]).abs();
+        let least_named = series
+            .iter()
+            .zip(highlighted)
+            .filter(|(_, &h)| h)
+            .map(|(s, _)| moved(&s.1))
+            .fold(f64::INFINITY, f64::min);
+        for (s, _) in series.iter().zip(highlighted).filter(|(_, &h)| !h) {
+            assert!(
+                moved(&s.1) <= least_named,
+                "{} moved more than a named actor",
+                s.0
+            );
+        }
+        assert_eq!(rounds.table.rows.len(), n, "the table keeps every actor");
+        rounds.png().expect("draws");
+    }
+}
+
+#[test]
+fn a_crowded_power_chart_shows_the_thirty_largest() {
+    let report = report(40);
+    let all = charts(&report);
+    let power = all.iter().find(|c| c.id == "power").expect("a power chart");
+    let Kind::Power { players } = &power.kind else {
+        panic!("not a power chart");
+    };
+    assert_eq!(players.len(), 30);
+    assert!(power.title.contains("30 largest of 40"), "{}", power.title);
+    let smallest_shown = players.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let all_players = &report.power.as_ref().expect("power ran").players;
+    let shown_names: Vec<&str> = players.iter().map(|p| p.0.as_str()).collect();
+    for p in all_players
+        .iter()
+        .filter(|p| !shown_names.contains(&p.actor.as_str()))
+    {
+        assert!(p.shapley_shubik <= smallest_shown);
+    }
+    assert_eq!(power.table.rows.len(), 40);
+    power.png().expect("draws");
+}
