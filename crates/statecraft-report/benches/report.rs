@@ -3,6 +3,8 @@
 //!
 //! `cargo bench -p statecraft-report --bench report`
 
+#![allow(missing_docs)] // criterion_group! generates an undocumented function.
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use statecraft_core::durability::{default_forms, DurabilityParams};
 use statecraft_core::models::bdm::{BdmParams, Variant};
