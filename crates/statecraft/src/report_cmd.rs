@@ -19,9 +19,6 @@ use crate::cli::ReportArgs;
 use crate::commands::{write_atomically, write_out};
 use crate::Failure;
 
-/// Relative uncertainty when neither the command line nor the scenario gives one.
-const FALLBACK_UNCERTAINTY: f64 = 0.1;
-
 fn bad_usage(message: &str, help: &str) -> Failure {
     let _ = writeln!(std::io::stderr(), "error: {message}\n  help: {help}");
     Failure::BadInput
@@ -114,7 +111,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         uncertainty: args
             .uncertainty
             .or(scenario.meta().uncertainty)
-            .unwrap_or(FALLBACK_UNCERTAINTY),
+            .unwrap_or(crate::sweep::FALLBACK_UNCERTAINTY),
         sensitivity: args.sensitivity,
     });
     let options = ReportOptions {

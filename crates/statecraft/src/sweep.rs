@@ -25,7 +25,7 @@ use crate::commands::{fmt_value, load, new_table, selected_models, write_out, DE
 use crate::Failure;
 
 /// The uncertainty used when a scenario states none and has no distribution.
-const FALLBACK_UNCERTAINTY: f64 = 0.1;
+pub(crate) const FALLBACK_UNCERTAINTY: f64 = 0.1;
 /// Inputs listed per issue in the table's sensitivity ranking.
 const TOP_INPUTS: usize = 5;
 
