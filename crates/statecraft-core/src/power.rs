@@ -268,6 +268,20 @@ pub struct PowerConfig {
     pub seed: u64,
 }
 
+/// Scale on which capabilities become whole-number voting weights: capability x 100, rounded,
+/// at least 1, so that capabilities given to two decimals keep their ratios.
+pub const CAPABILITY_SCALE: f64 = 100.0;
+
+/// The voting weight of an actor of `capability`, or `None` when the capability is too large
+/// (or not finite) for the weight to be exact.
+pub fn capability_weight(capability: f64) -> Option<u64> {
+    let scaled = capability * CAPABILITY_SCALE;
+    if !scaled.is_finite() || scaled >= 2f64.powi(53) {
+        return None;
+    }
+    Some((scaled.round() as u64).max(1))
+}
+
 /// How the indices were computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

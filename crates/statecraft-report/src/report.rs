@@ -8,15 +8,14 @@ use statecraft_core::coalitions::{
 use statecraft_core::durability::{self, DurabilityParams};
 use statecraft_core::model::{AgreementForm, Scenario};
 use statecraft_core::models::bdm::{self, BdmParams};
-use statecraft_core::models::{all_models, ExpectedUtility, Model, SpatialModel};
-use statecraft_core::power::{power_indices, Choice, Game, PowerConfig, Rule};
+use statecraft_core::models::{all_models, ExpectedUtility, SpatialModel};
+use statecraft_core::power::{
+    capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
+};
 use statecraft_core::sweep as sw;
 
 /// The name and version of the JSON document; bumped only when a field changes meaning or goes.
 pub const SCHEMA: &str = "statecraft-report/1";
-
-/// Scale on which capabilities become whole-number voting weights (as `statecraft power` does).
-const CAPABILITY_SCALE: f64 = 100.0;
 
 /// What to run beyond the forecasts, and how.
 #[derive(Debug, Clone)]
@@ -270,7 +269,7 @@ pub struct PowerSection {
     /// The decision rule.
     pub rule: String,
     /// `exact` or `monte-carlo`.
-    pub method: String,
+    pub method: Method,
     /// One entry per actor.
     pub players: Vec<PlayerPower>,
 }
@@ -600,17 +599,18 @@ fn durability_section(
 }
 
 fn power_section(scenario: &Scenario, options: &ReportOptions) -> Result<PowerSection, String> {
-    let mut weights = Vec::new();
-    for actor in scenario.actors() {
-        let scaled = actor.capability * CAPABILITY_SCALE;
-        if !scaled.is_finite() || scaled >= 2f64.powi(53) {
-            return Err(format!(
-                "actor `{}` has capability {}, too large to use as a weight",
-                actor.id, actor.capability
-            ));
-        }
-        weights.push((scaled.round() as u64).max(1));
-    }
+    let weights = scenario
+        .actors()
+        .iter()
+        .map(|actor| {
+            capability_weight(actor.capability).ok_or_else(|| {
+                format!(
+                    "actor `{}` has capability {}, too large to use as a weight",
+                    actor.id, actor.capability
+                )
+            })
+        })
+        .collect::<Result<Vec<u64>, String>>()?;
     let rule = Rule::majority(weights.clone());
     let game = Game::weighted(weights.clone(), rule.quota).map_err(|e| e.to_string())?;
     let config = PowerConfig {
@@ -619,17 +619,13 @@ fn power_section(scenario: &Scenario, options: &ReportOptions) -> Result<PowerSe
         seed: options.seed,
     };
     let indices = power_indices(&game, &config).map_err(|e| e.to_string())?;
-    let method = serde_json::to_value(indices.method)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{:?}", indices.method));
     Ok(PowerSection {
         rule: format!(
             "majority of capability (quota {} of {})",
             rule.quota,
             weights.iter().sum::<u64>()
         ),
-        method,
+        method: indices.method,
         players: scenario
             .actors()
             .iter()
@@ -644,9 +640,6 @@ fn power_section(scenario: &Scenario, options: &ReportOptions) -> Result<PowerSe
             .collect(),
     })
 }
-
-/// The models a sweep runs: the three that are quick enough for thousands of draws.
-pub const SWEEP_MODELS: [&str; 3] = ["compromise", "median", "nash"];
 
 /// A sweep's Sobol ranking: the model analysed and, per issue, its inputs by total effect
 /// (`None` where the forecast does not vary).
@@ -707,10 +700,8 @@ impl SweepSection {
 
 fn sweep_section(scenario: &Scenario, options: &SweepOptions, seed: u64) -> SweepSection {
     let inputs = sw::uncertain_inputs(scenario, Some(options.uncertainty));
-    let models: Vec<Box<dyn Model>> = statecraft_core::models::baseline_models()
-        .into_iter()
-        .filter(|m| SWEEP_MODELS.contains(&m.id()))
-        .collect();
+    // The baseline models: quick enough for thousands of draws.
+    let models = statecraft_core::models::baseline_models();
     let result = sw::sweep(scenario, &inputs, &models, options.runs, seed);
     let ranking = options.sensitivity.map(|n| {
         (

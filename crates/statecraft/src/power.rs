@@ -8,15 +8,13 @@ use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 use statecraft_core::power::{
-    power_indices, Choice, Game, Method, PowerConfig, PowerIndices, Rule,
+    capability_weight, power_indices, Choice, Game, Method, PowerConfig, PowerIndices, Rule,
+    CAPABILITY_SCALE,
 };
 
 use crate::cli::{OutputFormat, PowerArgs};
 use crate::commands::{new_table, write_out, DEFAULT_SCENARIO};
 use crate::Failure;
-
-/// Scenario capabilities are multiplied by this and rounded to whole numbers to become weights.
-const CAPABILITY_SCALE: f64 = 100.0;
 
 /// Prints `error: MESSAGE` and `help: HELP` on stderr; the caller exits with code 2.
 fn bad_input(message: &str, help: &str) -> Failure {
@@ -218,8 +216,7 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
     let mut weights = Vec::with_capacity(actors.len());
     let mut changed = Vec::new();
     for actor in actors {
-        let scaled = actor.capability * CAPABILITY_SCALE;
-        if !scaled.is_finite() || scaled >= 2f64.powi(53) {
+        let Some(weight) = capability_weight(actor.capability) else {
             return Err(bad_input(
                 &format!(
                     "actor `{}` has capability {}, too large to use as a weight",
@@ -227,9 +224,8 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
                 ),
                 "give the capabilities on a smaller scale",
             ));
-        }
-        let weight = (scaled.round() as u64).max(1);
-        if weight as f64 != scaled {
+        };
+        if weight as f64 != actor.capability * CAPABILITY_SCALE {
             changed.push(format!(
                 "{} {} -> {}",
                 actor.id,

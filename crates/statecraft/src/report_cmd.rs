@@ -125,7 +125,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if stored_sweep.is_some() {
         report.sweep = stored_sweep;
     }
-    if scenario.meta().date.is_none() {
+    if options.durability.is_none() {
         report.notes.push(
             "The durability analysis is left out: the scenario has no date on which to place its elections."
                 .into(),
