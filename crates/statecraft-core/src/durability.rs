@@ -27,7 +27,7 @@ use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{AgreementForm, ChangeTiming, Scenario, Stance};
+use crate::scenario::{AgreementForm, ChangeTiming, Scenario, Stance};
 
 /// Days in a year, for placing election dates on the time axis.
 const DAYS_PER_YEAR: f64 = 365.25;
@@ -158,7 +158,7 @@ pub fn default_forms() -> Vec<AgreementForm> {
 }
 
 /// One possible successor after a change, and what it would do.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SuccessorVerdict {
     /// The successor's label.
     pub label: String,
@@ -173,7 +173,7 @@ pub struct SuccessorVerdict {
 }
 
 /// One leadership change and the chance that it ends the agreement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ChangeVerdict {
     /// Actor id.
     pub actor: String,
@@ -190,7 +190,7 @@ pub struct ChangeVerdict {
 }
 
 /// How an actor's current leadership stands toward the package.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Incumbent {
     /// Actor id.
     pub actor: String,
@@ -201,7 +201,7 @@ pub struct Incumbent {
 }
 
 /// Who reneges first, how often and when.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FirstDefector {
     /// Actor id.
     pub actor: String,
@@ -212,7 +212,7 @@ pub struct FirstDefector {
 }
 
 /// The agreement's fate at one scheduled election.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ElectionSurvival {
     /// Actor id.
     pub actor: String,
@@ -229,7 +229,7 @@ pub struct ElectionSurvival {
 }
 
 /// The result for one agreement form.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Durability {
     /// The form's id.
     pub form: String,

@@ -5,7 +5,7 @@
 //! `statecraft-io`; the command line lives in the `statecraft` binary.
 //!
 //! ```
-//! use statecraft_core::model::{Actor, Issue, Scale, ScenarioParts, Scenario, Stance};
+//! use statecraft_core::scenario::{Actor, Issue, Scale, ScenarioParts, Scenario, Stance};
 //! use statecraft_core::models::{baseline_models, Model};
 //!
 //! let parts = ScenarioParts {
@@ -21,13 +21,13 @@
 //! let forecast = statecraft_core::models::Compromise.forecast(&scenario);
 //! assert_eq!(forecast.issues[0].value, Some(44.0));
 //! assert_eq!(baseline_models().len(), 3);
-//! # Ok::<(), statecraft_core::model::ScenarioErrors>(())
+//! # Ok::<(), statecraft_core::scenario::ScenarioErrors>(())
 //! ```
 
 pub mod coalitions;
 pub mod durability;
-pub mod model;
 pub mod models;
 pub mod power;
+pub mod scenario;
 pub mod sweep;
 pub mod text;

@@ -59,7 +59,7 @@ const BATCH: usize = 1024;
 const SKIP_BUDGET: f64 = 1.0 / (1u64 << 60) as f64;
 
 /// One weighted rule: a coalition meets it when its members' weights add up to the quota.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     /// Each player's weight, in player order.
     pub weights: Vec<u64>,
@@ -180,7 +180,7 @@ pub enum PowerError {
 
 /// A validated game: at least one player, the same players in every rule, every quota in
 /// 1..=total. It can only be built by [`Game::new`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Game {
     rules: Vec<Rule>,
 }
@@ -283,7 +283,7 @@ pub fn capability_weight(capability: f64) -> Option<u64> {
 }
 
 /// How the indices were computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Exact (up to floating-point rounding).
@@ -293,7 +293,7 @@ pub enum Method {
 }
 
 /// Standard errors of Monte Carlo estimates.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StandardErrors {
     /// Of the Shapley-Shubik index.
     pub shapley_shubik: f64,
@@ -304,7 +304,7 @@ pub struct StandardErrors {
 }
 
 /// One player's power.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlayerPower {
     /// Shapley-Shubik index: the share of orderings in which the player is pivotal.
     pub shapley_shubik: f64,
@@ -317,7 +317,7 @@ pub struct PlayerPower {
 }
 
 /// The indices of every player, in player order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PowerIndices {
     /// Exact or Monte Carlo.
     pub method: Method,

@@ -21,8 +21,8 @@ use rand_distr::{Distribution as _, Normal, Triangular, Uniform};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Distribution, Scenario, ValueRef};
 use crate::models::Model;
+use crate::scenario::{Distribution, Scenario, ValueRef};
 
 /// Redraws allowed before a truncated draw falls back to the central value.
 pub const MAX_REDRAWS: usize = 100;
@@ -140,7 +140,7 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 pub const BINS: usize = 10;
 
 /// The spread of one model's forecast on one issue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Spread {
     /// The issue's id.
     pub issue: String,
@@ -157,7 +157,7 @@ pub struct Spread {
 }
 
 /// One model's spreads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ModelSpread {
     /// The model's id.
     pub model: String,
@@ -166,7 +166,7 @@ pub struct ModelSpread {
 }
 
 /// A sweep's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SweepResult {
     /// Runs made.
     pub runs: usize,
@@ -299,7 +299,7 @@ pub fn sweep(
 
 /// How often, over the draws, every actor can agree (6-0), and how often each actor is a
 /// holdout: left out of an all-but-one coalition that can agree when unanimity fails.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CoalitionSpread {
     /// Draws made.
     pub runs: usize,
@@ -349,7 +349,7 @@ pub fn coalition_sweep(
 }
 
 /// The spread over the draws of an agreement's chance to survive the horizon.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DurabilitySpread {
     /// The form's id.
     pub form: String,
@@ -370,7 +370,7 @@ pub fn durability_sweep(
     scenario: &Scenario,
     inputs: &[UncertainInput],
     package: &[f64],
-    form: &crate::model::AgreementForm,
+    form: &crate::scenario::AgreementForm,
     params: &crate::durability::DurabilityParams,
     runs: usize,
     seed: u64,
@@ -401,7 +401,7 @@ pub fn durability_sweep(
 }
 
 /// One input's Sobol indices for one output.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InputIndex {
     /// The input's label.
     pub input: String,

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use statecraft_core::coalitions::{analyse, win_set_on_issue, Shape, Utilities};
-use statecraft_core::model::{Actor, Issue, RedLine, Scale, Scenario, ScenarioParts, Stance};
+use statecraft_core::scenario::{Actor, Issue, RedLine, Scale, Scenario, ScenarioParts, Stance};
 
 /// Issues `i1`, `i2`, ... on 0..100 with the given status quo.
 fn issues(status_quo: &[f64]) -> Vec<Issue> {

@@ -8,7 +8,7 @@ use common::on_threads;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use statecraft_core::durability::{analyse, DurabilityParams};
-use statecraft_core::model::{
+use statecraft_core::scenario::{
     Actor, AgreementForm, ChangeTiming, DirectionalCost, Issue, LeadershipChange, Scale, Scenario,
     ScenarioParts, Stance, StanceChange, Successor,
 };

@@ -3,8 +3,8 @@
 //! actor whose salience rises.
 
 use proptest::prelude::*;
-use statecraft_core::model::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
 use statecraft_core::models::{baseline_models, Model};
+use statecraft_core::scenario::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
 
 /// (capability, position, salience) per actor, and an optional status quo, on a 0..100 scale.
 #[derive(Debug, Clone)]

@@ -4,8 +4,10 @@
 mod common;
 use common::on_threads;
 
-use statecraft_core::model::{Actor, Distribution, Issue, Scale, Scenario, ScenarioParts, Stance};
 use statecraft_core::models::{baseline_models, Model, WeightedMedian};
+use statecraft_core::scenario::{
+    Actor, Distribution, Issue, Scale, Scenario, ScenarioParts, Stance,
+};
 use statecraft_core::sweep::{sensitivity, sobol_indices, sweep, uncertain_inputs, uniform_row};
 
 #[test]

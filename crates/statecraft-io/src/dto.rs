@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use statecraft_core::model::{
+use statecraft_core::scenario::{
     Actor, ActorField, AgreementForm, Anchor, ChangeField, ChangeTiming, DirectionalCost,
     Distribution, FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, RedLine,
     RedLineField, Scale, Scenario, ScenarioField, ScenarioParts, Stance, StanceChange, StanceField,

@@ -24,11 +24,11 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use roxmltree::{Document, Node};
-use statecraft_core::model::{
+use statecraft_core::models::smp::SmpParams;
+use statecraft_core::scenario::{
     Actor, ActorField, Issue, IssueField, Locus, Metadata, Scale, ScenarioParts, Stance,
     StanceField,
 };
-use statecraft_core::models::smp::SmpParams;
 
 use crate::diagnostic::{did_you_mean, Problem};
 use crate::tables::id_from_name;

@@ -22,7 +22,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use statecraft_core::model::{ErrorKind, Locus, Scenario, ScenarioParts};
+use statecraft_core::scenario::{ErrorKind, Locus, Scenario, ScenarioParts};
 
 pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
 pub use diagnostic::{did_you_mean, unknown_name_help, LoadError, Problem, Severity};
@@ -112,6 +112,12 @@ pub struct Loaded {
 
 /// Reads and validates a scenario file; the format comes from `format` or is detected.
 pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadError> {
+    let text = read_path(path)?;
+    parse_text(&path.display().to_string(), text, format)
+}
+
+/// Reads a scenario file's text, with a located message when it cannot be read or is not UTF-8.
+pub fn read_path(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         let reason = match e.kind() {
@@ -128,8 +134,8 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
         }
         LoadError::one(problem)
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let lossy = Arc::new(String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -140,20 +146,25 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
                 format!("the file is not valid UTF-8 (byte {offset} cannot be decoded)"),
             )
             .with_help("save the file as UTF-8 text");
-            return Err(LoadError::one(problem));
+            Err(LoadError::one(problem))
         }
-    };
+    }
+}
+
+/// Reads and validates the text of file `file`; the format comes from `format` or is detected
+/// from the file's name and first lines.
+pub fn parse_text(file: &str, text: String, format: Option<Format>) -> Result<Loaded, LoadError> {
     let format = format
-        .or_else(|| Format::detect(&file, &text))
+        .or_else(|| Format::detect(file, &text))
         .ok_or_else(|| {
             LoadError::one(
-                Problem::whole_file(&file, "cannot tell the file's format from its name")
+                Problem::whole_file(file, "cannot tell the file's format from its name")
                     .with_help(
                     "name it .toml, .json, .csv, .tsv or .xml, or give --from toml|json|csv|ktab|decide|ktab-xml",
                 ),
             )
         })?;
-    parse_str(&file, text, format)
+    parse_str(file, text, format)
 }
 
 /// Reads and validates scenario text; `file` names it in messages.

@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use statecraft_core::model::{Locus, Scenario};
+use statecraft_core::scenario::{Locus, Scenario};
 
 use toml_edit::{ImDocument, Item, Table, Value};
 

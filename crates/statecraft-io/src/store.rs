@@ -64,6 +64,9 @@ pub struct Run {
     pub params: serde_json::Value,
     /// The result, once done.
     pub result: Option<serde_json::Value>,
+    /// The request that made the run (`statecraft run` runs it again), when recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<serde_json::Value>,
 }
 
 /// An open store.
@@ -116,6 +119,17 @@ impl Store {
                  );",
             )
             .map_err(wrap)?;
+        // Stores written before requests were recorded lack the column.
+        let has_request: bool = connection
+            .prepare("SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'request'")
+            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)))
+            .map_err(wrap)?
+            > 0;
+        if !has_request {
+            connection
+                .execute_batch("ALTER TABLE runs ADD COLUMN request TEXT")
+                .map_err(wrap)?;
+        }
         Ok(Store {
             connection,
             path: name,
@@ -222,6 +236,17 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.wrap(e))
     }
 
+    /// Records the request that made run `run`.
+    pub fn set_request(&self, run: i64, request: &serde_json::Value) -> Result<(), StoreError> {
+        self.connection
+            .execute(
+                "UPDATE runs SET request = ?2 WHERE id = ?1",
+                params![run, request.to_string()],
+            )
+            .map_err(|e| self.wrap(e))?;
+        Ok(())
+    }
+
     /// One run in full.
     pub fn get(&self, id: i64) -> Result<Run, StoreError> {
         let summary = self
@@ -232,12 +257,21 @@ impl Store {
                 path: self.path.clone(),
                 id,
             })?;
-        let (version, scenario, params, result): (String, String, String, Option<String>) = self
+        type Row = (String, String, String, Option<String>, Option<String>);
+        let (version, scenario, params, result, request): Row = self
             .connection
             .query_row(
-                "SELECT version, scenario, params, result FROM runs WHERE id = ?1",
+                "SELECT version, scenario, params, result, request FROM runs WHERE id = ?1",
                 params![id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
             )
             .optional()
             .map_err(|e| self.wrap(e))?
@@ -252,6 +286,7 @@ impl Store {
             scenario: parse(&scenario),
             params: parse(&params),
             result: result.as_deref().map(parse),
+            request: request.as_deref().map(parse),
         })
     }
 }

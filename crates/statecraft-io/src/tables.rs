@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use statecraft_core::model::{
+use statecraft_core::scenario::{
     Actor, ActorField, Issue, IssueField, Locus, Metadata, Scale, ScenarioParts, Stance,
     StanceField,
 };

@@ -10,7 +10,7 @@ use statecraft_core::durability::{default_forms, DurabilityParams};
 use statecraft_core::models::bdm::{BdmParams, Variant};
 use statecraft_report::{charts, DurabilityOptions, Exporter, Html, Report, ReportOptions};
 
-fn options(scenario: &statecraft_core::model::Scenario) -> ReportOptions {
+fn options(scenario: &statecraft_core::scenario::Scenario) -> ReportOptions {
     let forms = if scenario.forms().is_empty() {
         default_forms()
     } else {

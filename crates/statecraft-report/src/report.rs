@@ -6,12 +6,12 @@ use statecraft_core::coalitions::{
     self, accepted_on_issue, win_set_on_issue, Interval, Shape, Utilities,
 };
 use statecraft_core::durability::{self, DurabilityParams};
-use statecraft_core::model::{AgreementForm, Scenario};
 use statecraft_core::models::bdm::{self, BdmParams};
 use statecraft_core::models::{all_models, ExpectedUtility, SpatialModel};
 use statecraft_core::power::{
     capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
 };
+use statecraft_core::scenario::{AgreementForm, Scenario};
 use statecraft_core::sweep as sw;
 
 /// The name and version of the JSON document; bumped only when a field changes meaning or goes.
@@ -56,7 +56,7 @@ pub struct SweepOptions {
 
 /// Everything a report shows. Sections that were not run are `None` and are left out of every
 /// export; `notes` says why when an analysis could not run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// [`SCHEMA`].
     pub schema: &'static str,
@@ -79,7 +79,7 @@ pub struct Report {
 }
 
 /// The scenario: actors, issues with their labelled scales, stances and sources.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ScenarioSection {
     /// Title, if given.
     pub title: Option<String>,
@@ -98,7 +98,7 @@ pub struct ScenarioSection {
 }
 
 /// One actor.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ActorInfo {
     /// Identifier.
     pub id: String,
@@ -109,7 +109,7 @@ pub struct ActorInfo {
 }
 
 /// One issue and its scale.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IssueInfo {
     /// Identifier.
     pub id: String,
@@ -126,7 +126,7 @@ pub struct IssueInfo {
 }
 
 /// A labelled point of a scale.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AnchorInfo {
     /// Where on the scale.
     pub value: f64,
@@ -135,7 +135,7 @@ pub struct AnchorInfo {
 }
 
 /// One actor's stance on one issue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StanceInfo {
     /// Actor id.
     pub actor: String,
@@ -148,7 +148,7 @@ pub struct StanceInfo {
 }
 
 /// One model's forecast.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ModelForecast {
     /// Model id (`compromise`, `median`, `nash`, `bdm`, `smp`).
     pub model: String,
@@ -159,7 +159,7 @@ pub struct ModelForecast {
 }
 
 /// A model's value on one issue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IssueValue {
     /// Issue id.
     pub issue: String,
@@ -172,7 +172,7 @@ pub struct IssueValue {
 }
 
 /// The expected-utility model's rounds on one issue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BdmIssue {
     /// Issue id.
     pub issue: String,
@@ -189,7 +189,7 @@ pub struct BdmIssue {
 }
 
 /// The 6-0 / 5-1 analysis.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CoalitionSection {
     /// Whether some package makes every actor better off than the status quo.
     pub unanimous_possible: bool,
@@ -206,7 +206,7 @@ pub struct CoalitionSection {
 }
 
 /// Who accepts what on one issue, the other issues at the status quo.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IssueCoalition {
     /// Issue id.
     pub issue: String,
@@ -219,7 +219,7 @@ pub struct IssueCoalition {
 }
 
 /// One actor's acceptable intervals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ActorIntervals {
     /// Actor id.
     pub actor: String,
@@ -228,7 +228,7 @@ pub struct ActorIntervals {
 }
 
 /// Survival of one package by agreement form.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DurabilitySection {
     /// The package, one value per issue.
     pub package: Vec<f64>,
@@ -243,7 +243,7 @@ pub struct DurabilitySection {
 }
 
 /// The survival curve of one form.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FormSurvival {
     /// Form id.
     pub form: String,
@@ -264,7 +264,7 @@ pub struct FormSurvival {
 }
 
 /// Voting power of the actors.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PowerSection {
     /// The decision rule.
     pub rule: String,
@@ -275,7 +275,7 @@ pub struct PowerSection {
 }
 
 /// One actor's voting power.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlayerPower {
     /// Actor id.
     pub actor: String,
@@ -288,7 +288,7 @@ pub struct PlayerPower {
 }
 
 /// Spreads over uncertain inputs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SweepSection {
     /// Draws.
     pub runs: usize,
@@ -303,7 +303,7 @@ pub struct SweepSection {
 }
 
 /// One model's spreads.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ModelSpread {
     /// Model id.
     pub model: String,
@@ -312,7 +312,7 @@ pub struct ModelSpread {
 }
 
 /// One model's spread on one issue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Spread {
     /// Issue id.
     pub issue: String,
@@ -323,7 +323,7 @@ pub struct Spread {
 }
 
 /// Which inputs move one issue's forecast most.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IssueSensitivity {
     /// Issue id.
     pub issue: String,
@@ -334,7 +334,7 @@ pub struct IssueSensitivity {
 }
 
 /// One input's Sobol indices.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InputEffect {
     /// Which value (e.g. `US.nuclear_status.position`).
     pub input: String,

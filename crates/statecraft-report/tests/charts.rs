@@ -1,8 +1,8 @@
 //! Charts of crowded scenarios stay readable: rounds charts name the actors that moved most and
 //! grey the rest; power charts show the largest players; nothing is lost from the tables.
 
-use statecraft_core::model::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
 use statecraft_core::models::bdm::{BdmParams, Variant};
+use statecraft_core::scenario::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
 use statecraft_report::{charts, Kind, Report, ReportOptions};
 
 /// `n` actors on one issue, spread over the scale, with capabilities 1..=n.

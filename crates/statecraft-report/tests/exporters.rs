@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use statecraft_core::durability::{default_forms, DurabilityParams};
-use statecraft_core::model::Scenario;
 use statecraft_core::models::bdm::{BdmParams, Variant};
+use statecraft_core::scenario::Scenario;
 use statecraft_report::{
     charts, exporters, DurabilityOptions, Report, ReportOptions, SweepOptions, SCHEMA,
 };

@@ -26,7 +26,7 @@ pub enum Command {
     /// Forecast every issue with the baseline models side by side.
     Forecast(ForecastArgs),
     /// Check a scenario file and report every problem with its line and column.
-    Check(ScenarioArg),
+    Check(CheckArgs),
     /// Show a scenario as readable tables: issues with their scales, actors x issues.
     Show(ShowArgs),
     /// How sure the forecasts are: Monte Carlo over uncertain inputs, spreads and sensitivities.
@@ -43,8 +43,33 @@ pub enum Command {
     Report(ReportArgs),
     /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
     Convert(ConvertArgs),
+    /// Run any analysis described by a request file (JSON, see docs/api.md) and print its
+    /// response as JSON.
+    Run(RunArgs),
     /// List the built-in scenarios.
     Scenarios,
+}
+
+/// `statecraft check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub input: ScenarioArg,
+    /// Output format: json prints the counts (the warnings are on stderr).
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// `statecraft run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The request file, or `-` to read it from stdin.
+    pub request: PathBuf,
+    /// The run store (SQLite) to record forecasts, sweeps and analyses in, and to resume
+    /// sweeps from.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
 }
 
 /// A scenario to read.
@@ -176,6 +201,9 @@ pub enum RunsAction {
     Show {
         /// The run's id.
         id: i64,
+        /// Print only the request that made the run, to run it again with `statecraft run`.
+        #[arg(long)]
+        request: bool,
     },
     /// A run's result as JSON (as the command printed it with --format json).
     Export {

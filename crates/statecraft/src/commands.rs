@@ -1,715 +1,192 @@
-//! What each command does: read the input, call the library, print the result.
+//! The dispatcher: each command's arguments become a request, the analysis API runs it, and the
+//! result is printed or written. No analysis is decided here.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
-use serde::Serialize;
-use statecraft_core::model::{ChangeTiming, Scenario};
-use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
-use statecraft_core::models::smp::SmpRun;
-use statecraft_core::models::{all_models, ExpectedUtility, Forecast, Model};
-use statecraft_io::{Format, Loaded};
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use statecraft_api::{AnalysisResult, CancelToken, Context, Event, Request, Response};
+use statecraft_io::Format;
+use statecraft_report::{charts, exporter, Report};
 
-use crate::cli::{
-    BdmArgs, Command, ConvertArgs, ForecastArgs, OutputFormat, ScenarioArg, ShowArgs,
-};
-use crate::{report, Failure};
-
-/// The scenario used when none is named.
-pub(crate) const DEFAULT_SCENARIO: &str = "six-party-2009";
+use crate::cli::{CheckArgs, Command, ConvertArgs, OutputFormat, ReportArgs, RunArgs, ShowArgs};
+use crate::print::{self, diagnostics};
+use crate::{requests, Failure};
 
 pub(crate) fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Forecast(args) => forecast(args),
+        Command::Forecast(args) => {
+            let request = requests::forecast(&args)?;
+            let response = execute(&request, args.store.clone(), recorded_in(&args.store))?;
+            let scenario = response
+                .scenario
+                .as_ref()
+                .expect("a forecast has a scenario");
+            let AnalysisResult::Forecast(result) = &response.result else {
+                unreachable!("a forecast request gives a forecast")
+            };
+            if let Some(path) = &args.bdm.trace {
+                print::forecast::write_trace(scenario, result, path)?;
+            }
+            print::forecast::print(scenario, result, args.format, args.bdm.explain)
+        }
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
-        Command::Durability(args) => crate::durability::run(args),
-        Command::Coalitions(args) => crate::coalitions::run(args),
-        Command::Sweep(args) => crate::sweep::run(args),
+        Command::Durability(args) => {
+            let request = requests::durability(&args)?;
+            let response = execute(&request, args.store.clone(), recorded_in(&args.store))?;
+            let AnalysisResult::Durability(result) = &response.result else {
+                unreachable!("a durability request gives a durability result")
+            };
+            print::durability::print(scenario(&response), result, args.format)
+        }
+        Command::Coalitions(args) => {
+            let request = requests::coalitions(&args)?;
+            let response = execute(&request, args.store.clone(), recorded_in(&args.store))?;
+            let AnalysisResult::Coalitions(result) = &response.result else {
+                unreachable!("a coalitions request gives a coalitions result")
+            };
+            print::coalitions::print(scenario(&response), result, args.format)
+        }
+        Command::Sweep(args) => {
+            let request = requests::sweep(&args)?;
+            let response = execute_long(
+                &request,
+                args.store.clone(),
+                |id| format!("recording as run {id}"),
+                "draws",
+                diagnostics::api_error,
+            )?;
+            let AnalysisResult::Sweep(result) = &response.result else {
+                unreachable!("a sweep request gives a sweep result")
+            };
+            print::sweep::print(scenario(&response), result, args.format)
+        }
         Command::Runs(args) => crate::runs::run(args),
-        Command::Power(args) => crate::power::run(args),
-        Command::Report(args) => crate::report_cmd::run(args),
+        Command::Power(args) => {
+            let request = requests::power(&args)?;
+            let response = execute(&request, None, |_| String::new())?;
+            let AnalysisResult::Power(result) = &response.result else {
+                unreachable!("a power request gives a power result")
+            };
+            print::power::print(result, args.format)
+        }
+        Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),
+        Command::Run(args) => run_request(args),
         Command::Scenarios => scenarios(),
     }
 }
 
-/// Reads a scenario file or built-in, printing warnings and notes; errors are printed and
-/// turned into exit code 2.
-pub(crate) fn load(spec: &str, from: Option<&str>) -> Result<Loaded, Failure> {
-    let format = from.map(|f| Format::from_name(f).expect("clap checked the format name"));
-    let result = if !Path::new(spec).exists() && statecraft_io::builtin_source(spec).is_some() {
-        Ok(statecraft_io::load_builtin(spec).expect("the name was checked"))
-    } else {
-        statecraft_io::load_path(Path::new(spec), format)
+fn scenario(response: &Response) -> &statecraft_core::scenario::Scenario {
+    response
+        .scenario
+        .as_ref()
+        .expect("an analysis of a scenario returns it")
+}
+
+/// The message for a run recorded in the store at `path`.
+fn recorded_in(path: &Option<PathBuf>) -> impl Fn(i64) -> String + '_ {
+    move |id| {
+        format!(
+            "recorded as run {id} in {}",
+            path.as_deref().unwrap_or(Path::new("")).display()
+        )
+    }
+}
+
+/// Prints what a run says on the way: notes, warnings, where it was recorded.
+fn on_event(event: &Event, recorded: &dyn Fn(i64) -> String) {
+    match event {
+        Event::Note(text) => diagnostics::note(text),
+        Event::Warning(problem) => diagnostics::problem(problem),
+        Event::Recorded(id) => {
+            let _ = writeln!(std::io::stderr(), "{}", recorded(*id));
+        }
+        Event::Progress { .. } => {}
+    }
+}
+
+/// Runs a request, printing its notes and warnings as they come; errors are printed and become
+/// the exit code.
+fn execute(
+    request: &Request,
+    store: Option<PathBuf>,
+    recorded: impl Fn(i64) -> String,
+) -> Result<Response, Failure> {
+    let events = |event: Event| on_event(&event, &recorded);
+    let context = Context {
+        on_event: Some(&events),
+        cancel: CancelToken::new(),
+        store,
     };
-    match result {
-        Ok(loaded) => {
-            for note in &loaded.notes {
-                report::note(note);
-            }
-            for warning in &loaded.warnings {
-                report::problem(warning);
-            }
-            Ok(loaded)
+    statecraft_api::run(request, &context).map_err(diagnostics::api_error)
+}
+
+/// Like [`execute`], with a progress bar on a terminal and Ctrl-C stopping the run between
+/// chunks.
+fn execute_long(
+    request: &Request,
+    store: Option<PathBuf>,
+    recorded: impl Fn(i64) -> String,
+    unit: &str,
+    render: fn(statecraft_api::ApiError) -> Failure,
+) -> Result<Response, Failure> {
+    let cancel = CancelToken::new();
+    {
+        let cancel = cancel.clone();
+        // A second handler cannot be installed; the first one is enough for a process.
+        let _ = ctrlc::set_handler(move || cancel.cancel());
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{eta}} left"))
+            .expect("a valid template"),
+    );
+    let events = |event: Event| match event {
+        Event::Progress { done, total } => {
+            bar.set_length(total);
+            bar.set_position(done);
         }
-        Err(error) => {
-            report::load_error(&error);
-            Err(Failure::BadInput)
-        }
-    }
-}
-
-fn stdout() -> std::io::StdoutLock<'static> {
-    std::io::stdout().lock()
-}
-
-pub(crate) fn write_out(text: &str) -> Result<(), Failure> {
-    stdout()
-        .write_all(text.as_bytes())
-        .context("cannot write to stdout")?;
-    Ok(())
-}
-
-pub(crate) fn new_table() -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    table
-}
-
-pub(crate) use statecraft_core::text::number as fmt_value;
-
-pub(crate) fn selected_models(
-    names: &[String],
-    bdm: BdmParams,
-) -> Result<Vec<Box<dyn Model>>, Failure> {
-    if names.iter().any(|n| n == "all") {
-        return Ok(all_models(bdm));
-    }
-    let mut chosen = Vec::new();
-    for name in names {
-        match all_models(bdm).into_iter().find(|m| m.id() == name) {
-            Some(model) => chosen.push(model),
-            None => {
-                let ids: Vec<&str> = all_models(bdm).iter().map(|m| m.id()).collect();
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: unknown model `{name}`\n  help: the models are: {}, or all",
-                    ids.join(", ")
-                );
-                return Err(Failure::BadInput);
-            }
-        }
-    }
-    Ok(chosen)
-}
-
-/// The expected-utility parameters from the command line, checked.
-fn bdm_params(args: &BdmArgs) -> Result<BdmParams, Failure> {
-    for (name, value) in [("--q", args.q), ("--t", args.t)] {
-        if !(0.0..=1.0).contains(&value) {
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: {name} {value} is outside 0..=1\n  help: it is a probability"
-            );
-            return Err(Failure::BadInput);
-        }
-    }
-    let variant = Variant::from_name(&args.variant).expect("clap checked the variant");
-    let mut params = BdmParams::forecast(variant);
-    params.capitulation_fix = args.capitulation_fix;
-    params.q = args.q;
-    params.t = args.t;
-    match args.rounds {
-        Some(rounds) => {
-            params.max_rounds = rounds;
-            params.stop = StopRule::Fixed;
-        }
-        None => params.max_rounds = args.max_rounds,
-    }
-    Ok(params)
-}
-
-/// The forecasts with the what-ifs next to those without: `baseline -> what-if` per model.
-fn what_if_table(
-    scenario: &Scenario,
-    changes: &str,
-    baseline: &[Forecast],
-    changed: &[Forecast],
-) -> String {
-    let mut t = new_table();
-    let mut header = vec![Cell::new("Issue")];
-    header.extend(changed.iter().map(|f| Cell::new(&f.model)));
-    t.set_header(header);
-    for (i, issue) in scenario.issues().iter().enumerate() {
-        let mut row = vec![Cell::new(&issue.id)];
-        for (b, c) in baseline.iter().zip(changed) {
-            let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), fmt_value);
-            let (was, now) = (b.issues[i].value, c.issues[i].value);
-            let text = if was == now {
-                format!("{} (same)", show(now))
-            } else {
-                format!("{} -> {}", show(was), show(now))
-            };
-            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
-        }
-        t.add_row(row);
-    }
-    format!("\nWhat if {changes}: baseline -> with the change\n{t}\n")
-}
-
-/// Python's `repr` of a float (shortest round trip, exponent below 1e-4 and from 1e16), so that
-/// traces can be compared with the reference implementation's files as text.
-fn repr(value: f64) -> String {
-    if value == 0.0 || (1e-4..1e16).contains(&value.abs()) {
-        let text = format!("{value:?}");
-        return if text.contains('.') || text.contains("inf") || text.contains("NaN") {
-            text
-        } else {
-            format!("{text}.0")
-        };
-    }
-    let text = format!("{value:e}");
-    let (mantissa, exponent) = text.split_once('e').expect("exponent form");
-    let exponent: i32 = exponent.parse().expect("exponent");
-    format!(
-        "{mantissa}e{}{:02}",
-        if exponent < 0 { '-' } else { '+' },
-        exponent.abs()
-    )
-}
-
-/// The per-round actor table, with the reference's parity columns (and `issue` first when the
-/// scenario has several issues).
-fn trace_csv(scenario: &Scenario, runs: &[(usize, BdmRun)]) -> Result<String, Failure> {
-    let with_issue = scenario.issues().len() > 1;
-    // CRLF, as Python's csv module writes the reference files, so that the two compare byte for byte.
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let mut header = vec![
-        "round",
-        "actor",
-        "x_before",
-        "danger_r1",
-        "R",
-        "r",
-        "offer_type",
-        "offer_from",
-        "eu_ij",
-        "eu_ji",
-        "x_after",
-    ];
-    if with_issue {
-        header.insert(0, "issue");
-    }
-    writer.write_record(&header).context("CSV")?;
-    for (issue, run) in runs {
-        for round in &run.rounds {
-            for (a, actor) in round.actors.iter().enumerate() {
-                let (kind, from, eu_ij, eu_ji) = match actor.offer {
-                    Some(o) => (
-                        o.kind.name().to_owned(),
-                        run.actors[o.from].clone(),
-                        repr(o.eu_ij),
-                        repr(o.eu_ji),
-                    ),
-                    None => Default::default(),
-                };
-                let mut record = vec![
-                    round.round.to_string(),
-                    run.actors[a].clone(),
-                    repr(actor.x_before),
-                    repr(actor.danger_r1),
-                    repr(actor.risk),
-                    repr(actor.r),
-                    kind,
-                    from,
-                    eu_ij,
-                    eu_ji,
-                    repr(actor.x_after),
-                ];
-                if with_issue {
-                    record.insert(0, scenario.issues()[*issue].id.clone());
-                }
-                writer.write_record(&record).context("CSV")?;
-            }
-        }
-    }
-    Ok(String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?)
-}
-
-/// The JSON written by `forecast --format json` (documented in docs/output.md).
-#[derive(Serialize)]
-struct ForecastOutput<'a> {
-    scenario: Option<&'a str>,
-    issues: Vec<IssueInfo<'a>>,
-    models: Vec<ModelInfo>,
-    forecasts: Vec<Forecast>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    bdm_runs: Vec<BdmRunOutput<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    smp_run: Option<&'a SmpRun>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    what_if: Option<WhatIfOutput>,
-}
-
-/// The what-ifs applied and the forecasts without them.
-#[derive(Serialize)]
-struct WhatIfOutput {
-    changes: String,
-    baseline: Vec<Forecast>,
-}
-
-#[derive(Serialize)]
-struct BdmRunOutput<'a> {
-    issue: &'a str,
-    run: &'a BdmRun,
-}
-
-#[derive(Serialize)]
-struct IssueInfo<'a> {
-    id: &'a str,
-    label: &'a str,
-    min: f64,
-    max: f64,
-    status_quo: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct ModelInfo {
-    id: &'static str,
-    label: &'static str,
-}
-
-fn forecast(args: ForecastArgs) -> Result<(), Failure> {
-    let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-    let loaded = load(spec, args.from.as_deref())?;
-    let params = bdm_params(&args.bdm)?;
-    // The spatial model runs every issue at once, so it is not among `all`: it is named.
-    let (smp_wanted, names) = crate::smp::split_models(&args.model);
-    let mut models = if names.is_empty() {
-        Vec::new()
-    } else {
-        selected_models(&names, params)?
+        other => bar.suspend(|| on_event(&other, &recorded)),
     };
-    let smp_params = crate::smp::params(&args.smp, &loaded)?;
-    if smp_wanted {
-        models.push(crate::smp::model(smp_params));
-    }
-    let changed = crate::what_if::apply(&loaded.scenario, &args.what_if)?;
-    // With what-ifs, the forecasts are of the changed scenario and the original's are the
-    // baseline they are compared with.
-    let baseline: Option<Vec<Forecast>> = changed.as_ref().map(|_| {
-        models
-            .iter()
-            .map(|m| m.forecast(&loaded.scenario))
-            .collect()
-    });
-    let scenario = changed.as_ref().unwrap_or(&loaded.scenario);
-    // The expected-utility model is run once per issue here, so that its rounds can be shown.
-    let eu_model = ExpectedUtility { params };
-    let mut runs: Vec<(usize, BdmRun)> = Vec::new();
-    let mut smp_run = None;
-    let forecasts: Vec<Forecast> = models
-        .iter()
-        .map(|m| {
-            if m.id() == crate::smp::ID {
-                let (forecast, run) = crate::smp::run(scenario, &loaded, smp_params);
-                smp_run = run;
-                return forecast;
-            }
-            if m.id() != eu_model.id() {
-                return m.forecast(scenario);
-            }
-            let issues = (0..scenario.issues().len())
-                .map(|i| match eu_model.run_issue(scenario, i) {
-                    Ok(run) => {
-                        let f = bdm::forecast_of(&run, &scenario.issues()[i].id);
-                        runs.push((i, run));
-                        f
-                    }
-                    Err(no_run) => no_run,
-                })
-                .collect();
-            Forecast {
-                model: m.id().to_owned(),
-                issues,
-            }
-        })
-        .collect();
-    if let Some(path) = &args.bdm.trace {
-        let text = match (runs.is_empty(), &smp_run) {
-            (false, None) => trace_csv(scenario, &runs)?,
-            (true, Some(run)) => crate::smp::trace_csv(run)?,
-            (bdm_ran, _) => {
-                let message = if bdm_ran {
-                    "error: --trace needs the bdm or the smp model\n  help: add --model bdm or --model smp"
-                } else {
-                    "error: --trace writes one model's trace, but bdm and smp both ran\n  help: give --model bdm or --model smp"
-                };
-                let _ = writeln!(std::io::stderr(), "{message}");
-                return Err(Failure::BadInput);
-            }
-        };
-        std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
-        let _ = writeln!(
-            std::io::stderr(),
-            "wrote the round-by-round trace to {}",
-            path.display()
-        );
-    }
-    if let Some(path) = &args.store {
-        let params = serde_json::json!({
-            "models": args.model,
-            "variant": args.bdm.variant,
-            "rounds": args.bdm.rounds,
-            "max_rounds": args.bdm.max_rounds,
-            "capitulation_fix": args.bdm.capitulation_fix,
-            "q": args.bdm.q,
-            "t": args.bdm.t,
-            "what_if": crate::what_if::describe(&args.what_if),
-        });
-        crate::runs::record(path, "forecast", scenario, params, None, &forecasts)?;
-    }
-    let only_bdm = models.len() == 1 && !runs.is_empty();
-    let text = match args.format {
-        OutputFormat::Csv if only_bdm => trace_csv(scenario, &runs)?,
-        OutputFormat::Csv if models.len() == 1 && smp_run.is_some() => {
-            crate::smp::trace_csv(smp_run.as_ref().expect("checked"))?
-        }
-        OutputFormat::Json => {
-            let output = ForecastOutput {
-                scenario: scenario.meta().title.as_deref(),
-                issues: scenario
-                    .issues()
-                    .iter()
-                    .map(|i| IssueInfo {
-                        id: &i.id,
-                        label: &i.label,
-                        min: i.scale.min,
-                        max: i.scale.max,
-                        status_quo: i.status_quo,
-                    })
-                    .collect(),
-                models: models
-                    .iter()
-                    .map(|m| ModelInfo {
-                        id: m.id(),
-                        label: m.label(),
-                    })
-                    .collect(),
-                forecasts,
-                bdm_runs: runs
-                    .iter()
-                    .map(|(i, run)| BdmRunOutput {
-                        issue: &scenario.issues()[*i].id,
-                        run,
-                    })
-                    .collect(),
-                smp_run: smp_run.as_ref(),
-                what_if: baseline.clone().map(|baseline| WhatIfOutput {
-                    changes: crate::what_if::describe(&args.what_if),
-                    baseline,
-                }),
-            };
-            let mut text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
-            text.push('\n');
-            text
-        }
-        OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            writer
-                .write_record(["model", "issue", "value", "note"])
-                .context("CSV")?;
-            for f in &forecasts {
-                for issue in &f.issues {
-                    let value = issue.value.map(|v| v.to_string()).unwrap_or_default();
-                    let note = issue.note.as_deref().unwrap_or("");
-                    writer
-                        .write_record([f.model.as_str(), issue.issue.as_str(), &value, note])
-                        .context("CSV")?;
-                }
-            }
-            String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?
-        }
-        OutputFormat::Table => {
-            let mut text = forecast_table(scenario, &models, &forecasts);
-            if let Some(run) = &smp_run {
-                text.push_str(&crate::smp::tables(run));
-            }
-            if let Some(baseline) = &baseline {
-                text.push_str(&what_if_table(
-                    scenario,
-                    &crate::what_if::describe(&args.what_if),
-                    baseline,
-                    &forecasts,
-                ));
-            }
-            text
-        }
+    let context = Context {
+        on_event: Some(&events),
+        cancel,
+        store,
     };
-    write_out(&text)?;
-    if args.bdm.explain {
-        if runs.is_empty() && smp_run.is_none() {
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: --explain narrates the bdm and smp models, which were not run"
-            );
-        }
-        let mut out = String::new();
-        if let Some(run) = &smp_run {
-            out.push_str(&crate::smp::explain(run));
-        }
-        for (i, run) in &runs {
-            out.push('\n');
-            for line in bdm::narrate(run, &scenario.issues()[*i].label) {
-                out.push_str(&line);
-                out.push('\n');
-            }
-        }
-        // After a table the narration belongs on stdout; after JSON or CSV it would spoil the
-        // data, so it goes to stderr.
-        if args.format == OutputFormat::Table {
-            write_out(&out)?;
-        } else {
-            let _ = std::io::stderr().write_all(out.as_bytes());
-        }
-    }
-    Ok(())
+    let result = statecraft_api::run(request, &context);
+    bar.finish_and_clear();
+    result.map_err(render)
 }
 
-fn forecast_table(
-    scenario: &Scenario,
-    models: &[Box<dyn Model>],
-    forecasts: &[Forecast],
-) -> String {
-    let mut out = String::new();
-    if let Some(title) = &scenario.meta().title {
-        out.push_str(title);
-        out.push('\n');
+fn check(args: CheckArgs) -> Result<(), Failure> {
+    let request = requests::scenario(
+        &args.input.scenario,
+        args.input.from.as_deref(),
+        &Default::default(),
+        statecraft_api::Analysis::Check,
+    )?;
+    let response = execute(&request, None, |_| String::new())?;
+    let AnalysisResult::Check(result) = &response.result else {
+        unreachable!("a check request gives a check result")
+    };
+    match args.format {
+        OutputFormat::Json => print::write_out(&print::json(&response.result_json())?),
+        _ => print::write_out(&print::scenario::check_line(&args.input.scenario, result)),
     }
-    let mut table = new_table();
-    let mut header = vec![
-        Cell::new("Issue"),
-        Cell::new("Scale"),
-        Cell::new("Status quo"),
-    ];
-    header.extend(models.iter().map(|m| Cell::new(m.label())));
-    table.set_header(header);
-    let mut notes = Vec::new();
-    for (i, issue) in scenario.issues().iter().enumerate() {
-        let mut row = vec![
-            Cell::new(&issue.label),
-            Cell::new(format!(
-                "{}..{}",
-                fmt_value(issue.scale.min),
-                fmt_value(issue.scale.max)
-            )),
-            Cell::new(issue.status_quo.map_or("-".into(), fmt_value))
-                .set_alignment(CellAlignment::Right),
-        ];
-        for f in forecasts {
-            let result = &f.issues[i];
-            let text = match result.value {
-                Some(v) => fmt_value(v),
-                None => "none".into(),
-            };
-            if let Some(note) = &result.note {
-                notes.push(format!("{} on {}: {note}", f.model, issue.id));
-            }
-            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
-        }
-        table.add_row(row);
-    }
-    out.push_str(&table.to_string());
-    out.push('\n');
-    // What the first model's forecast means on each issue's own labelled scale.
-    if let Some(first) = forecasts.first() {
-        let mut meaning = Vec::new();
-        for (i, issue) in scenario.issues().iter().enumerate() {
-            if let (Some(v), Some(anchor)) = (
-                first.issues[i].value,
-                first.issues[i].value.and_then(|v| issue.nearest_anchor(v)),
-            ) {
-                meaning.push(format!(
-                    "  {}: {} is nearest \"{}\" ({})",
-                    issue.id,
-                    fmt_value(v),
-                    anchor.label,
-                    fmt_value(anchor.value)
-                ));
-            }
-        }
-        if !meaning.is_empty() {
-            out.push_str(&format!("\nWhere the {} forecast lands:\n", first.model));
-            for line in meaning {
-                out.push_str(&line);
-                out.push('\n');
-            }
-        }
-    }
-    if !notes.is_empty() {
-        out.push_str("\nNotes:\n");
-        for note in notes {
-            out.push_str(&format!("  {note}\n"));
-        }
-    }
-    out
-}
-
-fn check(args: ScenarioArg) -> Result<(), Failure> {
-    let loaded = load(&args.scenario, args.from.as_deref())?;
-    let s = &loaded.scenario;
-    let red_lines: usize = s.actors().iter().map(|a| a.red_lines.len()).sum();
-    let changes: usize = s.actors().iter().map(|a| a.domestic.len()).sum();
-    write_out(&format!(
-        "ok: {}: {} actors, {} issues, {} red lines, {} leadership changes, {} warning(s)\n",
-        args.scenario,
-        s.actors().len(),
-        s.issues().len(),
-        red_lines,
-        changes,
-        loaded.warnings.len()
-    ))
 }
 
 fn show(args: ShowArgs) -> Result<(), Failure> {
-    let changed = crate::what_if::load_changed(
-        Some(&args.input.scenario),
+    let request = requests::scenario(
+        &args.input.scenario,
         args.input.from.as_deref(),
         &args.what_if,
+        statecraft_api::Analysis::Show,
     )?;
-    let s = &changed;
-    match args.format {
-        OutputFormat::Json => return write_out(&statecraft_io::export(s, Format::Json)),
-        OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            writer
-                .write_record(["actor", "capability", "issue", "position", "salience"])
-                .context("CSV")?;
-            for (a, actor) in s.actors().iter().enumerate() {
-                for (i, issue) in s.issues().iter().enumerate() {
-                    if let Some(st) = s.stance(a, i) {
-                        writer
-                            .write_record([
-                                &actor.id,
-                                &actor.capability.to_string(),
-                                &issue.id,
-                                &st.position.to_string(),
-                                &st.salience.to_string(),
-                            ])
-                            .context("CSV")?;
-                    }
-                }
-            }
-            return write_out(
-                &String::from_utf8(writer.into_inner().context("CSV")?).context("CSV")?,
-            );
-        }
-        OutputFormat::Table => {}
-    }
-    let mut out = String::new();
-    let meta = s.meta();
-    if let Some(title) = &meta.title {
-        out.push_str(title);
-        if let Some(date) = meta.date {
-            out.push_str(&format!(" ({date})"));
-        }
-        out.push('\n');
-    }
-    let mut issues = new_table();
-    issues.set_header(vec!["Issue", "Scale", "Status quo", "Anchors"]);
-    for issue in s.issues() {
-        let anchors: Vec<String> = issue
-            .anchors
-            .iter()
-            .map(|a| format!("{} = {}", fmt_value(a.value), a.label))
-            .collect();
-        issues.add_row(vec![
-            format!("{}\n({})", issue.label, issue.id),
-            format!(
-                "{}..{}",
-                fmt_value(issue.scale.min),
-                fmt_value(issue.scale.max)
-            ),
-            issue.status_quo.map_or("-".into(), fmt_value),
-            anchors.join("\n"),
-        ]);
-    }
-    out.push_str(&issues.to_string());
-    out.push_str("\n\nPositions (salience in brackets):\n");
-    let mut grid = new_table();
-    let mut header = vec![Cell::new("Actor"), Cell::new("Capability")];
-    header.extend(s.issues().iter().map(|i| Cell::new(&i.id)));
-    grid.set_header(header);
-    for (a, actor) in s.actors().iter().enumerate() {
-        let mut row = vec![
-            Cell::new(&actor.name),
-            Cell::new(fmt_value(actor.capability)).set_alignment(CellAlignment::Right),
-        ];
-        for i in 0..s.issues().len() {
-            let text = s.stance(a, i).map_or("-".into(), |st| {
-                format!("{} ({})", fmt_value(st.position), fmt_value(st.salience))
-            });
-            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
-        }
-        grid.add_row(row);
-    }
-    out.push_str(&grid.to_string());
-    out.push('\n');
-    let lines: Vec<String> = s
-        .actors()
-        .iter()
-        .flat_map(|a| {
-            a.red_lines.iter().map(move |l| {
-                format!(
-                    "  {} refuses {} in {}..{}",
-                    a.id,
-                    s.issues()[l.issue].id,
-                    fmt_value(l.min),
-                    fmt_value(l.max)
-                )
-            })
-        })
-        .collect();
-    if !lines.is_empty() {
-        out.push_str("\nRed lines:\n");
-        out.push_str(&lines.join("\n"));
-        out.push('\n');
-    }
-    let changes: Vec<String> = s
-        .actors()
-        .iter()
-        .flat_map(|a| {
-            a.domestic.iter().map(move |c| {
-                let when = match c.timing {
-                    ChangeTiming::Scheduled { date, turnover } => {
-                        format!("{date}, turnover {}", fmt_value(turnover))
-                    }
-                    ChangeTiming::Hazard { yearly } => {
-                        format!("yearly probability {}", fmt_value(yearly))
-                    }
-                };
-                format!(
-                    "  {}: {} ({when}; {} possible successor(s))",
-                    a.id,
-                    c.label,
-                    c.successors.len()
-                )
-            })
-        })
-        .collect();
-    if !changes.is_empty() {
-        out.push_str("\nDomestic politics:\n");
-        out.push_str(&changes.join("\n"));
-        out.push('\n');
-    }
-    write_out(&out)
+    let response = execute(&request, None, |_| String::new())?;
+    print::scenario::show(scenario(&response), args.format)
 }
 
 fn convert(args: ConvertArgs) -> Result<(), Failure> {
@@ -720,30 +197,39 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
         None => match Format::detect(&args.output.display().to_string(), "") {
             Some(f) if f.can_write() => f,
             _ => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: cannot tell which format to write from `{}`\n  help: name the output .toml or .json, or give --to toml|json",
-                    args.output.display()
-                );
-                return Err(Failure::BadInput);
+                return Err(diagnostics::usage(
+                    &format!(
+                        "cannot tell which format to write from `{}`",
+                        args.output.display()
+                    ),
+                    "name the output .toml or .json, or give --to toml|json",
+                ))
             }
         },
     };
-    let scenario =
-        crate::what_if::load_changed(Some(&args.input), args.from.as_deref(), &args.what_if)?;
-    let text = statecraft_io::export(&scenario, format);
+    let request = requests::convert(
+        &args.input,
+        args.from.as_deref(),
+        &args.what_if,
+        format.name(),
+    )?;
+    let response = execute(&request, None, |_| String::new())?;
+    let AnalysisResult::Convert(result) = &response.result else {
+        unreachable!("a convert request gives a convert result")
+    };
     if to_stdout {
-        return write_out(&text);
+        return print::write_out(&result.text);
     }
     if args.output.exists() && !args.force {
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: `{}` already exists; statecraft does not overwrite files\n  help: choose another name, or add --force to replace it",
-            args.output.display()
-        );
-        return Err(Failure::BadInput);
+        return Err(diagnostics::usage(
+            &format!(
+                "`{}` already exists; statecraft does not overwrite files",
+                args.output.display()
+            ),
+            "choose another name, or add --force to replace it",
+        ));
     }
-    write_atomically(&args.output, &text)
+    write_atomically(&args.output, &result.text)
         .with_context(|| format!("cannot write `{}`", args.output.display()))?;
     let _ = writeln!(
         std::io::stderr(),
@@ -752,6 +238,111 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
         format.name()
     );
     Ok(())
+}
+
+/// The report format asked for, or the one the output file's extension names, or HTML.
+fn report_format(args: &ReportArgs) -> Result<String, Failure> {
+    if let Some(f) = &args.format {
+        return Ok(f.clone());
+    }
+    let Some(path) = &args.output else {
+        return Ok("html".into());
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => Ok("html".into()),
+        "md" | "markdown" => Ok("md".into()),
+        "json" => Ok("json".into()),
+        "csv" => Ok("csv".into()),
+        _ => Err(diagnostics::usage(
+            &format!("cannot tell the report format from `{}`", path.display()),
+            "name the file .html, .md, .json or .csv, or give --format",
+        )),
+    }
+}
+
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    let format = report_format(&args)?;
+    let request = requests::report(&args)?;
+    let response = execute(&request, args.store.clone(), |_| String::new())?;
+    let AnalysisResult::Report(report) = &response.result else {
+        unreachable!("a report request gives a report")
+    };
+    let exporter = exporter(&format).expect("clap checked the format");
+    let text = exporter.export(report).context("cannot write the report")?;
+    match &args.output {
+        Some(path) => {
+            write_atomically(path, &text)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+        }
+        None => print::write_out(&text)?,
+    }
+    if let Some(dir) = &args.charts {
+        write_charts(report, dir)?;
+    }
+    Ok(())
+}
+
+fn write_charts(report: &Report, dir: &Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the chart directory `{}`", dir.display()))?;
+    let charts = charts(report);
+    for chart in &charts {
+        let svg = chart.svg().context("cannot draw a chart")?;
+        let png = chart.png().context("cannot draw a chart")?;
+        for (ext, bytes) in [("svg", svg.as_bytes()), ("png", png.as_slice())] {
+            let path = dir.join(format!("{}.{ext}", chart.id));
+            write_atomically(&path, bytes)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {} charts as SVG and PNG to {}",
+        charts.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `statecraft run REQUEST.json`: any request, its response as JSON.
+fn run_request(args: RunArgs) -> Result<(), Failure> {
+    let (file, text) = if args.request.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("cannot read the request from stdin")?;
+        ("stdin".to_owned(), text)
+    } else {
+        let file = args.request.display().to_string();
+        let text = std::fs::read_to_string(&args.request).map_err(|e| {
+            diagnostics::usage(
+                &format!("cannot read the request `{file}`: {e}"),
+                "give a request file (JSON, see docs/api.md), or - for stdin",
+            )
+        })?;
+        (file, text)
+    };
+    let request = Request::from_json(&file, &text).map_err(|mut e| {
+        // A request that does not parse is reported with its place.
+        for p in &mut e.problems {
+            if let (Some(l), Some(c)) = (p.line, p.column) {
+                p.message = format!("{file}:{l}:{c}: {}", p.message);
+            }
+        }
+        diagnostics::request_error(e)
+    })?;
+    let response = execute_long(
+        &request,
+        args.store.clone(),
+        |id| format!("recorded as run {id}"),
+        "units",
+        diagnostics::request_error,
+    )?;
+    print::write_out(&print::json(&response)?)
 }
 
 /// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file.
@@ -773,8 +364,8 @@ pub(crate) fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::
 
 fn scenarios() -> Result<(), Failure> {
     let mut out = String::new();
-    for b in statecraft_io::BUILTINS {
-        out.push_str(&format!("{}\t{}\n", b.name, b.summary));
+    for (name, summary) in statecraft_api::builtins() {
+        out.push_str(&format!("{name}\t{summary}\n"));
     }
-    write_out(&out)
+    print::write_out(&out)
 }

@@ -1,16 +1,10 @@
 //! The `statecraft` binary: parses the command line, runs the command, maps errors to exit codes.
 
 mod cli;
-mod coalitions;
 mod commands;
-mod durability;
-mod power;
-mod report;
-mod report_cmd;
+mod print;
+mod requests;
 mod runs;
-mod smp;
-mod sweep;
-mod what_if;
 
 use std::io::Write;
 use std::process::ExitCode;

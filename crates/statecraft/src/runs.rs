@@ -1,49 +1,17 @@
-//! `statecraft runs` and `--store`: recording forecasts and analyses in the run store, and
-//! listing, showing and exporting what it holds.
+//! `statecraft runs`: listing, showing and exporting what the run store holds (the analysis
+//! API records the runs).
 
 use std::io::Write;
 
 use anyhow::Context;
-use serde::Serialize;
-use statecraft_core::model::Scenario;
-use statecraft_io::store::Store;
-use statecraft_io::Format;
+use statecraft_io::store::{Store, StoreError};
 
 use crate::cli::{RunsAction, RunsArgs};
-use crate::commands::{new_table, write_out};
-use crate::sweep::store_error;
+use crate::print::{new_table, write_out};
 use crate::Failure;
 
-/// Records a finished run of `kind` (a forecast, an analysis) in the store at `path`.
-pub(crate) fn record(
-    path: &std::path::Path,
-    kind: &str,
-    scenario: &Scenario,
-    params: serde_json::Value,
-    seed: Option<u64>,
-    result: &impl Serialize,
-) -> Result<(), Failure> {
-    let store = Store::open(path).map_err(store_error)?;
-    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let json = statecraft_io::export(scenario, Format::Json);
-    let id = store
-        .start(
-            kind,
-            &created,
-            scenario.meta().title.as_deref(),
-            &json,
-            &params,
-            seed,
-        )
-        .map_err(store_error)?;
-    let result = serde_json::to_value(result).context("the result as JSON")?;
-    store.finish(id, &result).map_err(store_error)?;
-    let _ = writeln!(
-        std::io::stderr(),
-        "recorded as run {id} in {}",
-        path.display()
-    );
-    Ok(())
+fn store_error(e: StoreError) -> Failure {
+    Failure::Failed(anyhow::anyhow!(e))
 }
 
 /// `statecraft runs list|show|export`.
@@ -77,19 +45,30 @@ pub(crate) fn run(args: RunsArgs) -> Result<(), Failure> {
             }
             format!("{t}\n")
         }
-        RunsAction::Show { id } => {
+        RunsAction::Show { id, request } => {
             let run = store.get(id).map_err(|e| match e {
-                statecraft_io::store::StoreError::NoRun { .. } => {
+                StoreError::NoRun { .. } => {
                     let _ = writeln!(std::io::stderr(), "error: {e}");
                     Failure::BadInput
                 }
                 other => store_error(other),
             })?;
-            serde_json::to_string_pretty(&run).context("JSON")? + "\n"
+            if request {
+                let Some(request) = &run.request else {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error: run {id} was recorded without its request\n  help: runs recorded by this version keep the request that made them"
+                    );
+                    return Err(Failure::BadInput);
+                };
+                serde_json::to_string_pretty(request).context("JSON")? + "\n"
+            } else {
+                serde_json::to_string_pretty(&run).context("JSON")? + "\n"
+            }
         }
         RunsAction::Export { id } => {
             let run = store.get(id).map_err(|e| match e {
-                statecraft_io::store::StoreError::NoRun { .. } => {
+                StoreError::NoRun { .. } => {
                     let _ = writeln!(std::io::stderr(), "error: {e}");
                     Failure::BadInput
                 }

@@ -13,7 +13,7 @@ use super::utility::Utilities;
 
 /// A closed interval `[lo, hi]` of an issue's scale (the ends themselves may be excluded: a gain
 /// equal to the margin does not accept; the ends are where it equals it).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Interval {
     /// Lower end.
     pub lo: f64,

@@ -17,7 +17,7 @@ use serde::Serialize;
 pub use interval::{accepted_on_issue, intersect, win_set_on_issue, Interval, IntervalSet};
 pub use utility::{CoalitionError, Shape, Utilities};
 
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 use optimise::{
     maximise, maximise_piecewise_linear, nash_piecewise_linear, Constraint, Objective,
     PiecewiseLinear,
@@ -31,7 +31,7 @@ pub const GAIN_TOLERANCE: f64 = 1e-9;
 const MAX_ENUMERATED: usize = 16;
 
 /// A package with what each actor makes of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Package {
     /// One value per issue.
     pub values: Vec<f64>,
@@ -43,7 +43,7 @@ pub struct Package {
 }
 
 /// One issue's unanimous win-set with the other issues at the status quo.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IssueWinSet {
     /// The issue's id.
     pub issue: String,
@@ -52,7 +52,7 @@ pub struct IssueWinSet {
 }
 
 /// A coalition that can agree on a package.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Coalition {
     /// Member ids.
     pub members: Vec<String>,
@@ -65,7 +65,7 @@ pub struct Coalition {
 }
 
 /// How far the holdout of the best all-but-one coalition stands from an agreement on one issue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IssueGap {
     /// The issue's id.
     pub issue: String,
@@ -79,7 +79,7 @@ pub struct IssueGap {
 }
 
 /// The blame margin: how clearly the failure of 6-0 rests on the holdout.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Blame {
     /// The holdout's id.
     pub holdout: String,
@@ -99,7 +99,7 @@ pub struct Blame {
 }
 
 /// The whole analysis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CoalitionAnalysis {
     /// The loss shape used.
     pub shape: Shape,

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// How an actor's loss grows with the distance from its position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Shape {
     /// Loss proportional to the distance: s |x - p| / R.

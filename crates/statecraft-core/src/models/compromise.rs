@@ -5,7 +5,7 @@
 //! *The European Union Decides*). Summed in actor order.
 
 use super::{no_weight, weighted, IssueForecast, Model};
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// Capability x salience weighted mean.
 #[derive(Debug, Clone, Copy, Default)]

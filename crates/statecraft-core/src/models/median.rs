@@ -8,7 +8,7 @@
 //! x_k, and says so in the forecast's note.
 
 use super::{no_weight, weighted, IssueForecast, Model};
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// Capability x salience weighted median (lower median on an exact tie).
 #[derive(Debug, Clone, Copy, Default)]

@@ -17,10 +17,10 @@ pub use smp::SpatialModel;
 
 use serde::Serialize;
 
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// One model's answer on one issue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IssueForecast {
     /// The issue's id.
     pub issue: String,
@@ -49,7 +49,7 @@ impl IssueForecast {
 }
 
 /// One model's answers on every issue of a scenario, in the scenario's issue order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Forecast {
     /// The model's id, as on the command line.
     pub model: String,

@@ -18,7 +18,7 @@
 //! that unanimity ("6-0") is out of reach on this issue alone.
 
 use super::{no_weight, weighted, IssueForecast, Model};
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// Asymmetric Nash bargaining solution with quadratic utilities.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,6 +1,6 @@
 //! Small scenarios for the models' unit tests.
 
-use crate::model::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
+use crate::scenario::{Actor, Issue, Scale, Scenario, ScenarioParts, Stance};
 
 /// One issue on 0..100; `actors` are (capability, position, salience).
 pub(crate) fn one_issue(actors: &[(f64, f64, f64)], status_quo: Option<f64>) -> Scenario {

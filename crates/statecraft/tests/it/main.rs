@@ -1,6 +1,7 @@
 //! Integration tests that run the real `statecraft` binary, gathered into one test binary so that
 //! the workspace links one executable instead of one per file.
 
+mod api;
 mod cli;
 mod coalitions;
 mod distributions;

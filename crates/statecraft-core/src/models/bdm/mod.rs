@@ -20,10 +20,10 @@ pub use reference::{PairTerms, PhaseTerms};
 use serde::Serialize;
 
 use super::{IssueForecast, Model};
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// Which reconstruction to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Variant {
     /// The public reference implementation, bit for bit.
@@ -50,7 +50,7 @@ impl Variant {
 }
 
 /// When a run ends.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum StopRule {
     /// Run exactly `max_rounds` rounds (unless the model halts).
@@ -68,7 +68,7 @@ pub enum StopRule {
 }
 
 /// The model's parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BdmParams {
     /// Which reconstruction.
     pub variant: Variant,
@@ -129,7 +129,7 @@ pub struct BdmActor {
 }
 
 /// How an actor came to move.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum OfferKind {
     /// It expected to lose a confrontation and gave in: it moves to the other's position.
@@ -152,7 +152,7 @@ impl OfferKind {
 }
 
 /// The offer an actor accepted in a round.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Offer {
     /// What kind.
     pub kind: OfferKind,
@@ -167,7 +167,7 @@ pub struct Offer {
 }
 
 /// One actor in one round.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ActorRound {
     /// Position before the round.
     pub x_before: f64,
@@ -184,7 +184,7 @@ pub struct ActorRound {
 }
 
 /// One round of bargaining.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Round {
     /// 1-based.
     pub round: usize,
@@ -197,7 +197,7 @@ pub struct Round {
 }
 
 /// Why a run ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Ending {
     /// It ran the most rounds allowed.
@@ -242,7 +242,7 @@ pub enum Ending {
 }
 
 /// A whole run: the rounds, and why it ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BdmRun {
     /// Actor names, in input order.
     pub actors: Vec<String>,

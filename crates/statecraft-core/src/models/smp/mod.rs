@@ -42,7 +42,7 @@ pub use params::{
 use serde::Serialize;
 
 use super::{Forecast, IssueForecast, Model};
-use crate::model::{Scale, Scenario};
+use crate::scenario::{Scale, Scenario};
 use turn::{assess, euclidean, step, Assessment, Positions, Setup};
 
 /// Why the SMP cannot run.
@@ -90,7 +90,7 @@ pub enum SmpError {
 }
 
 /// One issue as the model sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmpDimension {
     /// The issue's id.
     pub id: String,
@@ -319,7 +319,7 @@ impl SmpInput {
 }
 
 /// A distinct position and how likely it is to prevail.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PositionProbability {
     /// The actors holding it (within 1e-3 on the 0..1 scale), the first one's position shown.
     pub actors: Vec<usize>,
@@ -330,7 +330,7 @@ pub struct PositionProbability {
 }
 
 /// The actors' positions at one moment, and what they imply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmpState {
     /// [actor][dimension], on each issue's scale.
     pub positions: Vec<Vec<f64>>,
@@ -344,7 +344,7 @@ pub struct SmpState {
 }
 
 /// A bargain one actor offered another.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmpBargain {
     /// Who proposed it.
     pub initiator: usize,
@@ -363,7 +363,7 @@ pub struct SmpBargain {
 }
 
 /// How one actor chose among the bargains in its queue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QueueChoice {
     /// The options: `None` for the status quo (stay put), else an index into the turn's
     /// bargains.
@@ -375,7 +375,7 @@ pub struct QueueChoice {
 }
 
 /// One turn: the bargains proposed and how each actor resolved its queue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmpTurn {
     /// 1-based.
     pub turn: usize,
@@ -390,7 +390,7 @@ pub struct SmpTurn {
 }
 
 /// Why a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum SmpEnding {
     /// Moves died down: the turn moved less than the stopping ratio of the first turn.
@@ -408,7 +408,7 @@ pub enum SmpEnding {
 }
 
 /// The forecast on one dimension, from the last state's distribution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DimensionForecast {
     /// The issue's id.
     pub issue: String,
@@ -421,7 +421,7 @@ pub struct DimensionForecast {
 }
 
 /// A whole run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmpRun {
     /// Actor ids, in order.
     pub actors: Vec<String>,

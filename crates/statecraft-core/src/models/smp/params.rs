@@ -26,7 +26,7 @@ macro_rules! switch {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
         pub enum $name {
             $( $(#[$vmeta])* $variant ),+
         }
@@ -196,7 +196,7 @@ switch! {
 pub const KTAB_DEFAULT_SEED: u64 = 0xD67C_C16F_E69C_185C;
 
 /// When a run stops (KTAB's constants by default).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StopRule {
     /// Never stop for quiet before this many turns (KTAB: 2).
     pub min_turns: usize,
@@ -221,7 +221,7 @@ impl Default for StopRule {
 }
 
 /// Every parameter of a run. `SmpParams::default()` is KTAB's `smpc --csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmpParams {
     /// Victory probability from coalition strengths.
     pub victory: VictoryProbModel,

@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::model::{Actor, Issue, ScenarioParts, Stance};
+use crate::scenario::{Actor, Issue, ScenarioParts, Stance};
 
 /// A scenario on `dims` issues of scale `scale`; actors are (capability, positions, saliences).
 fn scenario(actors: &[(f64, Vec<f64>, Vec<f64>)], scale: Scale) -> Scenario {

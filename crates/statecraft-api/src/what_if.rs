@@ -1,20 +1,55 @@
-//! `--set` and `--drop`: what-ifs given on the command line, read against the scenario's ids and
-//! applied to it (the changed scenario is validated again).
+//! What-ifs: `set`, `drop` and `add_actor`, written as on the command line
+//! (`US.capability=80`, `Russia`, `EU:30:sanctions=60@0.4`), read against the scenario's ids
+//! and applied to it (the changed scenario is validated again).
 
-use std::io::Write;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use statecraft_core::scenario::{Actor, Change, Scenario, Stance, ValueRef};
+use statecraft_io::Loaded;
 
-use statecraft_core::model::{Actor, Change, Scenario, Stance, ValueRef};
+use crate::context::NoteLog;
+use crate::error::ApiError;
 
-use crate::cli::WhatIfArgs;
-use crate::Failure;
-
-/// Prints the problem with a what-if and its help; the caller exits with code 2.
-fn refuse(message: &str, help: &str) -> Failure {
-    let _ = writeln!(std::io::stderr(), "error: {message}\n  help: {help}");
-    Failure::BadInput
+/// Changes to a scenario, applied in order: every `set`, then every `drop`, then every
+/// `add_actor`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIf {
+    /// `ACTOR.ISSUE.position=V`, `ACTOR.ISSUE.salience=V` or `ACTOR.capability=V`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
+    /// Actors to leave out, by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop: Vec<String>,
+    /// Actors to add: `ID:CAPABILITY:ISSUE=POSITION@SALIENCE,...`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_actor: Vec<String>,
 }
 
-fn actor(scenario: &Scenario, id: &str, what: &str) -> Result<usize, Failure> {
+impl WhatIf {
+    /// Whether there is no change at all.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty() && self.drop.is_empty() && self.add_actor.is_empty()
+    }
+
+    /// The what-ifs in words, for headings: `--set US.capability=90, --drop Russia`.
+    pub fn describe(&self) -> String {
+        self.set
+            .iter()
+            .map(|s| format!("--set {s}"))
+            .chain(self.drop.iter().map(|d| format!("--drop {d}")))
+            .chain(self.add_actor.iter().map(|a| format!("--add-actor {a}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The problem with a what-if and its help.
+fn refuse(message: &str, help: &str) -> ApiError {
+    ApiError::usage(message, help).at_field("what_if")
+}
+
+fn actor(scenario: &Scenario, id: &str, what: &str) -> Result<usize, ApiError> {
     scenario.actor_index(id).ok_or_else(|| {
         let ids: Vec<&str> = scenario.actors().iter().map(|a| a.id.as_str()).collect();
         let help = statecraft_io::unknown_name_help(id, &ids, "actors");
@@ -26,7 +61,7 @@ fn actor(scenario: &Scenario, id: &str, what: &str) -> Result<usize, Failure> {
 }
 
 /// `ACTOR.ISSUE.position=V`, `ACTOR.ISSUE.salience=V` or `ACTOR.capability=V`.
-fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
+fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, ApiError> {
     let usage = "write --set ACTOR.ISSUE.position=VALUE, ACTOR.ISSUE.salience=VALUE or ACTOR.capability=VALUE";
     let Some((path, value)) = text.split_once('=') else {
         return Err(refuse(&format!("--set `{text}` has no `=`"), usage));
@@ -78,7 +113,7 @@ fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
 }
 
 /// `ID:CAPABILITY:ISSUE=POSITION@SALIENCE,...`: a new actor and its stances.
-fn parse_add(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
+fn parse_add(scenario: &Scenario, text: &str) -> Result<Change, ApiError> {
     let usage =
         "write --add-actor ID:CAPABILITY:ISSUE=POSITION@SALIENCE,..., e.g. EU:30:sanctions=60@0.4";
     let what = format!("--add-actor `{text}`");
@@ -132,66 +167,48 @@ fn parse_add(scenario: &Scenario, text: &str) -> Result<Change, Failure> {
 }
 
 /// The scenario with the what-ifs applied, or `None` when there are none.
-pub(crate) fn apply(scenario: &Scenario, args: &WhatIfArgs) -> Result<Option<Scenario>, Failure> {
-    if args.set.is_empty() && args.drop.is_empty() && args.add_actor.is_empty() {
+pub(crate) fn apply(scenario: &Scenario, what_if: &WhatIf) -> Result<Option<Scenario>, ApiError> {
+    if what_if.is_empty() {
         return Ok(None);
     }
     let mut changes = Vec::new();
-    for text in &args.set {
+    for text in &what_if.set {
         changes.push(parse_set(scenario, text)?);
     }
-    for id in &args.drop {
+    for id in &what_if.drop {
         changes.push(Change::Drop {
             actor: actor(scenario, id, "--drop")?,
         });
     }
-    for spec in &args.add_actor {
+    for spec in &what_if.add_actor {
         changes.push(parse_add(scenario, spec)?);
     }
-    match scenario.changed(&changes) {
-        Ok(changed) => Ok(Some(changed)),
-        Err(errors) => {
-            for e in &errors.0 {
-                let help = statecraft_io::help_for(&e.kind)
-                    .unwrap_or_else(|| "change or remove that what-if".into());
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: with the what-ifs, {e}\n  help: {help}"
-                );
-            }
-            Err(Failure::BadInput)
-        }
-    }
+    scenario.changed(&changes).map(Some).map_err(|errors| {
+        let mut problems = errors.0.iter().map(|e| {
+            let help = statecraft_io::help_for(&e.kind)
+                .unwrap_or_else(|| "change or remove that what-if".into());
+            crate::error::ProblemData::message(format!("with the what-ifs, {e}"))
+                .with_help(help)
+                .at_field("what_if")
+        });
+        let first = problems.next().expect("a failed change has a problem");
+        let mut error = ApiError::bad_input(first);
+        error.problems.extend(problems);
+        error
+    })
 }
 
-/// Loads the scenario `spec` (the built-in one when `None`) with the what-ifs applied, saying
-/// on stderr that they were.
+/// The loaded scenario with the what-ifs applied, noting that they were.
 pub(crate) fn load_changed(
-    spec: Option<&str>,
-    from: Option<&str>,
-    args: &WhatIfArgs,
-) -> Result<Scenario, Failure> {
-    let loaded = crate::commands::load(spec.unwrap_or(crate::commands::DEFAULT_SCENARIO), from)?;
-    match apply(&loaded.scenario, args)? {
+    loaded: &Loaded,
+    what_if: &WhatIf,
+    notes: &NoteLog,
+) -> Result<Scenario, ApiError> {
+    match apply(&loaded.scenario, what_if)? {
         Some(changed) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: with the what-ifs {}",
-                describe(args)
-            );
+            notes.note(format!("with the what-ifs {}", what_if.describe()));
             Ok(changed)
         }
-        None => Ok(loaded.scenario),
+        None => Ok(loaded.scenario.clone()),
     }
-}
-
-/// The what-ifs in words, for headings: `--set US.capability=90, --drop Russia`.
-pub(crate) fn describe(args: &WhatIfArgs) -> String {
-    args.set
-        .iter()
-        .map(|s| format!("--set {s}"))
-        .chain(args.drop.iter().map(|d| format!("--drop {d}")))
-        .chain(args.add_actor.iter().map(|a| format!("--add-actor {a}")))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -1,7 +1,7 @@
 //! The scenario: actors, issues, stances, red lines and domestic politics, validated on construction.
 
 mod error;
-mod scenario;
+mod types;
 mod validate;
 mod what_if;
 
@@ -9,7 +9,7 @@ pub use error::{
     ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
     ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
 };
-pub use scenario::{
+pub use types::{
     Actor, AgreementForm, Anchor, ChangeTiming, DirectionalCost, Distribution, Issue,
     LeadershipChange, Metadata, RedLine, Scale, Scenario, ScenarioParts, Stance, StanceChange,
     Successor, ValueRef,

@@ -1,60 +1,25 @@
-//! `statecraft coalitions`: runs the 6-0 / 5-1 analysis and prints it as a briefing, JSON or CSV.
+//! The 6-0 / 5-1 analysis printed: as a briefing, or one CSV row per package and value.
 
-use std::io::Write;
+use statecraft_api::CoalitionsResult;
+use statecraft_core::coalitions::{CoalitionAnalysis, Package, Shape, GAIN_TOLERANCE};
+use statecraft_core::scenario::Scenario;
 
-use anyhow::Context;
-use serde::Serialize;
-use statecraft_core::coalitions::{analyse, CoalitionAnalysis, Package, Shape, GAIN_TOLERANCE};
-use statecraft_core::model::Scenario;
-
-use crate::cli::{CoalitionsArgs, OutputFormat};
-use crate::commands::{fmt_value, write_out, DEFAULT_SCENARIO};
+use super::{fmt_value, name};
+use crate::cli::OutputFormat;
 use crate::Failure;
 
-#[derive(Serialize)]
-struct Output<'a> {
-    scenario: Option<&'a str>,
-    issues: Vec<&'a str>,
-    #[serde(flatten)]
-    analysis: &'a CoalitionAnalysis,
-}
-
-pub(crate) fn run(args: CoalitionsArgs) -> Result<(), Failure> {
-    let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-    let changed = crate::what_if::load_changed(
-        args.scenario.as_deref(),
-        args.from.as_deref(),
-        &args.what_if,
-    )?;
-    let scenario = &changed;
-    let shape = match args.shape.as_str() {
-        "quadratic" => Shape::Quadratic,
-        _ => Shape::Linear,
+/// Prints the analysis in `format`.
+pub(crate) fn print(
+    scenario: &Scenario,
+    result: &CoalitionsResult,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let text = match format {
+        OutputFormat::Json => super::json(result)?,
+        OutputFormat::Csv => csv(scenario, &result.analysis),
+        OutputFormat::Table => briefing(scenario, &result.analysis),
     };
-    let analysis = match analyse(scenario, shape) {
-        Ok(analysis) => analysis,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {spec}: {e}");
-            return Err(Failure::BadInput);
-        }
-    };
-    if let Some(path) = &args.store {
-        let params = serde_json::json!({ "shape": args.shape });
-        crate::runs::record(path, "coalitions", scenario, params, None, &analysis)?;
-    }
-    match args.format {
-        OutputFormat::Json => {
-            let output = Output {
-                scenario: scenario.meta().title.as_deref(),
-                issues: scenario.issues().iter().map(|i| i.id.as_str()).collect(),
-                analysis: &analysis,
-            };
-            let text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
-            write_out(&(text + "\n"))
-        }
-        OutputFormat::Csv => write_out(&csv(scenario, &analysis)),
-        OutputFormat::Table => write_out(&briefing(scenario, &analysis)),
-    }
+    super::write_out(&text)
 }
 
 /// Every package of the analysis: (name, members, package).
@@ -98,12 +63,6 @@ fn csv(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         }
     }
     text
-}
-
-fn name<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
-    scenario
-        .actor_index(id)
-        .map_or(id, |a| scenario.actors()[a].name.as_str())
 }
 
 /// "nuclear_status 18.8, sanctions 55" with the anchor nearest each value.

@@ -2,7 +2,7 @@
 //! analysis can be run on it and compared with the original.
 
 use super::error::ScenarioErrors;
-use super::scenario::{Actor, Scenario, Stance, ValueRef};
+use super::types::{Actor, Scenario, Stance, ValueRef};
 
 /// One change to a scenario.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,25 +1,107 @@
-//! `statecraft power`: reads a weighted voting game from the command line (weights and a quota)
-//! or from a scenario (the actors' capabilities under a decision rule), computes the
-//! Shapley-Shubik and Banzhaf indices and prints them.
+//! Voting power: a weighted voting game given by its weights and quota, or a scenario's actors
+//! weighted by capability under a decision rule, and its Shapley-Shubik and Banzhaf indices.
 
-use std::io::Write;
-
-use anyhow::Context;
-use comfy_table::{Cell, CellAlignment};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use statecraft_core::power::{
-    capability_weight, power_indices, Choice, Game, Method, PowerConfig, PowerIndices, Rule,
-    CAPABILITY_SCALE,
+    capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule, CAPABILITY_SCALE,
 };
+use statecraft_core::scenario::Scenario;
 
-use crate::cli::{OutputFormat, PowerArgs};
-use crate::commands::{new_table, write_out, DEFAULT_SCENARIO};
-use crate::Failure;
+use crate::context::NoteLog;
+use crate::error::ApiError;
+use crate::AnalysisResult;
 
-/// Prints `error: MESSAGE` and `help: HELP` on stderr; the caller exits with code 2.
-fn bad_input(message: &str, help: &str) -> Failure {
-    let _ = writeln!(std::io::stderr(), "error: {message}\n  help: {help}");
-    Failure::BadInput
+fn usage(message: &str, help: &str) -> ApiError {
+    ApiError::usage(message, help)
+}
+
+/// Options of `power`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct PowerOptions {
+    /// The players' weights, whole numbers written as text (instead of the scenario's
+    /// capabilities).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weights: Vec<String>,
+    /// The weight a coalition needs to win (with `weights`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<String>,
+    /// The players' names, in the order of `weights` [default: p1, p2, ...].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    /// majority, unanimity or qualified=SHARE [default: majority with a scenario].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Estimate by Monte Carlo even when the exact computation is feasible.
+    pub monte_carlo: bool,
+    /// Monte Carlo samples.
+    pub samples: usize,
+    /// Seed of the Monte Carlo streams.
+    pub seed: u64,
+}
+
+impl Default for PowerOptions {
+    fn default() -> Self {
+        Self {
+            weights: Vec::new(),
+            quota: None,
+            names: Vec::new(),
+            rule: None,
+            monte_carlo: false,
+            samples: 100_000,
+            seed: 1,
+        }
+    }
+}
+
+/// What `power` returns.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PowerResult {
+    /// exact or monte-carlo.
+    pub method: Method,
+    /// The scenario's title (or name), when the game comes from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// The decision rule, when given as one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The weight a coalition needs.
+    pub quota: u64,
+    /// The total weight.
+    pub total_weight: u64,
+    /// Monte Carlo samples, when estimated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<usize>,
+    /// Monte Carlo seed, when estimated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Every player's indices.
+    pub players: Vec<PlayerOutput>,
+}
+
+/// One player's indices.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PlayerOutput {
+    /// The player.
+    pub name: String,
+    /// Its weight.
+    pub weight: u64,
+    /// Shapley-Shubik index.
+    pub shapley_shubik: f64,
+    /// Normalised Banzhaf index.
+    pub banzhaf: f64,
+    /// Absolute Banzhaf index.
+    pub banzhaf_absolute: f64,
+    /// Standard errors of Monte Carlo estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shapley_shubik_se: Option<f64>,
+    /// Standard errors of Monte Carlo estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub banzhaf_se: Option<f64>,
+    /// Standard errors of Monte Carlo estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub banzhaf_absolute_se: Option<f64>,
 }
 
 /// A decision rule named on the command line.
@@ -34,7 +116,7 @@ enum NamedRule {
 }
 
 impl NamedRule {
-    fn parse(text: &str) -> Result<Self, Failure> {
+    fn parse(text: &str) -> Result<Self, ApiError> {
         let help = "the rules are majority, unanimity and qualified=SHARE with SHARE in (0, 1], \
                     e.g. qualified=0.65 or qualified=65%";
         match text.trim() {
@@ -43,13 +125,13 @@ impl NamedRule {
             other => {
                 let share = other
                     .strip_prefix("qualified=")
-                    .ok_or_else(|| bad_input(&format!("unknown rule `{other}`"), help))?;
+                    .ok_or_else(|| usage(&format!("unknown rule `{other}`"), help))?;
                 match parse_share(share) {
                     Some((numerator, denominator)) => Ok(Self::Qualified {
                         numerator,
                         denominator,
                     }),
-                    None => Err(bad_input(
+                    None => Err(usage(
                         &format!("`{share}` in --rule is not a share in (0, 1]"),
                         help,
                     )),
@@ -124,20 +206,14 @@ struct Input {
     scenario: Option<String>,
 }
 
-/// `--weights` (with `--quota` or `--rule`, and optional `--names`).
-fn from_weights(args: &PowerArgs) -> Result<Input, Failure> {
-    if let Some(scenario) = &args.scenario {
-        return Err(bad_input(
-            &format!("both a scenario (`{scenario}`) and --weights were given"),
-            "give either a scenario, whose capabilities are the weights, or --weights",
-        ));
-    }
-    let mut weights = Vec::with_capacity(args.weights.len());
-    for text in &args.weights {
+/// `weights` (with `quota` or `rule`, and optional `names`).
+fn from_weights(options: &PowerOptions) -> Result<Input, ApiError> {
+    let mut weights = Vec::with_capacity(options.weights.len());
+    for text in &options.weights {
         match text.trim().parse::<u64>() {
             Ok(w) => weights.push(w),
             Err(_) => {
-                return Err(bad_input(
+                return Err(usage(
                     &format!("`{text}` in --weights is not a whole number of 0 or more"),
                     "weights are whole numbers, e.g. --weights 7,7,7,7,7,1,1,1; multiply \
                      fractional weights by a power of ten first",
@@ -145,20 +221,24 @@ fn from_weights(args: &PowerArgs) -> Result<Input, Failure> {
             }
         }
     }
-    let names = if args.names.is_empty() {
+    let names = if options.names.is_empty() {
         (1..=weights.len()).map(|k| format!("p{k}")).collect()
-    } else if args.names.len() != weights.len() {
-        return Err(bad_input(
-            &format!("{} names for {} weights", args.names.len(), weights.len()),
+    } else if options.names.len() != weights.len() {
+        return Err(usage(
+            &format!(
+                "{} names for {} weights",
+                options.names.len(),
+                weights.len()
+            ),
             "give one name per weight, in the same order, e.g. --names usa,china,russia",
         ));
     } else {
-        args.names.iter().map(|n| n.trim().to_owned()).collect()
+        options.names.iter().map(|n| n.trim().to_owned()).collect()
     };
     let total: u128 = weights.iter().map(|&w| u128::from(w)).sum();
-    let (quota, rule) = match (&args.quota, &args.rule) {
+    let (quota, rule) = match (&options.quota, &options.rule) {
         (Some(_), Some(_)) => {
-            return Err(bad_input(
+            return Err(usage(
                 "both --quota and --rule were given",
                 "give the quota as a weight (--quota 39) or as a rule (--rule qualified=0.65)",
             ))
@@ -166,7 +246,7 @@ fn from_weights(args: &PowerArgs) -> Result<Input, Failure> {
         (Some(text), None) => match text.trim().parse::<u64>() {
             Ok(q) => (q, None),
             Err(_) => {
-                return Err(bad_input(
+                return Err(usage(
                     &format!("the quota `{text}` is not a whole number"),
                     &format!("give the weight a coalition needs, from 1 to the total {total}"),
                 ))
@@ -177,7 +257,7 @@ fn from_weights(args: &PowerArgs) -> Result<Input, Failure> {
             (named.rule(weights.clone()).quota, Some(named.describe()))
         }
         (None, None) => {
-            return Err(bad_input(
+            return Err(usage(
                 "--weights needs a quota",
                 "add --quota Q (the weight a coalition needs) or --rule majority|unanimity|qualified=SHARE",
             ))
@@ -192,32 +272,35 @@ fn from_weights(args: &PowerArgs) -> Result<Input, Failure> {
     })
 }
 
-/// A scenario's actors, weighted by capability x 100 rounded (at least 1), under `--rule`.
-fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
-    if args.quota.is_some() {
-        return Err(bad_input(
+/// A scenario's actors, weighted by capability x 100 rounded (at least 1), under `rule`.
+fn from_scenario(
+    scenario: &Scenario,
+    name: &str,
+    options: &PowerOptions,
+    notes: &NoteLog,
+) -> Result<Input, ApiError> {
+    if options.quota.is_some() {
+        return Err(usage(
             "--quota needs --weights",
             "with a scenario, give the rule instead: --rule majority|unanimity|qualified=SHARE",
         ));
     }
-    if !args.names.is_empty() {
-        return Err(bad_input(
+    if !options.names.is_empty() {
+        return Err(usage(
             "--names needs --weights",
             "with a scenario, the players are its actors and keep their ids",
         ));
     }
-    let named = match &args.rule {
+    let named = match &options.rule {
         Some(text) => NamedRule::parse(text)?,
         None => NamedRule::Majority,
     };
-    let spec = args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO);
-    let scenario = crate::what_if::load_changed(Some(spec), args.from.as_deref(), &args.what_if)?;
     let actors = scenario.actors();
     let mut weights = Vec::with_capacity(actors.len());
     let mut changed = Vec::new();
     for actor in actors {
         let Some(weight) = capability_weight(actor.capability) else {
-            return Err(bad_input(
+            return Err(usage(
                 &format!(
                     "actor `{}` has capability {}, too large to use as a weight",
                     actor.id, actor.capability
@@ -236,7 +319,7 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
         weights.push(weight);
     }
     if !changed.is_empty() {
-        crate::report::note(&format!(
+        notes.note(format!(
             "weights are capabilities x {CAPABILITY_SCALE} rounded to whole numbers (at least 1); \
              rounding changed {}",
             changed.join(", ")
@@ -253,52 +336,24 @@ fn from_scenario(args: &PowerArgs) -> Result<Input, Failure> {
                 .meta()
                 .title
                 .clone()
-                .unwrap_or_else(|| spec.to_owned()),
+                .unwrap_or_else(|| name.to_owned()),
         ),
     })
 }
 
-/// What `--format json` prints.
-#[derive(Serialize)]
-struct Output<'a> {
-    method: Method,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scenario: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule: Option<&'a str>,
-    quota: u64,
-    total_weight: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    samples: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    seed: Option<u64>,
-    players: Vec<PlayerOutput<'a>>,
-}
-
-#[derive(Serialize)]
-struct PlayerOutput<'a> {
-    name: &'a str,
-    weight: u64,
-    shapley_shubik: f64,
-    banzhaf: f64,
-    banzhaf_absolute: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    shapley_shubik_se: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    banzhaf_se: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    banzhaf_absolute_se: Option<f64>,
-}
-
-pub(crate) fn run(args: PowerArgs) -> Result<(), Failure> {
-    let input = if args.weights.is_empty() {
-        from_scenario(&args)?
-    } else {
-        from_weights(&args)?
+/// The indices of the game given by `options.weights`, or else by `scenario`'s actors.
+pub(crate) fn run(
+    scenario: Option<(&Scenario, &str)>,
+    options: &PowerOptions,
+    notes: &NoteLog,
+) -> Result<AnalysisResult, ApiError> {
+    let input = match scenario {
+        Some((s, name)) if options.weights.is_empty() => from_scenario(s, name, options, notes)?,
+        _ => from_weights(options)?,
     };
     let game = Game::weighted(input.weights.clone(), input.quota).map_err(|e| {
         let total: u128 = input.weights.iter().map(|&w| u128::from(w)).sum();
-        bad_input(
+        usage(
             &e.to_string(),
             &format!(
                 "the quota is the weight a coalition needs: a whole number from 1 to the total \
@@ -306,56 +361,47 @@ pub(crate) fn run(args: PowerArgs) -> Result<(), Failure> {
             ),
         )
     })?;
-    if args.samples < 2 {
-        return Err(bad_input(
-            &format!("--samples {} is too few", args.samples),
+    if options.samples < 2 {
+        return Err(usage(
+            &format!("--samples {} is too few", options.samples),
             "Monte Carlo needs at least 2 samples to estimate its error; e.g. --samples 100000",
         ));
     }
     let config = PowerConfig {
-        choice: if args.monte_carlo {
+        choice: if options.monte_carlo {
             Choice::MonteCarlo
         } else {
             Choice::Auto
         },
-        samples: args.samples,
-        seed: args.seed,
+        samples: options.samples,
+        seed: options.seed,
     };
     let indices = power_indices(&game, &config)
-        .map_err(|e| bad_input(&e.to_string(), "add --monte-carlo to estimate the indices"))?;
-    if !args.monte_carlo && indices.method == Method::MonteCarlo {
-        crate::report::note(&format!(
+        .map_err(|e| usage(&e.to_string(), "add --monte-carlo to estimate the indices"))?;
+    if !options.monte_carlo && indices.method == Method::MonteCarlo {
+        notes.note(format!(
             "this game is too large for the exact method; the indices are Monte Carlo estimates \
              from {} samples (seed {})",
-            args.samples, args.seed
+            options.samples, options.seed
         ));
     }
     let total = game.rules()[0].total().expect("a valid game's total fits");
-    let text = match args.format {
-        OutputFormat::Json => json(&input, total, &indices, args.seed)?,
-        OutputFormat::Csv => csv(&input, &indices)?,
-        OutputFormat::Table => table(&input, total, &indices, args.seed),
-    };
-    write_out(&text)
-}
-
-fn json(input: &Input, total: u64, indices: &PowerIndices, seed: u64) -> Result<String, Failure> {
     let monte_carlo = indices.method == Method::MonteCarlo;
-    let output = Output {
+    Ok(AnalysisResult::Power(PowerResult {
         method: indices.method,
-        scenario: input.scenario.as_deref(),
-        rule: input.rule.as_deref(),
+        scenario: input.scenario.clone(),
+        rule: input.rule.clone(),
         quota: input.quota,
         total_weight: total,
         samples: indices.samples,
-        seed: monte_carlo.then_some(seed),
+        seed: monte_carlo.then_some(options.seed),
         players: input
             .names
             .iter()
             .zip(&input.weights)
             .zip(&indices.players)
             .map(|((name, &weight), p)| PlayerOutput {
-                name,
+                name: name.clone(),
                 weight,
                 shapley_shubik: p.shapley_shubik,
                 banzhaf: p.banzhaf,
@@ -365,119 +411,7 @@ fn json(input: &Input, total: u64, indices: &PowerIndices, seed: u64) -> Result<
                 banzhaf_absolute_se: p.standard_errors.map(|e| e.banzhaf_absolute),
             })
             .collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&output).context("cannot write JSON")?;
-    text.push('\n');
-    Ok(text)
-}
-
-fn csv(input: &Input, indices: &PowerIndices) -> Result<String, Failure> {
-    let monte_carlo = indices.method == Method::MonteCarlo;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "name",
-        "weight",
-        "shapley_shubik",
-        "banzhaf",
-        "banzhaf_absolute",
-    ];
-    if monte_carlo {
-        header.extend(["shapley_shubik_se", "banzhaf_se", "banzhaf_absolute_se"]);
-    }
-    writer.write_record(&header).context("CSV")?;
-    for ((name, weight), p) in input.names.iter().zip(&input.weights).zip(&indices.players) {
-        let mut row = vec![
-            name.clone(),
-            weight.to_string(),
-            p.shapley_shubik.to_string(),
-            p.banzhaf.to_string(),
-            p.banzhaf_absolute.to_string(),
-        ];
-        if let Some(e) = p.standard_errors {
-            row.extend([
-                e.shapley_shubik.to_string(),
-                e.banzhaf.to_string(),
-                e.banzhaf_absolute.to_string(),
-            ]);
-        }
-        writer.write_record(&row).context("CSV")?;
-    }
-    Ok(String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?)
-}
-
-/// A number for people with `digits` significant digits, or 0.
-fn fmt_significant(value: f64, digits: i32) -> String {
-    if value == 0.0 {
-        return "0".into();
-    }
-    let decimals = (digits - 1 - value.abs().log10().floor() as i32).clamp(0, 12) as usize;
-    format!("{value:.decimals$}")
-}
-
-/// An index: four significant digits.
-fn fmt_index(value: f64) -> String {
-    fmt_significant(value, 4)
-}
-
-/// An estimate with its standard error (two significant digits), or the exact value.
-fn fmt_with_error(value: f64, error: Option<f64>) -> String {
-    match error {
-        Some(e) => format!("{} ± {}", fmt_index(value), fmt_significant(e, 2)),
-        None => fmt_index(value),
-    }
-}
-
-fn table(input: &Input, total: u64, indices: &PowerIndices, seed: u64) -> String {
-    let mut out = String::new();
-    if let Some(scenario) = &input.scenario {
-        out.push_str(scenario);
-        out.push('\n');
-    }
-    let rule = input
-        .rule
-        .as_deref()
-        .map(|r| format!(" ({r})"))
-        .unwrap_or_default();
-    match indices.samples {
-        Some(samples) => out.push_str(&format!(
-            "Monte Carlo estimates ± one standard error, {samples} samples, seed {seed}; quota {} of {total}{rule}\n",
-            input.quota
-        )),
-        None => out.push_str(&format!(
-            "Exact indices; quota {} of {total}{rule}\n",
-            input.quota
-        )),
-    }
-    let mut grid = new_table();
-    grid.set_header(vec![
-        "Player",
-        "Weight",
-        "Shapley-Shubik",
-        "Banzhaf",
-        "Banzhaf (absolute)",
-    ]);
-    for ((name, weight), p) in input.names.iter().zip(&input.weights).zip(&indices.players) {
-        let e = p.standard_errors;
-        grid.add_row(vec![
-            Cell::new(name),
-            Cell::new(weight).set_alignment(CellAlignment::Right),
-            Cell::new(fmt_with_error(
-                p.shapley_shubik,
-                e.map(|e| e.shapley_shubik),
-            ))
-            .set_alignment(CellAlignment::Right),
-            Cell::new(fmt_with_error(p.banzhaf, e.map(|e| e.banzhaf)))
-                .set_alignment(CellAlignment::Right),
-            Cell::new(fmt_with_error(
-                p.banzhaf_absolute,
-                e.map(|e| e.banzhaf_absolute),
-            ))
-            .set_alignment(CellAlignment::Right),
-        ]);
-    }
-    out.push_str(&grid.to_string());
-    out.push('\n');
-    out
+    }))
 }
 
 #[cfg(test)]
@@ -503,13 +437,5 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(parse_share(text), expected, "{text}");
         }
-    }
-
-    #[test]
-    fn indices_print_with_four_significant_digits() {
-        assert_eq!(fmt_index(421.0 / 2145.0), "0.1963");
-        assert_eq!(fmt_index(4.0 / 2145.0), "0.001865");
-        assert_eq!(fmt_index(1.0), "1.000");
-        assert_eq!(fmt_index(0.0), "0");
     }
 }

@@ -6,7 +6,7 @@ use super::error::{
     ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
     ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
 };
-use super::scenario::{ChangeTiming, Distribution, ScenarioParts};
+use super::types::{ChangeTiming, Distribution, ScenarioParts};
 
 /// Tolerance on successor probabilities adding up to 1.
 const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;

@@ -1,0 +1,432 @@
+//! The forecast: which models run with which parameters, the expected-utility rounds and the
+//! spatial model's turns kept for traces and narration, and the what-if baseline.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
+use statecraft_core::models::smp::{self, SmpInput, SmpParams, SmpRun, SpatialModel};
+use statecraft_core::models::{all_models, ExpectedUtility, Forecast, IssueForecast, Model};
+use statecraft_core::scenario::Scenario;
+use statecraft_io::Loaded;
+
+use crate::context::NoteLog;
+use crate::error::ApiError;
+use crate::what_if::{self, WhatIf};
+use crate::AnalysisResult;
+
+/// The spatial model's id.
+const SMP: &str = "smp";
+
+/// Options of `forecast`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ForecastOptions {
+    /// Models to run: compromise, median, nash, bdm, smp, or all (every one-issue model: all
+    /// but smp) [default: all].
+    pub models: Vec<String>,
+    /// Expected-utility model options.
+    pub bdm: BdmOptions,
+    /// Spatial model of politics options.
+    pub smp: SmpOptions,
+}
+
+impl Default for ForecastOptions {
+    fn default() -> Self {
+        Self {
+            models: vec!["all".into()],
+            bdm: BdmOptions::default(),
+            smp: SmpOptions::default(),
+        }
+    }
+}
+
+/// Options of the expected-utility (`bdm`) model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct BdmOptions {
+    /// `scholz-reference` (the reference implementation, bit for bit) or `scholz-paper`.
+    pub variant: String,
+    /// Run exactly this many rounds, with no early stop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<usize>,
+    /// Run at most this many rounds, stopping early when bargaining settles or cycles.
+    pub max_rounds: usize,
+    /// Reference variant: repair the capitulation branch that the published code never takes.
+    pub capitulation_fix: bool,
+    /// Paper variant: probability that the status quo persists absent a challenge (0..=1).
+    pub q: f64,
+    /// Paper variant: probability that a spontaneous change is for the better (0..=1).
+    pub t: f64,
+}
+
+impl Default for BdmOptions {
+    fn default() -> Self {
+        Self {
+            variant: "scholz-reference".into(),
+            rounds: None,
+            max_rounds: 100,
+            capitulation_fix: false,
+            q: 1.0,
+            t: 1.0,
+        }
+    }
+}
+
+/// Options of KTAB's spatial model of politics (`smp`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmpOptions {
+    /// Run at most this many turns (KTAB: 100), stopping earlier when moves die down.
+    pub max_turns: usize,
+    /// KTAB's model parameters as `KEY=VALUE` (`VotingRule=Binary`), over a KTAB XML file's.
+    pub params: Vec<String>,
+    /// Seed of stochastic transitions [default: the KTAB XML file's, else KTAB's].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+impl Default for SmpOptions {
+    fn default() -> Self {
+        Self {
+            max_turns: 100,
+            params: Vec::new(),
+            seed: None,
+        }
+    }
+}
+
+/// What `forecast` returns (docs/output.md).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ForecastResult {
+    /// The scenario's title.
+    pub scenario: Option<String>,
+    /// The issues, in order.
+    pub issues: Vec<IssueInfo>,
+    /// The models that ran, in the order of `forecasts`.
+    pub models: Vec<ModelInfo>,
+    /// One forecast per model.
+    pub forecasts: Vec<Forecast>,
+    /// The expected-utility model's rounds, per issue it ran on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bdm_runs: Vec<BdmRunOutput>,
+    /// The spatial model's turns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smp_run: Option<SmpRun>,
+    /// With what-ifs: the changes and the forecasts without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<WhatIfBaseline>,
+}
+
+/// The what-ifs applied and the forecasts without them.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WhatIfBaseline {
+    /// The changes, in words.
+    pub changes: String,
+    /// The forecasts of the scenario as loaded.
+    pub baseline: Vec<Forecast>,
+}
+
+/// The expected-utility model's run on one issue.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct BdmRunOutput {
+    /// The issue's id.
+    pub issue: String,
+    /// Every round.
+    pub run: BdmRun,
+}
+
+/// An issue as the forecast shows it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct IssueInfo {
+    /// Its id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// The scale's low end.
+    pub min: f64,
+    /// The scale's high end.
+    pub max: f64,
+    /// Where it stands without agreement.
+    pub status_quo: Option<f64>,
+}
+
+/// A model that ran.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ModelInfo {
+    /// Its id (`compromise`).
+    pub id: String,
+    /// Its name (`Compromise (weighted mean)`).
+    pub label: String,
+}
+
+/// The expected-utility parameters, checked.
+pub(crate) fn bdm_params(options: &BdmOptions) -> Result<BdmParams, ApiError> {
+    for (name, value) in [("--q", options.q), ("--t", options.t)] {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(ApiError::usage(
+                format!("{name} {value} is outside 0..=1"),
+                "it is a probability",
+            )
+            .at_field(&format!("analysis.forecast.bdm.{}", &name[2..])));
+        }
+    }
+    let variant = variant(&options.variant)?;
+    let mut params = BdmParams::forecast(variant);
+    params.capitulation_fix = options.capitulation_fix;
+    params.q = options.q;
+    params.t = options.t;
+    match options.rounds {
+        Some(rounds) => {
+            params.max_rounds = rounds;
+            params.stop = StopRule::Fixed;
+        }
+        None => params.max_rounds = options.max_rounds,
+    }
+    Ok(params)
+}
+
+/// The expected-utility model's variant by name.
+pub(crate) fn variant(name: &str) -> Result<Variant, ApiError> {
+    Variant::from_name(name).ok_or_else(|| {
+        ApiError::usage(
+            format!("unknown variant `{name}`"),
+            "the variants are scholz-reference and scholz-paper",
+        )
+        .at_field("variant")
+    })
+}
+
+/// The one-issue models named (or `all`), in the order given.
+pub(crate) fn selected_models(
+    names: &[String],
+    bdm: BdmParams,
+) -> Result<Vec<Box<dyn Model>>, ApiError> {
+    if names.iter().any(|n| n == "all") {
+        return Ok(all_models(bdm));
+    }
+    let mut chosen = Vec::new();
+    for name in names {
+        match all_models(bdm).into_iter().find(|m| m.id() == name) {
+            Some(model) => chosen.push(model),
+            None => {
+                let ids: Vec<&str> = all_models(bdm).iter().map(|m| m.id()).collect();
+                return Err(ApiError::usage(
+                    format!("unknown model `{name}`"),
+                    format!("the models are: {}, or all", ids.join(", ")),
+                )
+                .at_field("models"));
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// The spatial model's parameters: KTAB's defaults, then a KTAB XML file's seed and
+/// `<ModelParameters>`, then the options.
+fn smp_params(options: &SmpOptions, loaded: &Loaded) -> Result<SmpParams, ApiError> {
+    let usage = |message: String, help: &str| {
+        ApiError::usage(message, help).at_field("analysis.forecast.smp")
+    };
+    let mut params = SmpParams::default();
+    if let Some(ktab) = &loaded.ktab {
+        for (key, value) in &ktab.parameters {
+            params
+                .set(key, value)
+                .map_err(|e| usage(e.to_string(), "the reader checked these names"))?;
+        }
+        if let Some(seed) = ktab.seed {
+            params.seed = seed;
+        }
+    }
+    for setting in &options.params {
+        let Some((key, value)) = setting.split_once('=') else {
+            return Err(usage(
+                format!("--smp `{setting}` is not KEY=VALUE"),
+                "e.g. --smp VotingRule=Binary; the keys are KTAB's parameter names",
+            ));
+        };
+        params.set(key, value).map_err(|e| {
+            usage(
+                e.to_string().trim_start_matches("smp: ").to_owned(),
+                "see docs/models/smp.md for every parameter and value",
+            )
+        })?;
+    }
+    if let Some(seed) = options.seed {
+        params.seed = seed;
+    }
+    if options.max_turns == 0 {
+        return Err(usage(
+            "--max-turns 0: the model needs at least one turn".into(),
+            "give a whole number of turns, e.g. 100 (KTAB's)",
+        ));
+    }
+    params.stop.max_turns = options.max_turns;
+    Ok(params)
+}
+
+/// Runs the spatial model on `scenario` (with a KTAB XML file's ideal adjustments when it is
+/// the file's own scenario): the forecast, and the run when there is one.
+fn run_smp(
+    scenario: &Scenario,
+    loaded: &Loaded,
+    params: SmpParams,
+    notes: &NoteLog,
+) -> (Forecast, Option<SmpRun>) {
+    let fail = |message: String| Forecast {
+        model: SMP.into(),
+        issues: scenario
+            .issues()
+            .iter()
+            .map(|i| IssueForecast {
+                issue: i.id.clone(),
+                value: None,
+                note: Some(message.clone()),
+            })
+            .collect(),
+    };
+    let mut input = match SmpInput::from_scenario(scenario) {
+        Ok(input) => input,
+        Err(e) => return (fail(e.to_string()), None),
+    };
+    if let Some(ktab) = loaded
+        .ktab
+        .as_ref()
+        .filter(|k| !k.ideal_adjustment.is_empty())
+    {
+        if same_actors(scenario, &loaded.scenario) {
+            if let Err(e) = input.set_ideal_adjustment(&ktab.ideal_adjustment) {
+                return (fail(e.to_string()), None);
+            }
+        } else {
+            input.notes.push(
+                "smp: the file's ideal adjustments are ignored: the what-ifs changed the actors"
+                    .into(),
+            );
+        }
+    }
+    for note in &input.notes {
+        notes.note(note.clone());
+    }
+    match smp::run(&input, &params) {
+        Ok(run) => (smp::forecast_of(&run), Some(run)),
+        Err(e) => (fail(e.to_string()), None),
+    }
+}
+
+fn same_actors(a: &Scenario, b: &Scenario) -> bool {
+    a.actors().len() == b.actors().len()
+        && a.actors().iter().zip(b.actors()).all(|(x, y)| x.id == y.id)
+}
+
+/// Runs the forecast of the loaded scenario with the what-ifs.
+pub(crate) fn run(
+    loaded: &Loaded,
+    changes: &WhatIf,
+    options: &ForecastOptions,
+    notes: &NoteLog,
+) -> Result<(AnalysisResult, Scenario), ApiError> {
+    let params = bdm_params(&options.bdm)?;
+    // The spatial model runs every issue at once, so it is not among `all`: it is named.
+    let smp_wanted = options.models.iter().any(|n| n == SMP);
+    let names: Vec<String> = options
+        .models
+        .iter()
+        .filter(|n| *n != SMP)
+        .cloned()
+        .collect();
+    let mut models = if names.is_empty() {
+        Vec::new()
+    } else {
+        selected_models(&names, params).map_err(|e| e.at_field("analysis.forecast.models"))?
+    };
+    let smp_params = smp_params(&options.smp, loaded)?;
+    if smp_wanted {
+        models.push(Box::new(SpatialModel { params: smp_params }));
+    }
+    let changed = what_if::apply(&loaded.scenario, changes)?;
+    // With what-ifs, the forecasts are of the changed scenario and the original's are the
+    // baseline they are compared with.
+    let baseline: Option<Vec<Forecast>> = changed.as_ref().map(|_| {
+        models
+            .iter()
+            .map(|m| m.forecast(&loaded.scenario))
+            .collect()
+    });
+    let scenario = changed.unwrap_or_else(|| loaded.scenario.clone());
+    // The expected-utility model is run once per issue here, so that its rounds can be shown.
+    let eu_model = ExpectedUtility { params };
+    let mut runs: Vec<BdmRunOutput> = Vec::new();
+    let mut smp_run = None;
+    let forecasts: Vec<Forecast> = models
+        .iter()
+        .map(|m| {
+            if m.id() == SMP {
+                let (forecast, run) = run_smp(&scenario, loaded, smp_params, notes);
+                smp_run = run;
+                return forecast;
+            }
+            if m.id() != eu_model.id() {
+                return m.forecast(&scenario);
+            }
+            let issues = (0..scenario.issues().len())
+                .map(|i| match eu_model.run_issue(&scenario, i) {
+                    Ok(run) => {
+                        let issue = scenario.issues()[i].id.clone();
+                        let f = bdm::forecast_of(&run, &issue);
+                        runs.push(BdmRunOutput { issue, run });
+                        f
+                    }
+                    Err(no_run) => no_run,
+                })
+                .collect();
+            Forecast {
+                model: m.id().to_owned(),
+                issues,
+            }
+        })
+        .collect();
+    let result = ForecastResult {
+        scenario: scenario.meta().title.clone(),
+        issues: scenario
+            .issues()
+            .iter()
+            .map(|i| IssueInfo {
+                id: i.id.clone(),
+                label: i.label.clone(),
+                min: i.scale.min,
+                max: i.scale.max,
+                status_quo: i.status_quo,
+            })
+            .collect(),
+        models: models
+            .iter()
+            .map(|m| ModelInfo {
+                id: m.id().into(),
+                label: m.label().into(),
+            })
+            .collect(),
+        forecasts,
+        bdm_runs: runs,
+        smp_run,
+        what_if: baseline.map(|baseline| WhatIfBaseline {
+            changes: changes.describe(),
+            baseline,
+        }),
+    };
+    Ok((AnalysisResult::Forecast(result), scenario))
+}
+
+/// What the run store keeps as a forecast's parameters.
+pub(crate) fn store_params(options: &ForecastOptions, what_if: &WhatIf) -> serde_json::Value {
+    serde_json::json!({
+        "models": options.models,
+        "variant": options.bdm.variant,
+        "rounds": options.bdm.rounds,
+        "max_rounds": options.bdm.max_rounds,
+        "capitulation_fix": options.bdm.capitulation_fix,
+        "q": options.bdm.q,
+        "t": options.bdm.t,
+        "what_if": what_if.describe(),
+    })
+}

@@ -1,0 +1,333 @@
+//! One analysis API for every front end: a [`Request`] (the scenario, its what-ifs and the
+//! analysis with its options) goes in, a [`Response`] (the result as data, with its notes and
+//! warnings) or an [`ApiError`] comes out. The CLI, the web server and the Python module are thin
+//! adapters over [`run`]: they parse their own input into a request and print or send the result,
+//! so that every front end runs the same analyses with the same defaults, notes, errors and
+//! numbers.
+//!
+//! ```
+//! use statecraft_api::{run, Analysis, Context, ForecastOptions, Request};
+//!
+//! let request = Request::builtin("six-party-2009", Analysis::Forecast(ForecastOptions {
+//!     models: vec!["compromise".into()],
+//!     ..ForecastOptions::default()
+//! }));
+//! let response = run(&request, &Context::default()).expect("the built-in scenario forecasts");
+//! let statecraft_api::AnalysisResult::Forecast(forecast) = &response.result else { panic!() };
+//! assert_eq!(forecast.forecasts[0].model, "compromise");
+//! ```
+//!
+//! Requests and results are serde types with JSON Schemas ([`request_schema`],
+//! [`response_schema`]); `docs/api.md` describes them with an example of each.
+
+mod context;
+mod error;
+mod forecast;
+mod power;
+mod report;
+mod scenario_ops;
+mod source;
+mod store;
+mod sweep;
+mod what_if;
+
+mod agreements;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use statecraft_core::scenario::Scenario;
+
+pub use agreements::{
+    CoalitionsOptions, CoalitionsResult, DurabilityOptions, DurabilityResult, PackageValue,
+};
+pub use context::{CancelToken, Context, Event};
+pub use error::{ApiError, ErrorKind, ProblemData, Severity};
+pub use forecast::{
+    BdmOptions, BdmRunOutput, ForecastOptions, ForecastResult, IssueInfo, ModelInfo, SmpOptions,
+    WhatIfBaseline,
+};
+pub use power::{PlayerOutput, PowerOptions, PowerResult};
+pub use report::ReportOptions;
+pub use scenario_ops::{CheckResult, ConvertOptions, ConvertResult};
+pub use source::{ScenarioSource, DEFAULT_SCENARIO};
+pub use sweep::{
+    IssueSensitivity, SensitivityOutput, SweepOptions, SweepResultOutput, SweepSettings,
+    FALLBACK_UNCERTAINTY,
+};
+pub use what_if::WhatIf;
+
+/// The version of the request and response formats; a response carries it as `schema`.
+pub const SCHEMA_VERSION: &str = "statecraft-api/1";
+
+/// One analysis to run: a complete, reproducible description of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// The scenario [default: the built-in `six-party-2009`].
+    #[serde(default)]
+    pub scenario: ScenarioSource,
+    /// Changes applied to the scenario before the analysis.
+    #[serde(default, skip_serializing_if = "WhatIf::is_empty")]
+    pub what_if: WhatIf,
+    /// The analysis and its options.
+    pub analysis: Analysis,
+}
+
+impl Request {
+    /// A request for `analysis` of the built-in scenario `name`.
+    pub fn builtin(name: &str, analysis: Analysis) -> Self {
+        Self {
+            scenario: ScenarioSource::Builtin { name: name.into() },
+            what_if: WhatIf::default(),
+            analysis,
+        }
+    }
+
+    /// Reads a request from JSON text, naming the field of any problem (`analysis.forecast.q`).
+    pub fn from_json(file: &str, text: &str) -> Result<Self, ApiError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let request: Request = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let (line, column) = (inner.line(), inner.column());
+            ApiError::bad_input(ProblemData {
+                file: Some(file.to_owned()),
+                line: (line > 0).then_some(line),
+                column: (line > 0).then_some(column),
+                field: (path != ".").then_some(path),
+                message: strip_position(&inner.to_string()),
+                help: Some("see docs/api.md for the requests and docs/schema/request.json".into()),
+                severity: error::Severity::Error,
+            })
+        })?;
+        de.end()
+            .map_err(|e| ApiError::bad_input(ProblemData::message(format!("{file}: {e}"))))?;
+        Ok(request)
+    }
+}
+
+/// serde_json's messages end in " at line L column C"; the problem carries those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(k) => message[..k].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Which analysis to run, with its options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Analysis {
+    /// Where each issue lands, by every chosen model (`statecraft forecast`).
+    Forecast(ForecastOptions),
+    /// Read and validate the scenario (`statecraft check`).
+    Check,
+    /// The scenario itself, after the what-ifs (`statecraft show --format json`).
+    Show,
+    /// The scenario written as TOML or JSON (`statecraft convert`).
+    Convert(ConvertOptions),
+    /// Monte Carlo over the uncertain inputs (`statecraft sweep`).
+    Sweep(SweepOptions),
+    /// 6-0 or 5-1 (`statecraft coalitions`).
+    Coalitions(CoalitionsOptions),
+    /// Survival of an agreement under changes of government (`statecraft durability`).
+    Durability(DurabilityOptions),
+    /// Voting power (`statecraft power`).
+    Power(PowerOptions),
+    /// Every analysis as one report document (`statecraft report`).
+    Report(ReportOptions),
+}
+
+impl Analysis {
+    /// The analysis's name, as in requests and responses (`forecast`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Analysis::Forecast(_) => "forecast",
+            Analysis::Check => "check",
+            Analysis::Show => "show",
+            Analysis::Convert(_) => "convert",
+            Analysis::Sweep(_) => "sweep",
+            Analysis::Coalitions(_) => "coalitions",
+            Analysis::Durability(_) => "durability",
+            Analysis::Power(_) => "power",
+            Analysis::Report(_) => "report",
+        }
+    }
+}
+
+/// What an analysis returned: the data that the CLI prints with `--format json`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "analysis", content = "result")]
+#[allow(clippy::large_enum_variant)]
+pub enum AnalysisResult {
+    /// See [`ForecastResult`].
+    Forecast(ForecastResult),
+    /// See [`CheckResult`].
+    Check(CheckResult),
+    /// The scenario in statecraft's JSON format (docs/scenario-format.md).
+    Show(serde_json::Value),
+    /// See [`ConvertResult`].
+    Convert(ConvertResult),
+    /// See [`SweepResultOutput`].
+    Sweep(SweepResultOutput),
+    /// See [`CoalitionsResult`].
+    Coalitions(CoalitionsResult),
+    /// See [`DurabilityResult`].
+    Durability(DurabilityResult),
+    /// See [`PowerResult`].
+    Power(PowerResult),
+    /// The report document (schema `statecraft-report/1`, docs/report.md).
+    Report(statecraft_report::Report),
+}
+
+/// A finished analysis: its result, and what was said on the way.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Response {
+    /// [`SCHEMA_VERSION`].
+    pub schema: String,
+    /// The analysis and its result.
+    #[serde(flatten)]
+    pub result: AnalysisResult,
+    /// How the input was read and what the analysis noticed, in order.
+    pub notes: Vec<String>,
+    /// Soft problems with the scenario, located in its file.
+    pub warnings: Vec<ProblemData>,
+    /// The scenario that was analysed (after the what-ifs), for front ends that show labels,
+    /// scales and anchors next to the result; not part of the JSON.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub scenario: Option<Scenario>,
+}
+
+impl Response {
+    /// The result alone, as JSON: what `statecraft COMMAND --format json` prints.
+    pub fn result_json(&self) -> serde_json::Value {
+        let full = serde_json::to_value(&self.result).expect("results serialise");
+        full.get("result")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Runs one request. Notes and progress go to `context` as they happen and are also gathered
+/// in the response; a run cancelled through `context.cancel` stops at the next chunk and
+/// returns [`ErrorKind::Cancelled`] (a sweep returns the draws it finished instead, marked
+/// interrupted).
+pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
+    let notes = context::NoteLog::new(context);
+    // A game given by its weights needs no scenario.
+    if let Analysis::Power(options) = &request.analysis {
+        if !options.weights.is_empty() {
+            let result = power::run(None, options, &notes)?;
+            return Ok(Response {
+                schema: SCHEMA_VERSION.into(),
+                result,
+                notes: notes.into_notes(),
+                warnings: Vec::new(),
+                scenario: None,
+            });
+        }
+    }
+    let loaded = source::load(&request.scenario, &notes)?;
+    for warning in &loaded.warnings {
+        context.event(Event::Warning(warning));
+    }
+    let warnings: Vec<ProblemData> = loaded.warnings.iter().map(ProblemData::from).collect();
+    let (result, scenario) = match &request.analysis {
+        Analysis::Forecast(options) => forecast::run(&loaded, &request.what_if, options, &notes)?,
+        analysis => {
+            let scenario = what_if::load_changed(&loaded, &request.what_if, &notes)?;
+            let source = &request.scenario;
+            match analysis {
+                Analysis::Sweep(options) => {
+                    sweep::run(scenario, options, request, context, &notes)?
+                }
+                Analysis::Report(options) => report::run(&scenario, options, context, &notes)?,
+                other => {
+                    let result = match other {
+                        Analysis::Check => scenario_ops::check(&loaded),
+                        Analysis::Show => scenario_ops::show(&scenario),
+                        Analysis::Convert(options) => scenario_ops::convert(&scenario, options)?,
+                        Analysis::Coalitions(options) => {
+                            agreements::coalitions(&scenario, source, options, context, &notes)?
+                        }
+                        Analysis::Durability(options) => {
+                            agreements::durability(&scenario, source, options, context, &notes)?
+                        }
+                        Analysis::Power(options) => {
+                            power::run(Some((&scenario, source.name())), options, &notes)?
+                        }
+                        _ => unreachable!("handled above"),
+                    };
+                    (result, scenario)
+                }
+            }
+        }
+    };
+    record(request, &result, &scenario, context)?;
+    Ok(Response {
+        schema: SCHEMA_VERSION.into(),
+        result,
+        notes: notes.into_notes(),
+        warnings,
+        scenario: Some(scenario),
+    })
+}
+
+/// Records a finished forecast, coalition or durability analysis in the context's run store
+/// (sweeps record themselves chunk by chunk).
+fn record(
+    request: &Request,
+    result: &AnalysisResult,
+    scenario: &Scenario,
+    context: &Context,
+) -> Result<(), ApiError> {
+    match (&request.analysis, result) {
+        (Analysis::Forecast(options), AnalysisResult::Forecast(r)) => store::record(
+            context,
+            "forecast",
+            scenario,
+            forecast::store_params(options, &request.what_if),
+            None,
+            &r.forecasts,
+            request,
+        ),
+        (Analysis::Coalitions(options), AnalysisResult::Coalitions(r)) => store::record(
+            context,
+            "coalitions",
+            scenario,
+            serde_json::json!({ "shape": options.shape }),
+            None,
+            &r.analysis,
+            request,
+        ),
+        (Analysis::Durability(options), AnalysisResult::Durability(r)) => store::record(
+            context,
+            "durability",
+            scenario,
+            r.store_params(options.step),
+            Some(options.seed),
+            &r.forms,
+            request,
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The JSON Schema of [`Request`].
+pub fn request_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Request)).expect("schemas serialise")
+}
+
+/// The JSON Schema of [`Response`].
+pub fn response_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Response)).expect("schemas serialise")
+}
+
+/// The built-in scenarios: (name, one-line summary).
+pub fn builtins() -> Vec<(&'static str, &'static str)> {
+    statecraft_io::BUILTINS
+        .iter()
+        .map(|b| (b.name, b.summary))
+        .collect()
+}

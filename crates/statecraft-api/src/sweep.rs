@@ -1,0 +1,449 @@
+//! The sweep: draws the uncertain inputs chunk by chunk (recorded in the run store when there is
+//! one, so that a stopped sweep resumes), runs the models on every draw, and summarises the
+//! spreads, the coalition and durability spreads and the Sobol indices.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use statecraft_core::models::bdm::BdmParams;
+use statecraft_core::models::Model;
+use statecraft_core::scenario::Scenario;
+use statecraft_core::sweep::{
+    coalition_sweep, durability_sweep, sensitivity, summarise, sweep_outcomes, uncertain_inputs,
+    CoalitionSpread, DurabilitySpread, InputIndex, SweepResult, UncertainInput,
+};
+use statecraft_io::store::Store;
+use statecraft_io::Format;
+
+use crate::context::{Context, Event, NoteLog};
+use crate::error::ApiError;
+use crate::forecast::{selected_models, variant};
+use crate::store::{open, store_error};
+use crate::{AnalysisResult, Request};
+
+/// The uncertainty used when a scenario states none and has no distribution.
+pub const FALLBACK_UNCERTAINTY: f64 = 0.1;
+
+/// Options of `sweep`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SweepOptions {
+    /// Models to run on every draw: compromise, median, nash, bdm, or all.
+    pub models: Vec<String>,
+    /// Number of draws.
+    pub runs: usize,
+    /// Seed of the random streams (the same seed gives the same result on any machine).
+    pub seed: u64,
+    /// Uncertainty of every value not given a distribution, as a share [default: the
+    /// scenario's `uncertainty`, else 0.1 when it has no distribution at all].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<f64>,
+    /// Also ask on every draw whether all actors can agree and who is the holdout.
+    pub coalitions: bool,
+    /// Also repeat the durability analysis of the compromise package under this form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub durability: Option<String>,
+    /// The expected-utility model's variant, when `bdm` is among the models.
+    pub variant: String,
+    /// Also rank the inputs by their Sobol indices on the first model, from this many base rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<usize>,
+    /// Draws per chunk: the unit of progress, of cancellation and of what the store keeps.
+    pub chunk: usize,
+    /// Resume the stored sweep with this id (needs a run store): its scenario and settings are
+    /// read from the store, and only the chunks it lacks are run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resume: Option<i64>,
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        Self {
+            models: vec!["compromise".into(), "median".into(), "nash".into()],
+            runs: 1000,
+            seed: 1,
+            uncertainty: None,
+            coalitions: false,
+            durability: None,
+            variant: "scholz-reference".into(),
+            sensitivity: None,
+            chunk: 1000,
+            resume: None,
+        }
+    }
+}
+
+/// What a stored sweep needs to be resumed exactly.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SweepSettings {
+    /// The models.
+    pub models: Vec<String>,
+    /// Draws.
+    pub runs: usize,
+    /// Seed.
+    pub seed: u64,
+    /// The uncertainty used.
+    pub uncertainty: f64,
+    /// The expected-utility variant.
+    pub variant: String,
+    /// Draws per chunk.
+    pub chunk: usize,
+}
+
+/// What `sweep` returns, and what the store keeps of a finished sweep.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SweepResultOutput {
+    /// The scenario's title.
+    pub scenario: Option<String>,
+    /// The uncertainty used for inputs without a distribution.
+    pub uncertainty: f64,
+    /// Whether every draw asked for was made (`false` when the sweep was stopped).
+    pub complete: bool,
+    /// The run's id in the store, when it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<i64>,
+    /// Draws, seed, inputs and the spread of every model on every issue.
+    #[serde(flatten)]
+    pub result: SweepResult,
+    /// The Sobol indices, when asked for.
+    pub sensitivity: Option<SensitivityOutput>,
+    /// How often all can agree, and who holds out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coalitions: Option<CoalitionSpread>,
+    /// The spread of the compromise package's chance to survive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub durability: Option<DurabilitySpread>,
+}
+
+/// The Sobol indices of one model's forecast.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SensitivityOutput {
+    /// The model.
+    pub model: String,
+    /// Base rows of the estimate.
+    pub base_rows: usize,
+    /// Per issue.
+    pub issues: Vec<IssueSensitivity>,
+}
+
+/// The inputs that move one issue's forecast.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct IssueSensitivity {
+    /// The issue's id.
+    pub issue: String,
+    /// Inputs by total effect, largest first; `null` when the forecast does not vary.
+    pub inputs: Option<Vec<InputIndex>>,
+}
+
+/// Reads a stored sweep's scenario and settings.
+pub(crate) fn stored(store: &Store, id: i64) -> Result<(Scenario, SweepSettings), ApiError> {
+    let run = store.get(id).map_err(store_error)?;
+    if run.summary.kind != "sweep" {
+        return Err(ApiError::usage(
+            format!("run {id} is a {}, not a sweep", run.summary.kind),
+            "`statecraft runs list` shows every run",
+        ));
+    }
+    let scenario =
+        statecraft_io::parse_str(&format!("run {id}"), run.scenario.to_string(), Format::Json)
+            .map_err(|e| {
+                ApiError::failed(format!(
+                    "the stored scenario of run {id} does not read back: {e}"
+                ))
+            })?
+            .scenario;
+    let settings = serde_json::from_value(run.params)
+        .map_err(|e| ApiError::failed(format!("the stored settings of run {id}: {e}")))?;
+    Ok((scenario, settings))
+}
+
+/// The settings of a new sweep of `scenario`, checked.
+fn fresh(
+    scenario: &Scenario,
+    options: &SweepOptions,
+    notes: &NoteLog,
+) -> Result<SweepSettings, ApiError> {
+    let field = |name: &str| format!("analysis.sweep.{name}");
+    if let Some(u) = options.uncertainty {
+        if !(u.is_finite() && u >= 0.0) {
+            return Err(ApiError::usage(
+                format!("--uncertainty {u} is not a share of 0 or more"),
+                "0.1 means a standard deviation of 10%",
+            )
+            .at_field(&field("uncertainty")));
+        }
+    }
+    if options.sensitivity == Some(0) {
+        return Err(ApiError::usage(
+            "--sensitivity 0: the Sobol estimates need base rows",
+            "500 or more gives indices to about 0.05",
+        )
+        .at_field(&field("sensitivity")));
+    }
+    if options.runs == 0 {
+        return Err(ApiError::bad_input(
+            crate::ProblemData::message("--runs 0: a sweep needs at least one run")
+                .at_field(field("runs")),
+        ));
+    }
+    // Check the model names now rather than after the scenario is stored.
+    selected_models(
+        &options.models,
+        BdmParams::forecast(variant(&options.variant)?),
+    )
+    .map_err(|e| e.at_field(&field("models")))?;
+    let mut uncertainty = options
+        .uncertainty
+        .or(scenario.meta().uncertainty)
+        .unwrap_or(0.0);
+    if options.uncertainty.is_none() && uncertain_inputs(scenario, Some(uncertainty)).is_empty() {
+        uncertainty = FALLBACK_UNCERTAINTY;
+        notes.note(format!(
+            "the scenario gives no uncertainty; every value is drawn with a standard deviation of {:.0}% (set --uncertainty or the scenario's `uncertainty`)",
+            100.0 * uncertainty
+        ));
+    }
+    Ok(SweepSettings {
+        models: options.models.clone(),
+        runs: options.runs,
+        seed: options.seed,
+        uncertainty,
+        variant: options.variant.clone(),
+        chunk: options.chunk,
+    })
+}
+
+/// `durability`: the durability of the compromise package over the draws.
+fn sweep_durability(
+    scenario: &Scenario,
+    inputs: &[UncertainInput],
+    form_id: &str,
+    runs: usize,
+    seed: u64,
+) -> Result<DurabilitySpread, ApiError> {
+    let field = "analysis.sweep.durability";
+    let forms = if scenario.forms().is_empty() {
+        statecraft_core::durability::default_forms()
+    } else {
+        scenario.forms().to_vec()
+    };
+    let Some(form) = forms.iter().find(|f| f.id == form_id) else {
+        let ids: Vec<&str> = forms.iter().map(|f| f.id.as_str()).collect();
+        return Err(ApiError::usage(
+            format!("unknown agreement form `{form_id}`"),
+            statecraft_io::unknown_name_help(form_id, &ids, "forms"),
+        )
+        .at_field(field));
+    };
+    let Some(start) = scenario.meta().date else {
+        return Err(ApiError::usage(
+            "--durability needs the scenario's date to place its elections",
+            "give the scenario a `date`",
+        )
+        .at_field(field));
+    };
+    let package: Vec<f64> = statecraft_core::models::Compromise
+        .forecast(scenario)
+        .issues
+        .iter()
+        .zip(scenario.issues())
+        .map(|(f, issue)| f.value.or(issue.status_quo).unwrap_or(issue.scale.min))
+        .collect();
+    let params = statecraft_core::durability::DurabilityParams {
+        years: 8.0,
+        runs: 200,
+        seed,
+        step: 1.0,
+        start,
+    };
+    durability_sweep(scenario, inputs, &package, form, &params, runs, seed).map_err(|e| {
+        ApiError::bad_input(
+            crate::ProblemData::message(format!("--durability: {e}")).at_field(field),
+        )
+    })
+}
+
+/// A chunk's raw forecasts as JSON (`null` for no value) and back.
+fn encode(outcomes: &[Vec<Vec<f64>>]) -> String {
+    let nullable: Vec<Vec<Vec<Option<f64>>>> = outcomes
+        .iter()
+        .map(|o| {
+            o.iter()
+                .map(|m| m.iter().map(|v| (!v.is_nan()).then_some(*v)).collect())
+                .collect()
+        })
+        .collect();
+    serde_json::to_string(&nullable).expect("numbers serialise")
+}
+
+fn decode(text: &str) -> Option<Vec<Vec<Vec<f64>>>> {
+    let nullable: Vec<Vec<Vec<Option<f64>>>> = serde_json::from_str(text).ok()?;
+    Some(
+        nullable
+            .into_iter()
+            .map(|o| {
+                o.into_iter()
+                    .map(|m| m.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// Runs the sweep of `scenario` (or, with `resume`, of the stored run's scenario).
+pub(crate) fn run(
+    scenario: Scenario,
+    options: &SweepOptions,
+    request: &Request,
+    context: &Context,
+    notes: &NoteLog,
+) -> Result<(AnalysisResult, Scenario), ApiError> {
+    let store = match &context.store {
+        Some(path) => Some(open(path)?),
+        None => None,
+    };
+    let (scenario, settings, run_id) = match (options.resume, &store) {
+        (Some(id), Some(store)) => {
+            let (scenario, settings) = stored(store, id)?;
+            (scenario, settings, Some(id))
+        }
+        (Some(_), None) => {
+            return Err(ApiError::usage(
+                "resuming a sweep needs its run store",
+                "give --store FILE with --resume ID",
+            )
+            .at_field("analysis.sweep.resume"))
+        }
+        (None, _) => {
+            let settings = fresh(&scenario, options, notes)?;
+            let id = match &store {
+                Some(store) => {
+                    let params = serde_json::to_value(&settings).expect("settings serialise");
+                    let id = crate::store::start(
+                        store,
+                        "sweep",
+                        &scenario,
+                        &params,
+                        Some(settings.seed),
+                        request,
+                    )?;
+                    context.event(Event::Recorded(id));
+                    Some(id)
+                }
+                None => None,
+            };
+            (scenario, settings, id)
+        }
+    };
+    let inputs = uncertain_inputs(&scenario, Some(settings.uncertainty));
+    let models: Vec<Box<dyn Model>> = selected_models(
+        &settings.models,
+        BdmParams::forecast(variant(&settings.variant)?),
+    )?;
+
+    // Draws in chunks: the store keeps each chunk as it is done; cancellation stops between
+    // chunks.
+    let chunk = settings.chunk.max(1);
+    let chunks = settings.runs.div_ceil(chunk);
+    let mut done: BTreeMap<usize, Vec<Vec<Vec<f64>>>> = BTreeMap::new();
+    if let (Some(store), Some(id)) = (&store, run_id) {
+        for (c, data) in store.chunks(id).map_err(store_error)? {
+            if let Some(outcomes) = decode(&data) {
+                done.insert(c, outcomes);
+            }
+        }
+    }
+    let total = settings.runs as u64;
+    let mut finished: u64 = done.values().map(|o| o.len() as u64).sum();
+    context.event(Event::Progress {
+        done: finished,
+        total,
+    });
+    for c in 0..chunks {
+        if done.contains_key(&c) {
+            continue;
+        }
+        if context.cancel.is_cancelled() {
+            break;
+        }
+        let range = c * chunk..((c + 1) * chunk).min(settings.runs);
+        let outcomes = sweep_outcomes(&scenario, &inputs, &models, range, settings.seed);
+        if let (Some(store), Some(id)) = (&store, run_id) {
+            store
+                .put_chunk(id, c, &encode(&outcomes))
+                .map_err(store_error)?;
+        }
+        finished += outcomes.len() as u64;
+        context.event(Event::Progress {
+            done: finished,
+            total,
+        });
+        done.insert(c, outcomes);
+    }
+    let complete = done.len() == chunks;
+    let outcomes: Vec<Vec<Vec<f64>>> = done.into_values().flatten().collect();
+    if !complete {
+        let hint = match (run_id, &context.store) {
+            (Some(id), Some(path)) => {
+                format!("resume with --store {} --resume {id}", path.display())
+            }
+            _ => "use --store FILE to keep a sweep that may be stopped".into(),
+        };
+        notes.note(format!(
+            "stopped after {} of {} draws; the spreads below are of those ({hint})",
+            outcomes.len(),
+            settings.runs
+        ));
+    }
+    let ids: Vec<&str> = models.iter().map(|m| m.id()).collect();
+    let result = summarise(&scenario, &inputs, &ids, &outcomes, settings.seed);
+    let coalitions = if options.coalitions {
+        Some(
+            coalition_sweep(&scenario, &inputs, outcomes.len(), settings.seed).map_err(|e| {
+                ApiError::bad_input(
+                    crate::ProblemData::message(format!("--coalitions: {e}"))
+                        .at_field("analysis.sweep.coalitions"),
+                )
+            })?,
+        )
+    } else {
+        None
+    };
+    let durability = match &options.durability {
+        Some(form) => Some(sweep_durability(
+            &scenario,
+            &inputs,
+            form,
+            outcomes.len(),
+            settings.seed,
+        )?),
+        None => None,
+    };
+    let ranking = options.sensitivity.map(|n| {
+        let model = &models[0];
+        SensitivityOutput {
+            model: model.id().into(),
+            base_rows: n,
+            issues: sensitivity(&scenario, &inputs, model.as_ref(), n.max(2), options.seed)
+                .into_iter()
+                .map(|(issue, inputs)| IssueSensitivity { issue, inputs })
+                .collect(),
+        }
+    });
+    let output = SweepResultOutput {
+        scenario: scenario.meta().title.clone(),
+        uncertainty: settings.uncertainty,
+        complete,
+        run: run_id,
+        result,
+        sensitivity: ranking,
+        coalitions,
+        durability,
+    };
+    if let (Some(store), Some(id), true) = (&store, run_id, complete) {
+        let value = serde_json::to_value(&output).expect("the result serialises");
+        store.finish(id, &value).map_err(store_error)?;
+    }
+    Ok((AnalysisResult::Sweep(output), scenario))
+}

@@ -1,0 +1,88 @@
+//! Printing diagnostics on stderr: errors and warnings with their place in the file, drawn by
+//! miette, in colour only when stderr is a terminal and `NO_COLOR` is not set.
+
+use std::io::{IsTerminal, Write};
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use statecraft_api::{ApiError, ErrorKind};
+use statecraft_io::Problem;
+
+use crate::Failure;
+
+fn handler() -> GraphicalReportHandler {
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme).with_width(100)
+}
+
+/// Prints one problem (error or warning) with its source snippet.
+pub(crate) fn problem(problem: &Problem) {
+    let mut out = String::new();
+    if handler().render_report(&mut out, problem).is_err() {
+        out = format!("{problem}\n");
+    }
+    let _ = write!(std::io::stderr(), "{out}");
+}
+
+/// Prints a note on how an input was read or what an analysis noticed.
+pub(crate) fn note(text: &str) {
+    let _ = writeln!(std::io::stderr(), "note: {text}");
+}
+
+/// Prints `error: MESSAGE` and `help: HELP`; the caller exits with code 2.
+pub(crate) fn usage(message: &str, help: &str) -> Failure {
+    let _ = writeln!(std::io::stderr(), "error: {message}\n  help: {help}");
+    Failure::BadInput
+}
+
+/// Prints an error of the analysis API and decides the exit code: located problems with their
+/// source text, the others as `error: ...` with their help.
+pub(crate) fn api_error(error: ApiError) -> Failure {
+    render(error, false)
+}
+
+/// Like [`api_error`], naming the request field of each problem (for `statecraft run`).
+pub(crate) fn request_error(error: ApiError) -> Failure {
+    render(error, true)
+}
+
+fn render(error: ApiError, fields: bool) -> Failure {
+    match error.kind {
+        ErrorKind::BadInput => {
+            if error.located.is_empty() {
+                for p in &error.problems {
+                    let field = match (&p.field, fields) {
+                        (Some(f), true) => format!("field `{f}`: "),
+                        _ => String::new(),
+                    };
+                    let mut text = format!("error: {field}{}\n", p.message);
+                    if let Some(help) = &p.help {
+                        text.push_str(&format!("  help: {help}\n"));
+                    }
+                    let _ = write!(std::io::stderr(), "{text}");
+                }
+            } else {
+                for p in &error.located {
+                    problem(p);
+                }
+                let n = error
+                    .located
+                    .iter()
+                    .filter(|p| p.severity == statecraft_io::Severity::Error)
+                    .count();
+                if n > 1 {
+                    let _ = writeln!(std::io::stderr(), "{n} errors");
+                }
+            }
+            Failure::BadInput
+        }
+        ErrorKind::Failed | ErrorKind::Cancelled => {
+            Failure::Failed(anyhow::anyhow!(error.to_string()))
+        }
+    }
+}

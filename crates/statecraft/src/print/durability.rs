@@ -1,0 +1,170 @@
+//! The durability analysis printed: the package, survival by form over the years, the
+//! elections, and who would renege; or the survival curves as CSV.
+
+use comfy_table::{Cell, CellAlignment};
+use statecraft_api::DurabilityResult;
+use statecraft_core::durability::{Durability, DurabilityParams};
+use statecraft_core::scenario::Scenario;
+
+use super::{fmt_value, name, new_table};
+use crate::cli::OutputFormat;
+use crate::Failure;
+
+/// Prints the analysis in `format`.
+pub(crate) fn print(
+    scenario: &Scenario,
+    result: &DurabilityResult,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let text = match format {
+        OutputFormat::Json => super::json(result)?,
+        OutputFormat::Csv => {
+            let mut text = String::from("form,years,survival\n");
+            for r in &result.forms {
+                for (t, s) in r.times.iter().zip(&r.survival) {
+                    text.push_str(&format!("{},{t},{s}\n", r.form));
+                }
+            }
+            text
+        }
+        OutputFormat::Table => table(scenario, &result.values(), &result.params(), &result.forms),
+    };
+    super::write_out(&text)
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+/// The readable report: the package, survival by form over the years, the elections, and who
+/// would renege.
+fn table(
+    scenario: &Scenario,
+    package: &[f64],
+    params: &DurabilityParams,
+    results: &[Durability],
+) -> String {
+    let mut out = String::new();
+    if let Some(title) = &scenario.meta().title {
+        out.push_str(&format!("{title}\n"));
+    }
+    out.push_str(&format!(
+        "How long an agreement signed on {} survives changes of government ({} simulated histories, seed {}).\n\nThe package:\n",
+        params.start, params.runs, params.seed
+    ));
+    for (issue, value) in scenario.issues().iter().zip(package) {
+        let sq = issue.status_quo.map_or("none".into(), fmt_value);
+        let label = issue
+            .nearest_anchor(*value)
+            .map(|a| format!(" (nearest \"{}\")", a.label))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {}: {}{label}; status quo {sq}\n",
+            issue.id,
+            fmt_value(*value)
+        ));
+    }
+    // Survival by form at whole years.
+    let whole_years: Vec<usize> = (1..=params.years.floor() as usize).collect();
+    let mut t = new_table();
+    let mut header = vec![Cell::new("Form")];
+    header.extend(whole_years.iter().map(|y| Cell::new(format!("{y} y"))));
+    header.push(Cell::new("Median lifetime"));
+    t.set_header(header);
+    for r in results {
+        let mut row = vec![Cell::new(&r.label)];
+        for &y in &whole_years {
+            let k = r.times.iter().position(|&t| (t - y as f64).abs() < 1e-9);
+            let s = k.map_or_else(|| "".into(), |k| percent(r.survival[k]));
+            row.push(Cell::new(s).set_alignment(CellAlignment::Right));
+        }
+        let median = r
+            .median_years
+            .map_or(format!("over {} y", fmt_value(params.years)), |m| {
+                format!("{m:.1} y")
+            });
+        row.push(Cell::new(median).set_alignment(CellAlignment::Right));
+        t.add_row(row);
+    }
+    out.push_str(&format!(
+        "\nShare of histories in which the agreement is still in force:\n{t}\n"
+    ));
+    if let Some(first) = results.first() {
+        out.push_str(&format!(
+            "Monte Carlo standard error at the horizon: at most {:.1} points.\n",
+            100.0 * results.iter().map(|r| r.standard_error).fold(0.0, f64::max)
+        ));
+        if !first.elections.is_empty() {
+            let mut t = new_table();
+            let mut header = vec![Cell::new("Scheduled change"), Cell::new("In")];
+            header.extend(results.iter().map(|r| Cell::new(&r.label)));
+            t.set_header(header);
+            for (k, e) in first.elections.iter().enumerate() {
+                let mut row = vec![
+                    Cell::new(format!("{}: {}", name(scenario, &e.actor), e.label)),
+                    Cell::new(format!("{:.1} y", e.at_years)),
+                ];
+                for r in results {
+                    let s = r.elections[k]
+                        .survives_given_alive
+                        .map_or("-".into(), percent);
+                    row.push(Cell::new(s).set_alignment(CellAlignment::Right));
+                }
+                t.add_row(row);
+            }
+            out.push_str(&format!("\nChance the agreement survives each scheduled change, if in force before it:\n{t}\n"));
+        }
+    }
+    for r in results {
+        out.push_str(&format!(
+            "\n{} (survives {} years: {}):\n",
+            r.label,
+            fmt_value(params.years),
+            percent(r.survives_horizon)
+        ));
+        let mut any = false;
+        for c in &r.changes {
+            for s in c.successors.iter().filter(|s| s.p_renege > 0.0) {
+                any = true;
+                let when = c.at_years.map_or_else(
+                    || format!("{} a year", percent(c.probability)),
+                    |t| format!("in {t:.1} y, turnover {}", percent(c.probability)),
+                );
+                let how = if s.p_renege < 1.0 {
+                    format!("reneges in {} of draws", percent(s.p_renege))
+                } else {
+                    "reneges".into()
+                };
+                out.push_str(&format!(
+                    "  {} after {} ({when}): {} {how}: going back to the status quo is worth {:.3} against a cost of {:.3}\n",
+                    name(scenario, &c.actor), c.label, s.label, s.gain_from_reneging, s.cost
+                ));
+            }
+        }
+        if !any {
+            out.push_str("  no successor would renege: the cost of reneging exceeds every successor's gain\n");
+        }
+        for f in &r.first_defectors {
+            out.push_str(&format!(
+                "  {} ends it first in {} of histories (on average after {:.1} y)\n",
+                name(scenario, &f.actor),
+                percent(f.share),
+                f.mean_years
+            ));
+        }
+        for i in r.incumbents.iter().filter(|i| i.gain_from_reneging > 0.0) {
+            let verdict = if i.gain_from_reneging > i.cost {
+                "more than its cost of reneging: it would hardly sign"
+            } else {
+                "held only by the cost of reneging"
+            };
+            out.push_str(&format!(
+                "  note: {}'s current leadership prefers the status quo by {:.3}, {verdict} ({:.3})\n",
+                name(scenario, &i.actor),
+                i.gain_from_reneging,
+                i.cost
+            ));
+        }
+    }
+    out
+}

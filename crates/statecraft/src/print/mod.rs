@@ -1,0 +1,71 @@
+//! Printing results for people and programs: tables, briefings, CSV and JSON, from the results
+//! that the analysis API returns. Nothing here decides what to compute.
+
+pub(crate) mod coalitions;
+pub(crate) mod diagnostics;
+pub(crate) mod durability;
+pub(crate) mod forecast;
+pub(crate) mod power;
+pub(crate) mod scenario;
+pub(crate) mod smp;
+pub(crate) mod sweep;
+
+use std::io::Write;
+
+use anyhow::Context;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::Failure;
+
+pub(crate) use statecraft_core::text::number as fmt_value;
+
+fn stdout() -> std::io::StdoutLock<'static> {
+    std::io::stdout().lock()
+}
+
+/// Writes `text` to stdout.
+pub(crate) fn write_out(text: &str) -> Result<(), Failure> {
+    stdout()
+        .write_all(text.as_bytes())
+        .context("cannot write to stdout")?;
+    Ok(())
+}
+
+/// Pretty JSON with a final newline.
+pub(crate) fn json(value: &impl Serialize) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(value).context("cannot write JSON")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// A table in the CLI's style, as wide as the terminal allows.
+pub(crate) fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+/// Rows written as CSV.
+pub(crate) fn csv_text<I, R>(header: &[&str], rows: I) -> Result<String, Failure>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).context("CSV")?;
+    for row in rows {
+        writer.write_record(row).context("CSV")?;
+    }
+    Ok(String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?)
+}
+
+/// An actor's name, or the id itself when the scenario has no such actor.
+pub(crate) fn name<'a>(scenario: &'a statecraft_core::scenario::Scenario, id: &'a str) -> &'a str {
+    scenario
+        .actor_index(id)
+        .map_or(id, |a| scenario.actors()[a].name.as_str())
+}

@@ -1,0 +1,137 @@
+//! A sweep printed: the spread of every model's forecast on every issue, how often all can
+//! agree, the spread of the chance to survive, and the inputs that move each forecast most.
+
+use comfy_table::{Cell, CellAlignment};
+use statecraft_api::SweepResultOutput;
+use statecraft_core::scenario::Scenario;
+
+use super::{fmt_value, new_table};
+use crate::cli::OutputFormat;
+use crate::Failure;
+
+/// Inputs listed per issue in the table's sensitivity ranking.
+const TOP_INPUTS: usize = 5;
+
+/// Prints the sweep in `format`.
+pub(crate) fn print(
+    scenario: &Scenario,
+    output: &SweepResultOutput,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let result = &output.result;
+    let text = match format {
+        OutputFormat::Json => super::json(output)?,
+        OutputFormat::Csv => {
+            let mut text = String::from("model,issue,statistic,value\n");
+            for m in &result.models {
+                for s in &m.issues {
+                    let mut row = |stat: &str, v: String| {
+                        text.push_str(&format!("{},{},{stat},{v}\n", m.model, s.issue));
+                    };
+                    row("runs_with_value", s.runs_with_value.to_string());
+                    if let (Some(mean), Some(sd), Some(q)) = (s.mean, s.sd, s.quantiles) {
+                        row("mean", mean.to_string());
+                        row("sd", sd.to_string());
+                        for (p, v) in [5, 25, 50, 75, 95].iter().zip(q) {
+                            row(&format!("q{p}"), v.to_string());
+                        }
+                    }
+                }
+            }
+            text
+        }
+        OutputFormat::Table => {
+            let mut out = String::new();
+            if let Some(title) = &scenario.meta().title {
+                out.push_str(&format!("{title}\n"));
+            }
+            out.push_str(&format!(
+                "{} draws of {} uncertain inputs (seed {}); the spread of each forecast:\n",
+                result.runs,
+                result.inputs.len(),
+                result.seed
+            ));
+            for m in &result.models {
+                let mut t = new_table();
+                t.set_header([
+                    "Issue", "Mean", "SD", "5%", "25%", "Median", "75%", "95%", "Runs",
+                ]);
+                for s in &m.issues {
+                    let mut row = vec![Cell::new(&s.issue)];
+                    let numbers: Vec<String> = match (s.mean, s.sd, s.quantiles) {
+                        (Some(mean), Some(sd), Some(q)) => std::iter::once(mean)
+                            .chain(std::iter::once(sd))
+                            .chain(q)
+                            .map(fmt_value)
+                            .collect(),
+                        _ => vec!["none".into(); 7],
+                    };
+                    row.extend(
+                        numbers
+                            .into_iter()
+                            .chain(std::iter::once(s.runs_with_value.to_string()))
+                            .map(|v| Cell::new(v).set_alignment(CellAlignment::Right)),
+                    );
+                    t.add_row(row);
+                }
+                out.push_str(&format!("\n{}:\n{t}\n", m.model));
+            }
+            if let Some(c) = &output.coalitions {
+                let share = |k: usize| 100.0 * k as f64 / c.runs as f64;
+                let n = scenario.actors().len();
+                out.push_str(&format!(
+                    "\n{n}-0 is possible in {:.1}% of draws; neither {n}-0 nor {}-1 in {:.1}%.\n",
+                    share(c.unanimous),
+                    n - 1,
+                    share(c.no_n_minus_1)
+                ));
+                let isolated: Vec<String> = c
+                    .holdouts
+                    .iter()
+                    .filter(|(_, k)| *k > 0)
+                    .map(|(id, k)| format!("{id} {:.1}%", share(*k)))
+                    .collect();
+                if !isolated.is_empty() {
+                    out.push_str(&format!(
+                        "Holdouts of a {}-1: {}\n",
+                        n - 1,
+                        isolated.join(", ")
+                    ));
+                }
+            }
+            if let Some(d) = &output.durability {
+                let q = d.quantiles;
+                out.push_str(&format!(
+                    "\nChance that the compromise package survives 8 years as `{}` ({} histories a draw): mean {:.1}%, 90% of draws between {:.1}% and {:.1}%.\n",
+                    d.form,
+                    d.histories,
+                    100.0 * d.mean,
+                    100.0 * q[0],
+                    100.0 * q[4]
+                ));
+            }
+            if let Some(s) = &output.sensitivity {
+                let (model, n) = (&s.model, s.base_rows);
+                out.push_str(&format!(
+                    "\nWhat moves the {model} forecast most (Sobol indices from {n} base rows; first order / total):\n"
+                ));
+                for i in &s.issues {
+                    let (issue, ranked) = (&i.issue, &i.inputs);
+                    match ranked {
+                        None => out.push_str(&format!("  {issue}: the forecast does not vary\n")),
+                        Some(ranked) => {
+                            let top: Vec<String> = ranked
+                                .iter()
+                                .take(TOP_INPUTS)
+                                .map(|i| format!("{} {:.2}/{:.2}", i.input, i.first_order, i.total))
+                                .collect();
+                            out.push_str(&format!("  {issue}: {}\n", top.join(", ")));
+                        }
+                    }
+                }
+            }
+            out
+        }
+    };
+    super::write_out(&text)
+}

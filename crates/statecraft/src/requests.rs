@@ -1,0 +1,224 @@
+//! The command line mapped to requests of the analysis API: each command's arguments become one
+//! `Request`, with the scenario file read into it so that the request alone reproduces the run.
+
+use std::path::Path;
+
+use statecraft_api::{
+    Analysis, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, ForecastOptions,
+    PowerOptions, ReportOptions, Request, ScenarioSource, SmpOptions, SweepOptions, WhatIf,
+    DEFAULT_SCENARIO,
+};
+
+use crate::cli::{
+    BdmArgs, CoalitionsArgs, DurabilityArgs, ForecastArgs, PowerArgs, ReportArgs, SmpArgs,
+    SweepArgs, WhatIfArgs,
+};
+use crate::print::diagnostics;
+use crate::Failure;
+
+/// The scenario named on the command line: a built-in name (unless a file of that name exists),
+/// else a file, read here so that the request carries its text.
+pub(crate) fn source(spec: Option<&str>, from: Option<&str>) -> Result<ScenarioSource, Failure> {
+    let spec = spec.unwrap_or(DEFAULT_SCENARIO);
+    if !Path::new(spec).exists() && statecraft_io::builtin_source(spec).is_some() {
+        return Ok(ScenarioSource::Builtin { name: spec.into() });
+    }
+    match statecraft_io::read_path(Path::new(spec)) {
+        Ok(text) => Ok(ScenarioSource::Text {
+            file: spec.into(),
+            format: from.map(str::to_owned),
+            text,
+        }),
+        Err(error) => Err(diagnostics::api_error(error.into())),
+    }
+}
+
+pub(crate) fn what_if(args: &WhatIfArgs) -> WhatIf {
+    WhatIf {
+        set: args.set.clone(),
+        drop: args.drop.clone(),
+        add_actor: args.add_actor.clone(),
+    }
+}
+
+fn request(
+    spec: Option<&str>,
+    from: Option<&str>,
+    changes: &WhatIfArgs,
+    analysis: Analysis,
+) -> Result<Request, Failure> {
+    Ok(Request {
+        scenario: source(spec, from)?,
+        what_if: what_if(changes),
+        analysis,
+    })
+}
+
+/// A request whose analysis names no scenario of the command line (a stored run, given weights).
+fn without_scenario(analysis: Analysis) -> Request {
+    Request {
+        scenario: ScenarioSource::default(),
+        what_if: WhatIf::default(),
+        analysis,
+    }
+}
+
+fn bdm(args: &BdmArgs) -> BdmOptions {
+    BdmOptions {
+        variant: args.variant.clone(),
+        rounds: args.rounds,
+        max_rounds: args.max_rounds,
+        capitulation_fix: args.capitulation_fix,
+        q: args.q,
+        t: args.t,
+    }
+}
+
+fn smp(args: &SmpArgs) -> SmpOptions {
+    SmpOptions {
+        max_turns: args.max_turns,
+        params: args.params.clone(),
+        seed: args.smp_seed,
+    }
+}
+
+pub(crate) fn forecast(args: &ForecastArgs) -> Result<Request, Failure> {
+    request(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+        Analysis::Forecast(ForecastOptions {
+            models: args.model.clone(),
+            bdm: bdm(&args.bdm),
+            smp: smp(&args.smp),
+        }),
+    )
+}
+
+pub(crate) fn scenario(
+    spec: &str,
+    from: Option<&str>,
+    changes: &WhatIfArgs,
+    analysis: Analysis,
+) -> Result<Request, Failure> {
+    request(Some(spec), from, changes, analysis)
+}
+
+pub(crate) fn convert(
+    spec: &str,
+    from: Option<&str>,
+    changes: &WhatIfArgs,
+    to: &str,
+) -> Result<Request, Failure> {
+    request(
+        Some(spec),
+        from,
+        changes,
+        Analysis::Convert(ConvertOptions { to: to.into() }),
+    )
+}
+
+pub(crate) fn sweep(args: &SweepArgs) -> Result<Request, Failure> {
+    let analysis = Analysis::Sweep(SweepOptions {
+        models: args.model.clone(),
+        runs: args.runs,
+        seed: args.seed,
+        uncertainty: args.uncertainty,
+        coalitions: args.coalitions,
+        durability: args.durability.clone(),
+        variant: args.variant.clone(),
+        sensitivity: args.sensitivity,
+        chunk: args.chunk,
+        resume: args.resume,
+    });
+    // A resumed sweep reads its scenario from the store.
+    if args.resume.is_some() {
+        return Ok(without_scenario(analysis));
+    }
+    request(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+        analysis,
+    )
+}
+
+pub(crate) fn coalitions(args: &CoalitionsArgs) -> Result<Request, Failure> {
+    request(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+        Analysis::Coalitions(CoalitionsOptions {
+            shape: args.shape.clone(),
+        }),
+    )
+}
+
+pub(crate) fn durability(args: &DurabilityArgs) -> Result<Request, Failure> {
+    request(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+        Analysis::Durability(DurabilityOptions {
+            package: args.package.clone(),
+            forms: args.form.clone(),
+            years: args.years,
+            runs: args.runs,
+            seed: args.seed,
+            step: args.step,
+            start: args.start.clone(),
+        }),
+    )
+}
+
+pub(crate) fn power(args: &PowerArgs) -> Result<Request, Failure> {
+    let options = PowerOptions {
+        weights: args.weights.clone(),
+        quota: args.quota.clone(),
+        names: args.names.clone(),
+        rule: args.rule.clone(),
+        monte_carlo: args.monte_carlo,
+        samples: args.samples,
+        seed: args.seed,
+    };
+    if args.weights.is_empty() {
+        return request(
+            args.scenario.as_deref(),
+            args.from.as_deref(),
+            &args.what_if,
+            Analysis::Power(options),
+        );
+    }
+    if let Some(scenario) = &args.scenario {
+        return Err(diagnostics::usage(
+            &format!("both a scenario (`{scenario}`) and --weights were given"),
+            "give either a scenario, whose capabilities are the weights, or --weights",
+        ));
+    }
+    Ok(without_scenario(Analysis::Power(options)))
+}
+
+pub(crate) fn report(args: &ReportArgs) -> Result<Request, Failure> {
+    let analysis = Analysis::Report(ReportOptions {
+        sweep: args.sweep,
+        sensitivity: args.sensitivity,
+        uncertainty: args.uncertainty,
+        package: args.package.clone(),
+        forms: args.form.clone(),
+        years: args.years,
+        histories: args.histories,
+        seed: args.seed,
+        variant: args.variant.clone(),
+        run: args.run,
+    });
+    // A report on a stored sweep reads its scenario from the store.
+    if args.run.is_some() {
+        return Ok(without_scenario(analysis));
+    }
+    request(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+        analysis,
+    )
+}
