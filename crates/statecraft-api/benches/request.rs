@@ -11,8 +11,8 @@ use statecraft_core::models::{all_models, bdm::BdmParams, bdm::Variant};
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("forecast of six-party-2009");
     let loaded = statecraft_io::load_builtin("six-party-2009").expect("built in");
+    let models = all_models(BdmParams::forecast(Variant::ScholzReference));
     group.bench_function("models called directly (scenario already loaded)", |b| {
-        let models = all_models(BdmParams::forecast(Variant::ScholzReference));
         b.iter(|| {
             models
                 .iter()
@@ -20,8 +20,14 @@ fn bench(c: &mut Criterion) {
                 .collect::<Vec<_>>()
         })
     });
-    group.bench_function("load the built-in scenario", |b| {
-        b.iter(|| statecraft_io::load_builtin("six-party-2009"))
+    group.bench_function("direct: load the built-in scenario, call the models", |b| {
+        b.iter(|| {
+            let loaded = statecraft_io::load_builtin("six-party-2009").expect("built in");
+            models
+                .iter()
+                .map(|m| m.forecast(&loaded.scenario))
+                .collect::<Vec<_>>()
+        })
     });
     let request = Request::builtin(
         "six-party-2009",
