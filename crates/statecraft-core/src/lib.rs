@@ -31,3 +31,4 @@ pub mod models;
 pub mod power;
 pub mod sweep;
 pub mod text;
+pub mod validation;

@@ -11,6 +11,7 @@
 //! ```
 
 mod builtin;
+mod deu;
 mod diagnostic;
 mod dto;
 mod ktab_xml;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use statecraft_core::model::{ErrorKind, Locus, Scenario, ScenarioParts};
 
 pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
+pub use deu::{load_cases, parse_deu, parse_outcomes, CaseSet, DEU_MISSING_SALIENCE};
 pub use diagnostic::{did_you_mean, unknown_name_help, LoadError, Problem, Severity};
 pub use ktab_xml::KtabSettings;
 
@@ -112,6 +114,22 @@ pub struct Loaded {
 
 /// Reads and validates a scenario file; the format comes from `format` or is detected.
 pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadError> {
+    let (file, text) = read_text(path)?;
+    let format = format
+        .or_else(|| Format::detect(&file, &text))
+        .ok_or_else(|| {
+            LoadError::one(
+                Problem::whole_file(&file, "cannot tell the file's format from its name")
+                    .with_help(
+                    "name it .toml, .json, .csv, .tsv or .xml, or give --from toml|json|csv|ktab|decide|ktab-xml",
+                ),
+            )
+        })?;
+    parse_str(&file, text, format)
+}
+
+/// Reads a file as UTF-8 text, returning the name it goes by in messages with it.
+pub(crate) fn read_text(path: &Path) -> Result<(String, String), LoadError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         let reason = match e.kind() {
@@ -128,8 +146,8 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
         }
         LoadError::one(problem)
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((file, text)),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let lossy = Arc::new(String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -140,20 +158,9 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
                 format!("the file is not valid UTF-8 (byte {offset} cannot be decoded)"),
             )
             .with_help("save the file as UTF-8 text");
-            return Err(LoadError::one(problem));
+            Err(LoadError::one(problem))
         }
-    };
-    let format = format
-        .or_else(|| Format::detect(&file, &text))
-        .ok_or_else(|| {
-            LoadError::one(
-                Problem::whole_file(&file, "cannot tell the file's format from its name")
-                    .with_help(
-                    "name it .toml, .json, .csv, .tsv or .xml, or give --from toml|json|csv|ktab|decide|ktab-xml",
-                ),
-            )
-        })?;
-    parse_str(&file, text, format)
+    }
 }
 
 /// Reads and validates scenario text; `file` names it in messages.

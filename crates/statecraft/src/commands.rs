@@ -32,6 +32,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Power(args) => crate::power::run(args),
         Command::Report(args) => crate::report_cmd::run(args),
         Command::Convert(args) => convert(args),
+        Command::Validate(args) => crate::validate::run(args),
         Command::Scenarios => scenarios(),
     }
 }

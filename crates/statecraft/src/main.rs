@@ -10,6 +10,7 @@ mod report_cmd;
 mod runs;
 mod smp;
 mod sweep;
+mod validate;
 mod what_if;
 
 use std::io::Write;
