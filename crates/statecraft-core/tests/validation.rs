@@ -171,6 +171,7 @@ fn items(data: &[Case]) -> Vec<FitItem> {
                 status_quo: s.issues()[i].status_quo,
                 codecision: true,
                 stances: Vec::new(),
+                member_total: 1.0,
             });
         }
     }

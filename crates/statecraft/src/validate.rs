@@ -69,14 +69,34 @@ pub(crate) fn run(args: ValidateArgs) -> Result<(), Failure> {
 fn with_interval(e: &Estimate, percent: bool) -> String {
     if percent {
         format!(
-            "{:.0}% [{:.0}, {:.0}]",
+            "{:.0} [{:.0},{:.0}]",
             e.value * 100.0,
             e.low * 100.0,
             e.high * 100.0
         )
     } else {
-        format!("{:.2} [{:.2}, {:.2}]", e.value, e.low, e.high)
+        format!("{:.2} [{:.2},{:.2}]", e.value, e.low, e.high)
     }
+}
+
+/// `text` wrapped at 100 columns, continuation lines indented by `indent`, ending in a newline.
+fn wrap(text: &str, first: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = first.to_owned();
+    for word in text.split_whitespace() {
+        let fresh = line.trim().is_empty();
+        if !fresh && line.chars().count() + 1 + word.chars().count() > 100 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if !line.is_empty() && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
 }
 
 fn right(text: impl Into<String>) -> Cell {
@@ -85,7 +105,7 @@ fn right(text: impl Into<String>) -> Cell {
 
 fn name(m: &ModelScore) -> String {
     if m.fit.is_some() {
-        format!("{} (cv)", m.model)
+        format!("{}*", m.model)
     } else {
         m.model.clone()
     }
@@ -93,15 +113,20 @@ fn name(m: &ModelScore) -> String {
 
 /// The report as tables of at most 100 columns.
 fn tables(r: &ValidationReport) -> String {
-    let mut out = format!(
-        "\nAccuracy on {} issues with an outcome ({} proposals), points on 0..100; 95% bootstrap \
-         intervals over proposals ({} replicates, seed {}); capabilities: {}\n",
-        r.issues_with_outcome,
-        r.cases,
-        r.options.bootstrap,
-        r.options.seed,
-        r.options.capabilities.name()
-    );
+    let mut out = String::from("\n");
+    out.push_str(&wrap(
+        &format!(
+            "Accuracy on {} issues with an outcome ({} proposals), points on 0..100; 95% \
+             bootstrap intervals over proposals ({} replicates, seed {}); capabilities: {}",
+            r.issues_with_outcome,
+            r.cases,
+            r.options.bootstrap,
+            r.options.seed,
+            r.options.capabilities.name()
+        ),
+        "",
+        0,
+    ));
     let mut t = new_table();
     t.set_width(100);
     t.set_header(vec![
@@ -110,8 +135,8 @@ fn tables(r: &ValidationReport) -> String {
         "MAE",
         "RMSE",
         "Median",
-        "Within 5",
-        "Within 10",
+        "Within 5 (%)",
+        "Within 10 (%)",
     ]);
     for m in &r.models {
         let mut row = vec![Cell::new(name(m)), right(m.forecasts.to_string())];
@@ -128,18 +153,22 @@ fn tables(r: &ValidationReport) -> String {
         t.add_row(row);
     }
     out.push_str(&format!("{t}\n"));
+    out.push_str("* fitted: every figure is cross-validated (out of sample)\n");
 
-    out.push_str(
-        "\nAgainst the compromise model (MAE difference on the issues both answered; below 0 is \
-         better) and the 80% interval from cross-validated residuals\n",
-    );
+    out.push('\n');
+    out.push_str(&wrap(
+        "Against the compromise model (MAE difference on the issues both answered; below 0 is \
+         better) and the 80% interval from cross-validated residuals",
+        "",
+        0,
+    ));
     let mut t = new_table();
     t.set_width(100);
     t.set_header(vec![
         "Model",
         "Both",
         "MAE - compromise",
-        "80% interval holds",
+        "80% interval holds (%)",
         "Mean width",
     ]);
     for m in &r.models {
@@ -207,16 +236,25 @@ fn tables(r: &ValidationReport) -> String {
         for m in unanswered {
             out.push_str(&format!("  {} ({}):\n", name(m), m.missing));
             for reason in &m.missing_reasons {
-                out.push_str(&format!("    {:>4}  {}\n", reason.issues, reason.reason));
+                out.push_str(&wrap(
+                    &reason.reason,
+                    &format!("    {:>4}  ", reason.issues),
+                    10,
+                ));
             }
         }
     }
     let fitted: Vec<&ModelScore> = r.models.iter().filter(|m| m.fit.is_some()).collect();
     if !fitted.is_empty() {
-        out.push_str(&format!(
-            "\nFitted forecasters ({}-fold cross-validation by proposal, folds fixed by seed {}): \
-             every figure above is out of sample\n",
-            r.options.folds, r.options.seed
+        out.push('\n');
+        out.push_str(&wrap(
+            &format!(
+                "Fitted forecasters ({}-fold cross-validation by proposal, folds fixed by seed \
+                 {}): every figure above is out of sample",
+                r.options.folds, r.options.seed
+            ),
+            "",
+            0,
         ));
         for m in fitted {
             let fit = m.fit.as_ref().expect("filtered");
@@ -232,20 +270,25 @@ fn tables(r: &ValidationReport) -> String {
                 .enumerate()
                 .map(|(k, p)| format!("{p} {}", range(k)))
                 .collect();
-            out.push_str(&format!(
-                "  {}: {}; over the folds {}; leak check {}\n",
-                m.model,
-                m.label,
-                params.join(", "),
-                if fit.leak_check_passed {
-                    "passed"
-                } else {
-                    "FAILED"
-                }
+            out.push_str(&wrap(
+                &format!(
+                    "{}: {}; over the folds {}; leak check {}",
+                    m.model,
+                    m.label,
+                    params.join(", "),
+                    if fit.leak_check_passed {
+                        "passed"
+                    } else {
+                        "FAILED"
+                    }
+                ),
+                "  ",
+                4,
             ));
         }
     }
-    out.push_str(&format!("\nVerdict: {}\n", r.verdict));
+    out.push('\n');
+    out.push_str(&wrap(&format!("Verdict: {}", r.verdict), "", 2));
     out
 }
 

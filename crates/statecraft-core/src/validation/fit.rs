@@ -32,9 +32,10 @@ pub struct FitItem {
     pub status_quo: Option<f64>,
     /// Whether the proposal was decided under co-decision.
     pub codecision: bool,
-    /// The positioned actors: role, position, salience and capability, member states' summing
-    /// to 1 over the case.
+    /// The positioned actors: role, position, salience and capability.
     pub stances: Vec<(Role, f64, f64, f64)>,
+    /// The capabilities of the case's member states (actors that are not institutions) summed.
+    pub member_total: f64,
 }
 
 /// A forecaster with free parameters, fitted on training proposals only.
@@ -248,12 +249,45 @@ impl Fitter for Institutions {
         let (mut sum, mut weight) = (0.0, 0.0);
         for &(role, position, salience, capability) in &item.stances {
             let c = match role {
-                Role::Member => capability,
+                Role::Member => capability / item.member_total,
                 Role::Commission => commission,
                 Role::Parliament => parliament,
             };
             sum += c * salience * position;
             weight += c * salience;
+        }
+        (weight > 0.0).then(|| sum / weight)
+    }
+}
+
+/// The compromise with saliences raised to a fitted power: sum c s^g x / sum c s^g, g in 0..2
+/// by 0.1 (g = 1 is the compromise, g = 0 the capability-weighted mean of the positions); an
+/// actor with salience 0 keeps weight 0.
+#[derive(Debug, Clone, Copy)]
+pub struct SaliencePower;
+
+impl Fitter for SaliencePower {
+    fn id(&self) -> &'static str {
+        "salience-power"
+    }
+    fn label(&self) -> &'static str {
+        "Compromise with saliences to a fitted power"
+    }
+    fn parameter_names(&self) -> Vec<&'static str> {
+        vec!["power"]
+    }
+    fn fit(&self, items: &[FitItem], train: &[usize]) -> Vec<f64> {
+        let grid = (0..=20).map(|k| vec![f64::from(k) / 10.0]).collect();
+        best_of(grid, train, items, self)
+    }
+    fn predict(&self, params: &[f64], item: &FitItem) -> Option<f64> {
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for &(_, position, salience, capability) in &item.stances {
+            if salience > 0.0 {
+                let w = capability * salience.powf(params[0]);
+                sum += w * position;
+                weight += w;
+            }
         }
         (weight > 0.0).then(|| sum / weight)
     }

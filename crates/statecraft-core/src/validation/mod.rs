@@ -22,7 +22,7 @@ pub use council::{
 };
 pub use fit::{
     cross_validate, folds, CrossValidated, Ensemble, FitItem, FitSummary, Fitter, Fixed,
-    Institutions, Role, StatusQuoPull,
+    Institutions, Role, SaliencePower, StatusQuoPull,
 };
 pub use metrics::{Coverage, Estimate, Metrics, PairedDifference};
 
@@ -193,21 +193,9 @@ fn models() -> Vec<Box<dyn Model>> {
     models
 }
 
-/// A note without the names and numbers in it, so that the same reason counts once: actor ids
-/// become `an actor`, quoted names `...`, numbers `#`.
-fn reason_of(note: &str, actors: &[&str]) -> String {
-    let words: Vec<String> = note
-        .split(' ')
-        .map(|word| {
-            let bare = word.trim_end_matches([',', ';', ':', '.']);
-            if actors.contains(&bare) {
-                format!("an actor{}", &word[bare.len()..])
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect();
-    let note = words.join(" ");
+/// A note without the names and numbers in it, so that the same reason counts once: quoted
+/// names become `...`, numbers `#`.
+fn reason_of(note: &str) -> String {
     let mut out = String::new();
     let mut in_name = false;
     let mut last_number = false;
@@ -341,12 +329,7 @@ pub fn validate(
             let f = &forecasts[r.case].issues[r.issue];
             values.push(f.value.map(|x| to_points(r, x)));
             if f.value.is_none() {
-                let actors: Vec<&str> = scenarios[r.case]
-                    .actors()
-                    .iter()
-                    .map(|a| a.id.as_str())
-                    .collect();
-                let reason = reason_of(f.note.as_deref().unwrap_or("no reason given"), &actors);
+                let reason = reason_of(f.note.as_deref().unwrap_or("no reason given"));
                 match counts.iter_mut().find(|c| c.reason == reason) {
                     Some(c) => c.issues += 1,
                     None => counts.push(ReasonCount { reason, issues: 1 }),
@@ -367,7 +350,10 @@ pub fn validate(
         .collect();
     let case_fold = folds(cases.len(), options.folds, options.seed);
 
-    let mut fitters: Vec<Box<dyn Fitter>> = vec![Box::new(StatusQuoPull { compromise })];
+    let mut fitters: Vec<Box<dyn Fitter>> = vec![
+        Box::new(StatusQuoPull { compromise }),
+        Box::new(SaliencePower),
+    ];
     if let Some(median) = median {
         fitters.push(Box::new(Ensemble { compromise, median }));
     }
@@ -562,17 +548,11 @@ fn fit_item(
     let stances = scenario
         .positioned(r.issue)
         .map(|(_, actor, stance)| {
-            let role = role(&actor.id);
-            let capability = if role == Role::Member && members > 0.0 {
-                actor.capability / members
-            } else {
-                actor.capability
-            };
             (
-                role,
+                role(&actor.id),
                 to_points(stance.position),
                 stance.salience,
-                capability,
+                actor.capability,
             )
         })
         .collect();
@@ -583,6 +563,7 @@ fn fit_item(
         status_quo: issue.status_quo.map(to_points),
         codecision: case.procedure.as_deref() == Some("COD"),
         stances,
+        member_total: if members > 0.0 { members } else { 1.0 },
     }
 }
 

@@ -12,4 +12,5 @@ mod smp;
 mod store;
 mod support;
 mod sweep;
+mod validate;
 mod what_if;
