@@ -75,13 +75,12 @@ impl TreatyPeriod {
         let double = NaiveDate::from_ymd_opt(2014, 11, 1).expect("a valid date");
         if date >= double {
             TreatyPeriod::DoubleMajority
-        } else if date >= nice {
-            TreatyPeriod::Nice
-        } else if case
-            .scenario
-            .actors()
-            .iter()
-            .any(|a| PRE_NICE.iter().all(|(code, _)| *code != a.id) && is_member(&a.id))
+        } else if date >= nice
+            || case
+                .scenario
+                .actors()
+                .iter()
+                .any(|a| PRE_NICE.iter().all(|(code, _)| *code != a.id) && is_member(&a.id))
         {
             TreatyPeriod::Nice
         } else {

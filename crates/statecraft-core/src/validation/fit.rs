@@ -328,6 +328,14 @@ fn interval(prediction: f64, residuals: &[f64]) -> Option<(f64, f64)> {
     Some((lo, hi))
 }
 
+/// One fold's parameters, whether the leak check passed, and its test items' (index, forecast,
+/// interval).
+type FoldResult = (
+    Vec<f64>,
+    bool,
+    Vec<(usize, Option<f64>, Option<(f64, f64)>)>,
+);
+
 /// Cross-validates `fitter` over the folds of the cases (`case_fold[c]`), with the leak check:
 /// every fold is fitted again with its test outcomes mirrored (100 - outcome), and the
 /// parameters must not change.
@@ -337,11 +345,7 @@ pub fn cross_validate(
     case_fold: &[usize],
 ) -> CrossValidated {
     let k = case_fold.iter().copied().max().map_or(0, |m| m + 1);
-    let per_fold: Vec<(
-        Vec<f64>,
-        bool,
-        Vec<(usize, Option<f64>, Option<(f64, f64)>)>,
-    )> = (0..k)
+    let per_fold: Vec<FoldResult> = (0..k)
         .into_par_iter()
         .map(|f| {
             let in_test = |item: &FitItem| case_fold[item.case] == f;

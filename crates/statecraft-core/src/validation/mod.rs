@@ -513,12 +513,12 @@ fn verdict(fitted: &[ModelScore]) -> String {
         })
         .collect();
     if winners.is_empty() {
-        "no fitted forecaster beats the compromise model out of sample: every paired 95% \
-         interval of the MAE difference includes zero or lies above it"
+        "no fitted forecaster beats the compromise model with the same capabilities out of \
+         sample: every paired 95% interval of the MAE difference includes zero or lies above it"
             .into()
     } else {
         format!(
-            "beats the compromise model out of sample (MAE difference, 95% interval below zero): {}",
+            "beats the compromise model with the same capabilities out of sample (MAE difference, 95% interval below zero): {}",
             winners.join(", ")
         )
     }

@@ -11,7 +11,10 @@ fn reasons_drop_names_and_numbers() {
         "no point gives every actor a gain: `fr` already has its position 12.5 at the status quo",
     );
     assert_eq!(a, b);
-    assert!(a.contains("`...` already") && a.contains("position # at the"), "{a}");
+    assert!(
+        a.contains("`...` already") && a.contains("position # at the"),
+        "{a}"
+    );
     let c = reason_of("smp: actor `x1` gives every issue salience 0");
     assert_eq!(c, "smp: actor `...` gives every issue salience #");
 }
