@@ -29,6 +29,7 @@ mod scenario_ops;
 mod source;
 mod store;
 mod sweep;
+mod validate;
 mod what_if;
 
 mod agreements;
@@ -54,6 +55,7 @@ pub use sweep::{
     IssueSensitivity, SensitivityOutput, SweepOptions, SweepResultOutput, SweepSettings,
     FALLBACK_UNCERTAINTY,
 };
+pub use validate::ValidateOptions;
 pub use what_if::WhatIf;
 
 /// The version of the request and response formats; a response carries it as `schema`.
@@ -136,6 +138,8 @@ pub enum Analysis {
     Power(PowerOptions),
     /// Every analysis as one report document (`statecraft report`).
     Report(ReportOptions),
+    /// Every model scored against past decisions with known outcomes (`statecraft validate`).
+    Validate(ValidateOptions),
 }
 
 impl Analysis {
@@ -151,6 +155,7 @@ impl Analysis {
             Analysis::Durability(_) => "durability",
             Analysis::Power(_) => "power",
             Analysis::Report(_) => "report",
+            Analysis::Validate(_) => "validate",
         }
     }
 }
@@ -178,6 +183,8 @@ pub enum AnalysisResult {
     Power(PowerResult),
     /// The report document (schema `statecraft-report/1`, docs/report.md).
     Report(statecraft_report::Report),
+    /// The accuracy report (docs/validation.md).
+    Validate(statecraft_core::validation::ValidationReport),
 }
 
 /// A finished analysis: its result, and what was said on the way.
@@ -227,6 +234,17 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
                 scenario: None,
             });
         }
+    }
+    // Validation reads its own cases.
+    if let Analysis::Validate(options) = &request.analysis {
+        let result = validate::run(options, context, &notes)?;
+        return Ok(Response {
+            schema: SCHEMA_VERSION.into(),
+            result,
+            notes: notes.into_notes(),
+            warnings: Vec::new(),
+            scenario: None,
+        });
     }
     let loaded = source::load(&request.scenario, &notes)?;
     for warning in &loaded.warnings {

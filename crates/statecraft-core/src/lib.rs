@@ -31,3 +31,4 @@ pub mod power;
 pub mod scenario;
 pub mod sweep;
 pub mod text;
+pub mod validation;

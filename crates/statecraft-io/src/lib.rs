@@ -11,6 +11,7 @@
 //! ```
 
 mod builtin;
+mod deu;
 mod diagnostic;
 mod dto;
 mod ktab_xml;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use statecraft_core::scenario::{ErrorKind, Locus, Scenario, ScenarioParts};
 
 pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
+pub use deu::{load_cases, parse_deu, parse_outcomes, CaseSet, DEU_MISSING_SALIENCE};
 pub use diagnostic::{did_you_mean, unknown_name_help, LoadError, Problem, Severity};
 pub use ktab_xml::KtabSettings;
 
@@ -149,6 +151,11 @@ pub fn read_path(path: &Path) -> Result<String, LoadError> {
             Err(LoadError::one(problem))
         }
     }
+}
+
+/// Reads a file as UTF-8 text, returning the name it goes by in messages with it.
+pub(crate) fn read_text(path: &Path) -> Result<(String, String), LoadError> {
+    Ok((path.display().to_string(), read_path(path)?))
 }
 
 /// Reads and validates the text of file `file`; the format comes from `format` or is detected

@@ -52,27 +52,27 @@ pub(crate) fn sniff(text: &str) -> Format {
 }
 
 /// A record of a table with the byte range of each of its cells in the source text.
-struct Row {
-    fields: Vec<String>,
-    spans: Vec<Range<usize>>,
+pub(crate) struct Row {
+    pub(crate) fields: Vec<String>,
+    pub(crate) spans: Vec<Range<usize>>,
     /// The whole line, for problems about the row.
-    line: Range<usize>,
+    pub(crate) line: Range<usize>,
     /// 1-based line number.
-    number: usize,
+    pub(crate) number: usize,
 }
 
 impl Row {
-    fn cell(&self, k: usize) -> &str {
+    pub(crate) fn cell(&self, k: usize) -> &str {
         self.fields.get(k).map_or("", String::as_str)
     }
 
-    fn span(&self, k: usize) -> Range<usize> {
+    pub(crate) fn span(&self, k: usize) -> Range<usize> {
         self.spans.get(k).cloned().unwrap_or(self.line.clone())
     }
 }
 
 /// Splits `text` into rows with cell spans, using the csv crate for quoting rules.
-fn read_rows(
+pub(crate) fn read_rows(
     file: &str,
     text: &Arc<String>,
     delimiter: u8,

@@ -46,6 +46,9 @@ pub enum Command {
     /// Run any analysis described by a request file (JSON, see docs/api.md) and print its
     /// response as JSON.
     Run(RunArgs),
+    /// Score every model against past decisions with known outcomes: the DEU data on EU
+    /// legislation, or scenario files with an outcomes CSV (scenario,issue,outcome).
+    Validate(ValidateArgs),
     /// List the built-in scenarios.
     Scenarios,
 }
@@ -473,6 +476,33 @@ pub struct PowerArgs {
     /// What-ifs, applied to the scenario before its weights are read (e.g. `--drop Russia`).
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+}
+
+/// `statecraft validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// A DEU table (tab-separated, a row per issue grouped by `prnr`) or an outcomes CSV
+    /// (`scenario,issue,outcome`, scenario paths relative to the CSV).
+    pub data: PathBuf,
+    /// Capabilities: given (as read; DEU rows give every actor 1), equal, or council (Council
+    /// votes of the treaty period, Commission and Parliament by procedure; docs/validation.md).
+    #[arg(long, value_name = "SCHEME", default_value = "given", value_parser = ["given", "equal", "council"])]
+    pub capabilities: String,
+    /// Seed of the bootstrap and of the cross-validation folds.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Bootstrap replicates (proposals resampled with replacement).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Cross-validation folds, by proposal.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub folds: usize,
+    /// Models to score, comma-separated: compromise, median, nash, bdm, smp [default: all].
+    #[arg(long, short, value_delimiter = ',')]
+    pub model: Vec<String>,
+    /// Output format: json is the whole report; csv one row per figure.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 /// How results are printed.

@@ -75,6 +75,14 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),
         Command::Run(args) => run_request(args),
+        Command::Validate(args) => {
+            let request = requests::validate(&args);
+            let response = execute(&request, None, |_| String::new())?;
+            let AnalysisResult::Validate(report) = &response.result else {
+                unreachable!("a validate request gives a validation report")
+            };
+            print::validate::print(report, args.format)
+        }
         Command::Scenarios => scenarios(),
     }
 }

@@ -5,13 +5,13 @@ use std::path::Path;
 
 use statecraft_api::{
     Analysis, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, ForecastOptions,
-    PowerOptions, ReportOptions, Request, ScenarioSource, SmpOptions, SweepOptions, WhatIf,
-    DEFAULT_SCENARIO,
+    PowerOptions, ReportOptions, Request, ScenarioSource, SmpOptions, SweepOptions,
+    ValidateOptions, WhatIf, DEFAULT_SCENARIO,
 };
 
 use crate::cli::{
     BdmArgs, CoalitionsArgs, DurabilityArgs, ForecastArgs, PowerArgs, ReportArgs, SmpArgs,
-    SweepArgs, WhatIfArgs,
+    SweepArgs, ValidateArgs, WhatIfArgs,
 };
 use crate::print::diagnostics;
 use crate::Failure;
@@ -221,4 +221,15 @@ pub(crate) fn report(args: &ReportArgs) -> Result<Request, Failure> {
         &args.what_if,
         analysis,
     )
+}
+
+pub(crate) fn validate(args: &ValidateArgs) -> Request {
+    without_scenario(Analysis::Validate(ValidateOptions {
+        data: args.data.display().to_string(),
+        capabilities: args.capabilities.clone(),
+        seed: args.seed,
+        bootstrap: args.bootstrap,
+        folds: args.folds,
+        models: args.model.clone(),
+    }))
 }

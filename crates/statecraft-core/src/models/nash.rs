@@ -60,7 +60,7 @@ impl Model for NashBargaining {
         if bargainers.is_empty() {
             return no_weight(scenario, issue);
         }
-        let name = |b: &Bargainer| scenario.actors()[b.actor].id.clone();
+        let name = |b: &Bargainer| format!("`{}`", scenario.actors()[b.actor].id);
         if let Some(b) = bargainers.iter().find(|b| b.reach == 0.0) {
             return IssueForecast::none(
                 &spec.id,

@@ -9,6 +9,7 @@ pub(crate) mod power;
 pub(crate) mod scenario;
 pub(crate) mod smp;
 pub(crate) mod sweep;
+pub(crate) mod validate;
 
 use std::io::Write;
 

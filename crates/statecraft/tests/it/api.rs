@@ -423,3 +423,38 @@ fn the_store_keeps_the_request_and_it_runs_again() {
     let parsed: Value = serde_json::from_str(&request).expect("JSON");
     assert_eq!(parsed["analysis"]["sweep"]["runs"], 50);
 }
+
+#[test]
+fn validate_gives_the_result_of_its_request() {
+    let dir = small_dir();
+    let data =
+        crate::support::workspace_dir().join("crates/statecraft-io/tests/fixtures/deu/small.tsv");
+    let data = data.to_str().unwrap();
+    let cli = ok_json(
+        dir.path(),
+        &[
+            "validate",
+            data,
+            "--folds",
+            "3",
+            "--bootstrap",
+            "200",
+            "--format",
+            "json",
+        ],
+    );
+    let request =
+        json!({ "analysis": { "validate": { "data": data, "folds": 3, "bootstrap": 200 } } });
+    let response = run_request(dir.path(), &request, &[]);
+    assert_eq!(response["analysis"], "validate");
+    assert_eq!(response["result"], cli);
+    let validator = jsonschema::validator_for(&response_schema()).expect("a valid schema");
+    assert!(
+        validator.is_valid(&response),
+        "{:?}",
+        validator
+            .iter_errors(&response)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+}

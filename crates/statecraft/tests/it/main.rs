@@ -13,4 +13,5 @@ mod smp;
 mod store;
 mod support;
 mod sweep;
+mod validate;
 mod what_if;

@@ -22,7 +22,8 @@
 //!
 //! Departures from KTAB, all outside its valid inputs or on its undefined behaviour: a
 //! scenario actor without a stance on an issue gets salience 0 there and sits at the status quo
-//! (else mid-scale); saliences summing above 1 are divided by their sum; when every position is
+//! (else mid-scale); an actor with salience 0 on every issue takes no part (KTAB would divide
+//! by zero); saliences summing above 1 are divided by their sum; when every position is
 //! equally likely, risk attitudes are 0 (KTAB divides by zero); queues hold the status quo first
 //! and then bargains by initiator, and stochastic draws go one per queue in actor order (KTAB
 //! fills queues and draws in thread order, so its stochastic runs cannot be replayed).
@@ -123,8 +124,13 @@ pub struct SmpInput {
     /// a_ij (KTAB's `IdealAdjustment`): how far i's ideal follows j's position each turn;
     /// `None` is the identity, ideals equal positions.
     pub accommodation: Option<Vec<Vec<f64>>>,
-    /// How the scenario was adapted (missing stances, saliences rescaled).
+    /// How the scenario was adapted (missing stances, saliences rescaled, actors left out).
     pub notes: Vec<String>,
+    /// The scenario's index of each of the model's actors (actors with salience 0 on every
+    /// issue take no part, so the two can differ).
+    pub participants: Vec<usize>,
+    /// The ids of the scenario's actors that take no part (salience 0 on every issue).
+    pub left_out: Vec<String>,
 }
 
 /// Saliences may sum a rounding error above 1 in KTAB's files (percentages adding up to 100).
@@ -135,7 +141,9 @@ impl SmpInput {
     ///
     /// An actor without a stance on an issue gets salience 0 there and the issue's status quo
     /// (or mid-scale) as position; an actor whose saliences sum above 1 has them divided by
-    /// their sum (KTAB reads saliences as shares of one's attention). Both are noted.
+    /// their sum (KTAB reads saliences as shares of one's attention); an actor with salience 0
+    /// on every issue has no preferences to bargain over and takes no part. All are noted.
+    /// Fails when fewer than two actors are left.
     pub fn from_scenario(scenario: &Scenario) -> Result<SmpInput, SmpError> {
         let dimensions: Vec<SmpDimension> = scenario
             .issues()
@@ -151,6 +159,8 @@ impl SmpInput {
         let mut salience = Vec::new();
         let mut missing = Vec::new();
         let mut rescaled = Vec::new();
+        let mut participants = Vec::new();
+        let mut left_out = Vec::new();
         for (a, actor) in scenario.actors().iter().enumerate() {
             let mut row_position = Vec::new();
             let mut row_salience = Vec::new();
@@ -171,9 +181,8 @@ impl SmpInput {
             }
             let total = row_salience.iter().fold(0.0, |acc, &s| acc + s);
             if total == 0.0 {
-                return Err(SmpError::NoSalience {
-                    actor: actor.id.clone(),
-                });
+                left_out.push(actor.id.clone());
+                continue;
             }
             if total > 1.0 + SALIENCE_SUM_TOLERANCE {
                 for s in &mut row_salience {
@@ -181,13 +190,32 @@ impl SmpInput {
                 }
                 rescaled.push(actor.id.clone());
             }
+            participants.push(a);
             position.push(row_position);
             salience.push(row_salience);
+        }
+        if participants.len() < 2 {
+            let actor = left_out.first().cloned().unwrap_or_default();
+            return Err(match participants.len() {
+                0 => SmpError::NoSalience { actor },
+                _ => SmpError::InvalidInput(format!(
+                    "only one actor gives any issue a salience above 0 ({} give none), so there is no one to bargain with",
+                    left_out.join(", ")
+                )),
+            });
         }
         if !missing.is_empty() {
             notes.push(format!(
                 "smp: no stance for {}: salience 0 there, position at the status quo (or mid-scale)",
                 missing.join(", ")
+            ));
+        }
+        if !left_out.is_empty() {
+            notes.push(format!(
+                "smp: {} {} salience 0 on every issue and so take{} no part",
+                left_out.join(", "),
+                if left_out.len() == 1 { "gives" } else { "give" },
+                if left_out.len() == 1 { "s" } else { "" }
             ));
         }
         if !rescaled.is_empty() {
@@ -196,32 +224,47 @@ impl SmpInput {
                 rescaled.join(", ")
             ));
         }
+        let actors = scenario.actors();
         Ok(SmpInput {
-            actors: scenario.actors().iter().map(|a| a.id.clone()).collect(),
+            actors: participants.iter().map(|&a| actors[a].id.clone()).collect(),
             dimensions,
-            capability: scenario.actors().iter().map(|a| a.capability).collect(),
+            capability: participants.iter().map(|&a| actors[a].capability).collect(),
             position,
             salience,
             accommodation: None,
             notes,
+            participants,
+            left_out,
         })
     }
 
-    /// Sets KTAB's ideal adjustment from (adjusting actor, reference actor, a) triples by actor
-    /// index; entries not given are those of the identity matrix.
+    /// Sets KTAB's ideal adjustment from (adjusting actor, reference actor, a) triples by the
+    /// scenario's actor index; entries not given are those of the identity matrix. Entries
+    /// naming an actor that takes no part are dropped, with a note.
     pub fn set_ideal_adjustment(&mut self, pairs: &[(usize, usize, f64)]) -> Result<(), SmpError> {
         let n = self.actors.len();
+        let n_scenario = self.participants.len() + self.left_out.len();
         let mut a: Vec<Vec<f64>> = (0..n)
             .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
             .collect();
+        let mut dropped = 0;
         for &(i, j, value) in pairs {
-            if i >= n || j >= n {
+            if i >= n_scenario || j >= n_scenario {
                 return Err(SmpError::InvalidInput(format!(
-                    "ideal adjustment names actor {} of {n}",
+                    "ideal adjustment names actor {} of {n_scenario}",
                     i.max(j) + 1
                 )));
             }
-            a[i][j] = value;
+            let here = |x: usize| self.participants.iter().position(|&p| p == x);
+            match (here(i), here(j)) {
+                (Some(i), Some(j)) => a[i][j] = value,
+                _ => dropped += 1,
+            }
+        }
+        if dropped > 0 {
+            self.notes.push(format!(
+                "smp: {dropped} ideal adjustment(s) name an actor that takes no part and are ignored"
+            ));
         }
         self.accommodation = Some(a);
         self.check()
@@ -739,7 +782,19 @@ impl Model for SpatialModel {
 
     fn forecast(&self, scenario: &Scenario) -> Forecast {
         match self.run_scenario(scenario) {
-            Ok((_, run)) => forecast_of(&run),
+            Ok((input, run)) => {
+                let mut forecast = forecast_of(&run);
+                if !input.left_out.is_empty() {
+                    let part = format!(
+                        "; without {} (salience 0 on every issue, so no part in the bargaining)",
+                        input.left_out.join(", ")
+                    );
+                    for issue in &mut forecast.issues {
+                        issue.note.get_or_insert_with(String::new).push_str(&part);
+                    }
+                }
+                forecast
+            }
             Err(error) => Forecast {
                 model: self.id().into(),
                 issues: scenario

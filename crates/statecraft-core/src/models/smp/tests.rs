@@ -314,7 +314,7 @@ fn saliences_above_one_are_shares_of_attention() {
 }
 
 #[test]
-fn a_missing_stance_is_noted_and_an_actor_without_salience_is_refused() {
+fn a_missing_stance_is_noted_and_an_actor_without_salience_takes_no_part() {
     let mut parts = scenario(&random_actors(4, 4, 2), Scale::new(0.0, 100.0)).into_parts();
     parts.issues[1].status_quo = Some(30.0);
     parts.stances[2][1] = None;
@@ -328,8 +328,12 @@ fn a_missing_stance_is_noted_and_an_actor_without_salience_is_refused() {
     parts.stances[2][0].as_mut().unwrap().salience = 0.0;
     let s = Scenario::new(parts).unwrap();
     let forecast = SpatialModel::default().forecast(&s);
-    assert!(forecast.issues.iter().all(|f| f.value.is_none()));
-    assert!(forecast.issues[0].note.as_deref().unwrap().contains("`A2`"));
+    assert!(forecast.issues.iter().all(|f| f.value.is_some()));
+    assert!(forecast.issues[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("without A2"));
 }
 
 #[test]
@@ -392,4 +396,47 @@ fn distinct_positions_join_the_first_close_one() {
     let (unique, member) = turn::distinct_positions(&p);
     assert_eq!(unique, vec![0, 2]);
     assert_eq!(member, vec![0, 0, 1, 0, 1]);
+}
+
+#[test]
+fn an_actor_with_no_salience_anywhere_takes_no_part() {
+    let actors = random_actors(21, 5, 2);
+    let mut with_silent = actors.clone();
+    with_silent.insert(2, (80.0, vec![10.0, 90.0], vec![0.0, 0.0]));
+    let silent = scenario(&with_silent, Scale::new(0.0, 100.0));
+    let input = SmpInput::from_scenario(&silent).expect("the others bargain");
+    assert_eq!(input.left_out, vec!["A2".to_owned()]);
+    assert_eq!(input.participants, vec![0, 1, 3, 4, 5]);
+    assert!(input
+        .notes
+        .iter()
+        .any(|n| n.contains("A2") && n.contains("no part")));
+    // Leaving it out is the same as not having it: the same run as on the other five.
+    let without = scenario(&actors, Scale::new(0.0, 100.0));
+    let (a, b) = (run_default(&silent), run_default(&without));
+    assert_eq!(a.states.len(), b.states.len());
+    for k in 0..2 {
+        assert_eq!(a.forecast[k].expected, b.forecast[k].expected);
+    }
+    let forecast = SpatialModel::default().forecast(&silent);
+    assert!(forecast.issues.iter().all(|f| f.value.is_some()));
+    assert!(forecast.issues[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("without A2"));
+}
+
+#[test]
+fn fewer_than_two_actors_with_salience_cannot_bargain() {
+    let actors = vec![
+        (50.0, vec![10.0], vec![0.5]),
+        (50.0, vec![90.0], vec![0.0]),
+        (50.0, vec![40.0], vec![0.0]),
+    ];
+    let s = scenario(&actors, Scale::new(0.0, 100.0));
+    let error = SmpInput::from_scenario(&s).unwrap_err();
+    assert!(error.to_string().contains("only one actor"), "{error}");
+    let forecast = SpatialModel::default().forecast(&s);
+    assert!(forecast.issues[0].value.is_none());
 }

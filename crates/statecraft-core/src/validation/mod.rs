@@ -1,0 +1,571 @@
+//! Scoring forecasts against decisions whose outcome is known: every model, and forecasters
+//! fitted out of sample, on a set of past cases, with seeded bootstrap intervals.
+//!
+//! [`validate`] is the one entry point: it takes the cases and [`ValidationOptions`] and
+//! returns a [`ValidationReport`] that serialises to JSON, so that the command line and any
+//! later API give the same numbers. Errors are in points of a 0..100 scale (each issue's
+//! scale mapped to 0..100, which is the DEU data's own scale). Bootstrap replicate `r`
+//! resamples the cases (proposals) with replacement from ChaCha8 stream `r` of the seed, so a
+//! seed gives the same report on any number of threads.
+
+mod council;
+mod fit;
+mod metrics;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use council::{
+    CapabilityScheme, InstitutionWeights, TreatyPeriod, COMMISSION, NICE, PARLIAMENT, POPULATION,
+    PRE_NICE,
+};
+pub use fit::{
+    cross_validate, folds, CrossValidated, Ensemble, FitItem, FitSummary, Fitter, Fixed,
+    Institutions, Role, SaliencePower, StatusQuoPull,
+};
+pub use metrics::{Coverage, Estimate, Metrics, PairedDifference};
+
+use crate::models::bdm::{BdmParams, Variant};
+use crate::models::{all_models, Model, SpatialModel};
+use crate::scenario::Scenario;
+
+/// A past negotiation with known outcomes: one scenario (a DEU proposal) and its issues'
+/// outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// The case's id (the DEU proposal number).
+    pub id: String,
+    /// The scenario, capabilities as read.
+    pub scenario: Scenario,
+    /// The outcome of each issue of the scenario, in issue order (`None`: not known).
+    pub outcomes: Vec<Option<f64>>,
+    /// The legislative procedure (`COD`, `CNS`), when known.
+    pub procedure: Option<String>,
+    /// When the proposal was introduced.
+    pub introduced: Option<NaiveDate>,
+    /// When the final act was adopted.
+    pub decided: Option<NaiveDate>,
+}
+
+impl Case {
+    /// The date that decides the treaty period: the decision, else the introduction.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.decided.or(self.introduced)
+    }
+}
+
+/// What to validate and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ValidationOptions {
+    /// How capabilities are set before the models run.
+    pub capabilities: CapabilityScheme,
+    /// Seed of the bootstrap and of the folds.
+    pub seed: u64,
+    /// Bootstrap replicates (at least 1).
+    pub bootstrap: usize,
+    /// Cross-validation folds (at least 2, at most the number of cases).
+    pub folds: usize,
+    /// Models to score, by id; empty: every model.
+    pub models: Vec<String>,
+}
+
+impl ValidationOptions {
+    /// Given capabilities, seed 1, 1000 replicates, 10 folds, every model.
+    pub fn standard() -> Self {
+        Self {
+            capabilities: CapabilityScheme::Given,
+            seed: 1,
+            bootstrap: 1000,
+            folds: 10,
+            models: Vec::new(),
+        }
+    }
+}
+
+/// Why validation cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// No case has an issue with a known outcome.
+    #[error("validate: no issue has a known outcome")]
+    NoOutcomes,
+    /// A case's outcomes do not match its issues.
+    #[error("validate: case `{case}` has {outcomes} outcomes for {issues} issues")]
+    OutcomeShape {
+        /// The case.
+        case: String,
+        /// Outcomes given.
+        outcomes: usize,
+        /// Issues of its scenario.
+        issues: usize,
+    },
+    /// An option is out of range.
+    #[error("validate: {0}")]
+    InvalidOption(String),
+    /// A model id is not known.
+    #[error("validate: unknown model `{name}`; the models are {known}")]
+    UnknownModel {
+        /// The id given.
+        name: String,
+        /// The ids allowed.
+        known: String,
+    },
+}
+
+/// How many issues a forecaster left without an answer for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReasonCount {
+    /// The reason (the model's note, with names and numbers taken out).
+    pub reason: String,
+    /// Issues with an outcome that it left unanswered for this reason.
+    pub issues: usize,
+}
+
+/// MAE within one group of cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct GroupScore {
+    /// The group (a procedure, a treaty period).
+    pub group: String,
+    /// Issues with an outcome in the group that the forecaster answered.
+    pub issues: usize,
+    /// Mean absolute error there (`None` when it answered none).
+    pub mae: Option<f64>,
+}
+
+/// One forecaster's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ModelScore {
+    /// Id (`compromise`, `sq-pull`).
+    pub model: String,
+    /// Readable name.
+    pub label: String,
+    /// For a fitted forecaster: its parameters per fold and the leak check. Every figure of a
+    /// fitted forecaster is out of sample (cross-validated).
+    pub fit: Option<FitSummary>,
+    /// Issues with an outcome that it answered.
+    pub forecasts: usize,
+    /// Issues with an outcome that it did not answer.
+    pub missing: usize,
+    /// Why, by reason, most frequent first.
+    pub missing_reasons: Vec<ReasonCount>,
+    /// Accuracy on the issues it answered.
+    pub metrics: Option<Metrics>,
+    /// Its MAE minus the compromise model's, on the issues both answered.
+    pub versus_compromise: Option<PairedDifference>,
+    /// The cross-validated 80% interval (training residuals' 10% and 90% quantiles) and how
+    /// often it held the outcome.
+    pub interval_80: Option<Coverage>,
+    /// MAE by legislative procedure.
+    pub by_procedure: Vec<GroupScore>,
+    /// MAE by treaty period (Council voting rule).
+    pub by_period: Vec<GroupScore>,
+}
+
+/// Every forecaster's record on the cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ValidationReport {
+    /// `statecraft-validation/1`.
+    pub schema: String,
+    /// The options it ran with.
+    pub options: ValidationOptions,
+    /// Cases (proposals).
+    pub cases: usize,
+    /// Issues in all.
+    pub issues: usize,
+    /// Issues with a known outcome: the ones scored.
+    pub issues_with_outcome: usize,
+    /// The plain models, then the fitted forecasters.
+    pub models: Vec<ModelScore>,
+    /// Whether a fitted forecaster beats the compromise model out of sample (the paired
+    /// interval of the MAE difference below zero), in words.
+    pub verdict: String,
+    /// How the data were read and what was assumed.
+    pub notes: Vec<String>,
+}
+
+/// The model ids, in report order.
+pub const MODEL_IDS: [&str; 5] = ["compromise", "median", "nash", "bdm", "smp"];
+
+fn models() -> Vec<Box<dyn Model>> {
+    let mut models = all_models(BdmParams::forecast(Variant::ScholzReference));
+    models.push(Box::new(SpatialModel::default()));
+    models
+}
+
+/// A note without the names and numbers in it, so that the same reason counts once: quoted
+/// names become `...`, numbers `#`.
+fn reason_of(note: &str) -> String {
+    let mut out = String::new();
+    let mut in_name = false;
+    let mut last_number = false;
+    for c in note.chars() {
+        if c == '`' {
+            if !in_name {
+                out.push_str("`...`");
+            }
+            in_name = !in_name;
+            continue;
+        }
+        if in_name {
+            continue;
+        }
+        if c.is_ascii_digit() || (last_number && c == '.') {
+            if !last_number {
+                out.push('#');
+            }
+            last_number = true;
+            continue;
+        }
+        last_number = false;
+        out.push(c);
+    }
+    out
+}
+
+/// One scored issue.
+struct Record {
+    case: usize,
+    issue: usize,
+    outcome: f64,
+}
+
+/// Scores every model, and the fitted forecasters out of sample, on `cases`.
+pub fn validate(
+    cases: &[Case],
+    options: &ValidationOptions,
+) -> Result<ValidationReport, ValidationError> {
+    if options.bootstrap == 0 {
+        return Err(ValidationError::InvalidOption(
+            "the bootstrap needs at least 1 replicate".into(),
+        ));
+    }
+    if options.folds < 2 || options.folds > cases.len().max(2) {
+        return Err(ValidationError::InvalidOption(format!(
+            "folds must be from 2 to the number of cases ({}), not {}",
+            cases.len(),
+            options.folds
+        )));
+    }
+    for case in cases {
+        if case.outcomes.len() != case.scenario.issues().len() {
+            return Err(ValidationError::OutcomeShape {
+                case: case.id.clone(),
+                outcomes: case.outcomes.len(),
+                issues: case.scenario.issues().len(),
+            });
+        }
+    }
+    let every = models();
+    let chosen: Vec<&dyn Model> = if options.models.is_empty() {
+        every.iter().map(|m| m.as_ref()).collect()
+    } else {
+        let mut chosen = Vec::new();
+        for name in &options.models {
+            match every.iter().find(|m| m.id() == name) {
+                Some(m) => chosen.push(m.as_ref()),
+                None => {
+                    return Err(ValidationError::UnknownModel {
+                        name: name.clone(),
+                        known: MODEL_IDS.join(", "),
+                    })
+                }
+            }
+        }
+        // The compromise model is the reference of every paired difference: always first.
+        chosen.retain(|m| m.id() != "compromise");
+        chosen.insert(0, every[0].as_ref());
+        chosen
+    };
+
+    let mut notes = Vec::new();
+    let scenarios: Vec<Scenario> = cases
+        .iter()
+        .map(|case| {
+            let (scenario, case_notes) = council::apply(options.capabilities, case);
+            notes.extend(case_notes);
+            scenario
+        })
+        .collect();
+    if options.capabilities == CapabilityScheme::Council {
+        notes.push(
+            "capabilities: Council votes of the treaty period as shares of the Council, the \
+             Commission and the Parliament by procedure (docs/validation.md)"
+                .into(),
+        );
+    }
+
+    let mut records = Vec::new();
+    let mut by_case = vec![Vec::new(); cases.len()];
+    for (c, case) in cases.iter().enumerate() {
+        for (i, outcome) in case.outcomes.iter().enumerate() {
+            if let Some(o) = outcome {
+                let scale = case.scenario.issues()[i].scale;
+                by_case[c].push(records.len());
+                records.push(Record {
+                    case: c,
+                    issue: i,
+                    outcome: (o - scale.min) / scale.range() * 100.0,
+                });
+            }
+        }
+    }
+    if records.is_empty() {
+        return Err(ValidationError::NoOutcomes);
+    }
+    let to_points = |r: &Record, x: f64| {
+        let scale = cases[r.case].scenario.issues()[r.issue].scale;
+        (x - scale.min) / scale.range() * 100.0
+    };
+
+    // Every model on every case, through the same path; cases in parallel, gathered in order.
+    let mut columns = Vec::new();
+    let mut reasons = Vec::new();
+    for model in &chosen {
+        let forecasts: Vec<_> = scenarios.par_iter().map(|s| model.forecast(s)).collect();
+        let mut values = Vec::with_capacity(records.len());
+        let mut counts: Vec<ReasonCount> = Vec::new();
+        for r in &records {
+            let f = &forecasts[r.case].issues[r.issue];
+            values.push(f.value.map(|x| to_points(r, x)));
+            if f.value.is_none() {
+                let reason = reason_of(f.note.as_deref().unwrap_or("no reason given"));
+                match counts.iter_mut().find(|c| c.reason == reason) {
+                    Some(c) => c.issues += 1,
+                    None => counts.push(ReasonCount { reason, issues: 1 }),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.issues.cmp(&a.issues).then(a.reason.cmp(&b.reason)));
+        columns.push(values);
+        reasons.push(counts);
+    }
+
+    let compromise = 0;
+    let median = chosen.iter().position(|m| m.id() == "median");
+    let items: Vec<FitItem> = records
+        .iter()
+        .enumerate()
+        .map(|(k, r)| fit_item(r, k, &cases[r.case], &scenarios[r.case], &columns))
+        .collect();
+    let case_fold = folds(cases.len(), options.folds, options.seed);
+
+    let mut fitters: Vec<Box<dyn Fitter>> = vec![
+        Box::new(StatusQuoPull { compromise }),
+        Box::new(SaliencePower),
+    ];
+    if let Some(median) = median {
+        fitters.push(Box::new(Ensemble { compromise, median }));
+    }
+    let institutions = scenarios.iter().any(|s| {
+        s.actors()
+            .iter()
+            .any(|a| a.id == COMMISSION || a.id == PARLIAMENT)
+    });
+    if institutions {
+        fitters.push(Box::new(Institutions));
+    }
+
+    let mut table: Vec<metrics::Column> = Vec::new();
+    for (k, values) in columns.iter().enumerate() {
+        let cv = cross_validate(&Fixed { column: k }, &items, &case_fold);
+        table.push(metrics::Column {
+            forecasts: values.clone(),
+            intervals: Some(cv.intervals),
+        });
+    }
+    let mut fits = Vec::new();
+    for fitter in &fitters {
+        let cv = cross_validate(fitter.as_ref(), &items, &case_fold);
+        table.push(metrics::Column {
+            forecasts: cv.predictions.clone(),
+            intervals: Some(cv.intervals.clone()),
+        });
+        fits.push(FitSummary {
+            parameters: fitter
+                .parameter_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            per_fold: cv.parameters,
+            leak_check_passed: cv.leak_free,
+        });
+    }
+    let outcomes: Vec<f64> = records.iter().map(|r| r.outcome).collect();
+    let stats = metrics::score(
+        &table,
+        &outcomes,
+        &by_case,
+        compromise,
+        options.bootstrap,
+        options.seed,
+    );
+
+    let procedure_of = |c: usize| {
+        cases[c]
+            .procedure
+            .clone()
+            .unwrap_or_else(|| "unknown".into())
+    };
+    let period_of = |c: usize| TreatyPeriod::of(&cases[c]);
+    let groups = |column: &[Option<f64>], key: &dyn Fn(usize) -> String| {
+        let mut names: Vec<String> = records.iter().map(|r| key(r.case)).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|group| {
+                let members: Vec<usize> = (0..records.len())
+                    .filter(|&k| key(records[k].case) == group)
+                    .collect();
+                GroupScore {
+                    issues: members.iter().filter(|&&k| column[k].is_some()).count(),
+                    mae: metrics::mae(column, &outcomes, &members),
+                    group,
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut periods: Vec<TreatyPeriod> = records.iter().map(|r| period_of(r.case)).collect();
+    periods.sort();
+    periods.dedup();
+    let period_key = |c: usize| {
+        let p = period_of(c);
+        format!(
+            "{}. {}",
+            periods.iter().position(|x| *x == p).unwrap_or(0) + 1,
+            p.label()
+        )
+    };
+
+    let mut scores = Vec::new();
+    for (k, (column, stat)) in table.iter().zip(stats).enumerate() {
+        let (model, label, fit, missing_reasons) = if k < chosen.len() {
+            (
+                chosen[k].id().to_owned(),
+                chosen[k].label().to_owned(),
+                None,
+                reasons[k].clone(),
+            )
+        } else {
+            let f = &fitters[k - chosen.len()];
+            let missing = column.forecasts.iter().filter(|x| x.is_none()).count();
+            let reasons = if missing > 0 {
+                vec![ReasonCount {
+                    reason: "the forecasters it is built on have no answer".into(),
+                    issues: missing,
+                }]
+            } else {
+                Vec::new()
+            };
+            (
+                f.id().to_owned(),
+                f.label().to_owned(),
+                Some(fits[k - chosen.len()].clone()),
+                reasons,
+            )
+        };
+        let answered = column.forecasts.iter().filter(|x| x.is_some()).count();
+        scores.push(ModelScore {
+            model,
+            label,
+            fit,
+            forecasts: answered,
+            missing: records.len() - answered,
+            missing_reasons,
+            metrics: stat.metrics,
+            versus_compromise: if k == compromise {
+                None
+            } else {
+                stat.versus_reference
+            },
+            interval_80: stat.coverage,
+            by_procedure: groups(&column.forecasts, &procedure_of),
+            by_period: groups(&column.forecasts, &period_key),
+        });
+    }
+
+    let verdict = verdict(&scores[chosen.len()..]);
+    Ok(ValidationReport {
+        schema: "statecraft-validation/1".into(),
+        options: options.clone(),
+        cases: cases.len(),
+        issues: cases.iter().map(|c| c.outcomes.len()).sum(),
+        issues_with_outcome: records.len(),
+        models: scores,
+        verdict,
+        notes,
+    })
+}
+
+/// Whether any fitted forecaster beats the compromise model, in one sentence.
+fn verdict(fitted: &[ModelScore]) -> String {
+    let winners: Vec<String> = fitted
+        .iter()
+        .filter_map(|s| {
+            let d = s.versus_compromise?.mae_difference;
+            (d.high < 0.0).then(|| {
+                format!(
+                    "{} ({:+.2} [{:+.2}, {:+.2}])",
+                    s.model, d.value, d.low, d.high
+                )
+            })
+        })
+        .collect();
+    if winners.is_empty() {
+        "no fitted forecaster beats the compromise model with the same capabilities out of \
+         sample: every paired 95% interval of the MAE difference includes zero or lies above it"
+            .into()
+    } else {
+        format!(
+            "beats the compromise model with the same capabilities out of sample (MAE difference, 95% interval below zero): {}",
+            winners.join(", ")
+        )
+    }
+}
+
+/// The fits' view of one scored issue.
+fn fit_item(
+    r: &Record,
+    k: usize,
+    case: &Case,
+    scenario: &Scenario,
+    columns: &[Vec<Option<f64>>],
+) -> FitItem {
+    let issue = &scenario.issues()[r.issue];
+    let to_points = |x: f64| (x - issue.scale.min) / issue.scale.range() * 100.0;
+    let role = |id: &str| match id {
+        COMMISSION => Role::Commission,
+        PARLIAMENT => Role::Parliament,
+        _ => Role::Member,
+    };
+    let members: f64 = scenario
+        .actors()
+        .iter()
+        .filter(|a| role(&a.id) == Role::Member)
+        .map(|a| a.capability)
+        .sum();
+    let stances = scenario
+        .positioned(r.issue)
+        .map(|(_, actor, stance)| {
+            (
+                role(&actor.id),
+                to_points(stance.position),
+                stance.salience,
+                actor.capability,
+            )
+        })
+        .collect();
+    FitItem {
+        case: r.case,
+        outcome: r.outcome,
+        base: columns.iter().map(|c| c[k]).collect(),
+        status_quo: issue.status_quo.map(to_points),
+        codecision: case.procedure.as_deref() == Some("COD"),
+        stances,
+        member_total: if members > 0.0 { members } else { 1.0 },
+    }
+}
+
+#[cfg(test)]
+mod tests;
