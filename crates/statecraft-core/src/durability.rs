@@ -38,6 +38,10 @@ const MAX_YEARS: f64 = 1000.0;
 /// The most points a survival curve may have.
 const MAX_POINTS: f64 = 100_000.0;
 
+/// The most histories one analysis simulates: each keeps its end time (8 bytes), so this bounds
+/// the memory at 80 MB, and 10^6 histories of the six-party scenario take about a second.
+pub const MAX_RUNS: usize = 10_000_000;
+
 /// How the Monte Carlo runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DurabilityParams {
@@ -143,6 +147,12 @@ fn check(
     }
     if params.runs == 0 {
         return Err(DurabilityError::Params("at least one run is needed".into()));
+    }
+    if params.runs > MAX_RUNS {
+        return Err(DurabilityError::Params(format!(
+            "{} histories are more than the {MAX_RUNS} one analysis simulates; give --runs {MAX_RUNS} or fewer",
+            params.runs
+        )));
     }
     Ok(())
 }

@@ -127,6 +127,18 @@ pub fn uncertain_inputs(scenario: &Scenario, relative: Option<f64>) -> Vec<Uncer
     inputs
 }
 
+/// The first input whose distribution cannot be drawn from in floating point: a mean or standard
+/// deviation that is not finite, or a range whose width overflows (a scale of -1e308..1e308,
+/// say). A sweep refuses such inputs rather than draw from them.
+pub fn undrawable(inputs: &[UncertainInput]) -> Option<&UncertainInput> {
+    inputs.iter().find(|i| match i.distribution {
+        Distribution::Normal { mean, sd } => !(mean.is_finite() && sd.is_finite()),
+        Distribution::Uniform { min, max } | Distribution::Triangular { min, max, .. } => {
+            !(max - min).is_finite()
+        }
+    })
+}
+
 /// The random stream of run `run` of `seed`.
 fn stream(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -114,6 +114,11 @@ pub(crate) fn read_rows(
             let at = at.unwrap_or(cursor);
             spans.push(start + at..start + at + trimmed.len());
             cursor = (at + trimmed.len()).min(raw.len());
+            // An unquoted cell is not always in the raw line as read (`'US'é`), so the cursor
+            // may land inside a character.
+            while !raw.is_char_boundary(cursor) {
+                cursor += 1;
+            }
             // Move past the delimiter, so that an empty cell sits at its own place.
             if let Some(i) = raw[cursor..].find(delimiter as char) {
                 cursor += i + 1;

@@ -20,11 +20,25 @@ fn handler() -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme).with_width(100)
 }
 
+/// Problems further right than this column are printed without their source line: miette
+/// cannot draw a label past column 65,535, and a line that long cannot be read on a screen.
+const MAX_SNIPPET_COLUMN: usize = 4096;
+
 /// Prints one problem (error or warning) with its source snippet.
 pub(crate) fn problem(problem: &Problem) {
+    let far_right = problem
+        .line_column
+        .is_some_and(|(_, column)| column > MAX_SNIPPET_COLUMN);
     let mut out = String::new();
-    if handler().render_report(&mut out, problem).is_err() {
-        out = format!("{problem}\n");
+    if far_right || handler().render_report(&mut out, problem).is_err() {
+        let kind = match problem.severity {
+            statecraft_io::Severity::Error => "error",
+            statecraft_io::Severity::Warning => "warning",
+        };
+        out = format!("{kind}: {problem}\n");
+        if let Some(help) = &problem.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
     }
     let _ = write!(std::io::stderr(), "{out}");
 }

@@ -152,6 +152,12 @@ fn what_if_table(
 /// Python's `repr` of a float (shortest round trip, exponent below 1e-4 and from 1e16), so that
 /// traces can be compared with the reference implementation's files as text.
 fn repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.into();
+    }
     if value == 0.0 || (1e-4..1e16).contains(&value.abs()) {
         let text = format!("{value:?}");
         return if text.contains('.') || text.contains("inf") || text.contains("NaN") {
@@ -303,4 +309,26 @@ fn forecast_table(scenario: &Scenario, models: &[ModelInfo], forecasts: &[Foreca
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repr;
+
+    #[test]
+    fn repr_writes_every_float_as_python_does() {
+        let cases = [
+            (0.0, "0.0"),
+            (1.5, "1.5"),
+            (3.0, "3.0"),
+            (1e-5, "1e-05"),
+            (9.223372036854776e18, "9.223372036854776e+18"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(repr(value), text, "{value}");
+        }
+    }
 }

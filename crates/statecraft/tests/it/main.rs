@@ -9,6 +9,7 @@ mod durability;
 mod malformed;
 mod power;
 mod report;
+mod robustness;
 mod smp;
 mod store;
 mod support;
