@@ -193,15 +193,7 @@ fn stored_sweep(context: &Context, id: i64) -> Result<(Scenario, SweepSection), 
         .at_field("analysis.report.run"));
     };
     let store = open(path)?;
-    let run = store.get(id).map_err(|e| {
-        usage(
-            &e.to_string(),
-            &format!(
-                "`statecraft runs list --store {}` shows the runs",
-                path.display()
-            ),
-        )
-    })?;
+    let run = store.get(id).map_err(store_error)?;
     // Checks that the run is a sweep, and reads its scenario back.
     let (scenario, _) = stored(&store, id)?;
     let Some(result) = run.result else {
@@ -224,7 +216,6 @@ fn stored_sweep(context: &Context, id: i64) -> Result<(Scenario, SweepSection), 
             s.issues.into_iter().map(|i| (i.issue, i.inputs)).collect(),
         )
     });
-    let _ = store_error;
     Ok((
         scenario,
         SweepSection::from_result(stored.result, stored.uncertainty, ranking),

@@ -161,6 +161,7 @@ pub(crate) fn read_text(path: &Path) -> Result<(String, String), LoadError> {
 /// Reads and validates the text of file `file`; the format comes from `format` or is detected
 /// from the file's name and first lines.
 pub fn parse_text(file: &str, text: String, format: Option<Format>) -> Result<Loaded, LoadError> {
+    let text = without_bom(text);
     let format = format
         .or_else(|| Format::detect(file, &text))
         .ok_or_else(|| {
@@ -176,6 +177,7 @@ pub fn parse_text(file: &str, text: String, format: Option<Format>) -> Result<Lo
 
 /// Reads and validates scenario text; `file` names it in messages.
 pub fn parse_str(file: &str, text: String, format: Format) -> Result<Loaded, LoadError> {
+    let text = without_bom(text);
     if text.trim().is_empty() {
         let problem = Problem::whole_file(file, "the file is empty")
             .with_help("a scenario needs [[issues]] and [[actors]]; see docs/scenario-format.md");
@@ -189,6 +191,15 @@ pub fn parse_str(file: &str, text: String, format: Format) -> Result<Loaded, Loa
         Format::Ktab => tables::parse_ktab(file, text),
         Format::Decide => tables::parse_decide(file, text),
         Format::KtabXml => ktab_xml::parse_ktab_xml(file, text),
+    }
+}
+
+/// The text without a leading UTF-8 byte-order mark, which spreadsheets and Windows editors
+/// write and which every format reads as if it were not there.
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
     }
 }
 

@@ -75,7 +75,11 @@ pub struct Store {
     path: String,
 }
 
+/// How long a store waits for another process's write to finish.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// FNV-1a, 64 bits: a stable fingerprint of a scenario's text (not a security hash).
+
 pub fn fingerprint(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
@@ -94,6 +98,9 @@ impl Store {
             source,
         };
         let connection = Connection::open(path).map_err(wrap)?;
+        // Two runs started at once on a new store wait for each other instead of failing with
+        // "database is locked".
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL;
@@ -134,6 +141,33 @@ impl Store {
             connection,
             path: name,
         })
+    }
+
+    /// Opens an existing store only to read it (`statecraft runs`), so that a store in a
+    /// read-only directory, or one another process is writing, can still be listed.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        let wrap = |source| StoreError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let connection =
+            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(wrap)?;
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
+        Ok(Store {
+            connection,
+            path: name,
+        })
+    }
+
+    /// Whether the runs table has the request column (stores written before it do not).
+    fn has_request(&self) -> Result<bool, StoreError> {
+        self.connection
+            .prepare("SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'request'")
+            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)))
+            .map(|n| n > 0)
+            .map_err(|e| self.wrap(e))
     }
 
     fn wrap(&self, source: rusqlite::Error) -> StoreError {
@@ -261,7 +295,11 @@ impl Store {
         let (version, scenario, params, result, request): Row = self
             .connection
             .query_row(
-                "SELECT version, scenario, params, result, request FROM runs WHERE id = ?1",
+                if self.has_request()? {
+                    "SELECT version, scenario, params, result, request FROM runs WHERE id = ?1"
+                } else {
+                    "SELECT version, scenario, params, result, NULL FROM runs WHERE id = ?1"
+                },
                 params![id],
                 |row| {
                     Ok((

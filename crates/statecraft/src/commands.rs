@@ -27,6 +27,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
                 unreachable!("a forecast request gives a forecast")
             };
             if let Some(path) = &args.bdm.trace {
+                refuse_input_as_output(path, args.scenario.as_deref())?;
                 print::forecast::write_trace(scenario, result, path)?;
             }
             print::forecast::print(scenario, result, args.format, args.bdm.explain)
@@ -274,6 +275,9 @@ fn report_format(args: &ReportArgs) -> Result<String, Failure> {
 
 fn report(args: ReportArgs) -> Result<(), Failure> {
     let format = report_format(&args)?;
+    if let Some(path) = &args.output {
+        refuse_input_as_output(path, args.scenario.as_deref())?;
+    }
     let request = requests::report(&args)?;
     let response = execute(&request, args.store.clone(), |_| String::new())?;
     let AnalysisResult::Report(report) = &response.result else {
@@ -351,6 +355,26 @@ fn run_request(args: RunArgs) -> Result<(), Failure> {
         diagnostics::request_error,
     )?;
     print::write_out(&print::json(&response)?)
+}
+
+/// Refuses to write `output` when it is the scenario file the run reads: nothing a user wrote is
+/// replaced by a result.
+fn refuse_input_as_output(output: &Path, input: Option<&str>) -> Result<(), Failure> {
+    let Some(input) = input else { return Ok(()) };
+    let same = match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(diagnostics::usage(
+            &format!(
+                "`{}` is the scenario this run reads; statecraft does not write over its input",
+                output.display()
+            ),
+            "write the output to another file",
+        ));
+    }
+    Ok(())
 }
 
 /// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file.

@@ -24,7 +24,7 @@ pub(crate) fn run(args: RunsArgs) -> Result<(), Failure> {
         );
         return Err(Failure::BadInput);
     }
-    let store = Store::open(&args.store).map_err(store_error)?;
+    let store = Store::open_read_only(&args.store).map_err(store_error)?;
     let text = match args.action {
         RunsAction::List => {
             let mut t = new_table();
