@@ -155,7 +155,7 @@ fn sweep_draws<'py>(
 #[pyfunction]
 fn sweep_summary(py: Python<'_>, request_json: &str, values: &[u8]) -> PyResult<String> {
     let request = parse(py, request_json)?;
-    if !values.len().is_multiple_of(8) {
+    if values.len() % 8 != 0 {
         return Err(ScenarioError::new_err(
             "the draws are not a whole number of 8-byte floats",
         ));
