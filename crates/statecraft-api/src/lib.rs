@@ -349,3 +349,115 @@ pub fn builtins() -> Vec<(&'static str, &'static str)> {
         .map(|b| (b.name, b.summary))
         .collect()
 }
+
+/// A slice of a sweep's draws, by run index: what a worker of a split sweep sends back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepDraws {
+    /// The first run index of the slice.
+    pub start: usize,
+    /// Models per draw, in the order of the request's models.
+    pub models: usize,
+    /// Issues per model, in the scenario's order.
+    pub issues: usize,
+    /// Draw-major, then model, then issue: `values[(d * models + m) * issues + i]`; NaN where a
+    /// model gives no value.
+    pub values: Vec<f64>,
+}
+
+impl SweepDraws {
+    /// How many draws the slice holds.
+    pub fn len(&self) -> usize {
+        self.values.len() / (self.models * self.issues).max(1)
+    }
+
+    /// Whether the slice holds no draw.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// The sweep of a request, loaded and checked exactly as [`run`] does it.
+fn sweep_plan<'a>(
+    request: &'a Request,
+    notes: &context::NoteLog,
+) -> Result<(sweep::Plan, &'a SweepOptions, Vec<ProblemData>), ApiError> {
+    let Analysis::Sweep(options) = &request.analysis else {
+        return Err(ApiError::bad_input(
+            ProblemData::message(format!(
+                "a split sweep needs a sweep request, not {}",
+                request.analysis.name()
+            ))
+            .at_field("analysis"),
+        ));
+    };
+    let loaded = source::load(&request.scenario, notes)?;
+    let warnings = loaded.warnings.iter().map(ProblemData::from).collect();
+    let scenario = what_if::load_changed(&loaded, &request.what_if, notes)?;
+    Ok((
+        sweep::Plan::fresh(scenario, options, notes)?,
+        options,
+        warnings,
+    ))
+}
+
+/// The draws `runs` (run indices, within `0..options.runs`) of a sweep request, as [`run`]
+/// makes them: a sweep split into slices by run index and put back in run order gives
+/// [`sweep_summary`] exactly the draws of one run, so the same numbers.
+pub fn sweep_draws(
+    request: &Request,
+    runs: std::ops::Range<usize>,
+) -> Result<SweepDraws, ApiError> {
+    let context = Context::default();
+    let notes = context::NoteLog::new(&context);
+    let (plan, _, _) = sweep_plan(request, &notes)?;
+    let total = plan.settings.runs;
+    if runs.start > runs.end || runs.end > total {
+        return Err(ApiError::bad_input(
+            ProblemData::message(format!(
+                "draws {}..{} are not within the sweep's {total} runs",
+                runs.start, runs.end
+            ))
+            .with_help("give run indices from 0 up to `runs`"),
+        ));
+    }
+    let start = runs.start;
+    let outcomes = plan.draws(runs);
+    let values = outcomes.into_iter().flatten().flatten().collect();
+    Ok(SweepDraws {
+        start,
+        models: plan.model_count(),
+        issues: plan.issue_count(),
+        values,
+    })
+}
+
+/// The response of a sweep request from all its draws (as [`sweep_draws`] gives them, every
+/// slice concatenated in run order): the same response as [`run`] of the request.
+pub fn sweep_summary(request: &Request, values: &[f64]) -> Result<Response, ApiError> {
+    let context = Context::default();
+    let notes = context::NoteLog::new(&context);
+    let (plan, options, warnings) = sweep_plan(request, &notes)?;
+    let (models, issues, runs) = (plan.model_count(), plan.issue_count(), plan.settings.runs);
+    if values.len() != runs * models * issues {
+        return Err(ApiError::bad_input(ProblemData::message(format!(
+            "{} values are not the {runs} draws of {models} models on {issues} issues",
+            values.len()
+        ))));
+    }
+    let outcomes: Vec<Vec<Vec<f64>>> = if models * issues == 0 {
+        vec![vec![Vec::new(); models]; runs]
+    } else {
+        values
+            .chunks(models * issues)
+            .map(|draw| draw.chunks(issues.max(1)).map(<[f64]>::to_vec).collect())
+            .collect()
+    };
+    let output = plan.summary(options, &outcomes, true, None)?;
+    Ok(Response {
+        schema: SCHEMA_VERSION.into(),
+        result: AnalysisResult::Sweep(output),
+        notes: notes.into_notes(),
+        warnings,
+        scenario: Some(plan.scenario),
+    })
+}

@@ -158,6 +158,21 @@ pub(crate) fn stored(store: &Store, id: i64) -> Result<(Scenario, SweepSettings)
     Ok((scenario, settings))
 }
 
+/// Refuses inputs whose distribution cannot be drawn from in floating point.
+fn drawable(inputs: &[UncertainInput]) -> Result<(), ApiError> {
+    match statecraft_core::sweep::undrawable(inputs) {
+        None => Ok(()),
+        Some(input) => Err(ApiError::usage(
+            format!(
+                "`{}` cannot be drawn: its distribution ({:?}) is too wide for 64-bit numbers",
+                input.label, input.distribution
+            ),
+            "narrow the issue's scale or the uncertainty: a spread must stay below about 1e307",
+        )
+        .at_field("analysis.sweep.uncertainty")),
+    }
+}
+
 /// The settings of a new sweep of `scenario`, checked.
 fn fresh(
     scenario: &Scenario,
@@ -204,6 +219,7 @@ fn fresh(
             100.0 * uncertainty
         ));
     }
+    drawable(&uncertain_inputs(scenario, Some(uncertainty)))?;
     Ok(SweepSettings {
         models: options.models.clone(),
         runs: options.runs,
@@ -336,11 +352,8 @@ pub(crate) fn run(
             (scenario, settings, id)
         }
     };
-    let inputs = uncertain_inputs(&scenario, Some(settings.uncertainty));
-    let models: Vec<Box<dyn Model>> = selected_models(
-        &settings.models,
-        BdmParams::forecast(variant(&settings.variant)?),
-    )?;
+    let plan = Plan::new(scenario, settings)?;
+    let settings = &plan.settings;
 
     // Draws in chunks: the store keeps each chunk as it is done; cancellation stops between
     // chunks.
@@ -368,7 +381,7 @@ pub(crate) fn run(
             break;
         }
         let range = c * chunk..((c + 1) * chunk).min(settings.runs);
-        let outcomes = sweep_outcomes(&scenario, &inputs, &models, range, settings.seed);
+        let outcomes = plan.draws(range);
         if let (Some(store), Some(id)) = (&store, run_id) {
             store
                 .put_chunk(id, c, &encode(&outcomes))
@@ -396,54 +409,132 @@ pub(crate) fn run(
             settings.runs
         ));
     }
-    let ids: Vec<&str> = models.iter().map(|m| m.id()).collect();
-    let result = summarise(&scenario, &inputs, &ids, &outcomes, settings.seed);
-    let coalitions = if options.coalitions {
-        Some(
-            coalition_sweep(&scenario, &inputs, outcomes.len(), settings.seed).map_err(|e| {
-                ApiError::bad_input(
-                    crate::ProblemData::message(format!("--coalitions: {e}"))
-                        .at_field("analysis.sweep.coalitions"),
-                )
-            })?,
-        )
-    } else {
-        None
-    };
-    let durability = match &options.durability {
-        Some(form) => Some(sweep_durability(
-            &scenario,
-            &inputs,
-            form,
-            outcomes.len(),
-            settings.seed,
-        )?),
-        None => None,
-    };
-    let ranking = options.sensitivity.map(|n| {
-        let model = &models[0];
-        SensitivityOutput {
-            model: model.id().into(),
-            base_rows: n,
-            issues: sensitivity(&scenario, &inputs, model.as_ref(), n.max(2), options.seed)
-                .into_iter()
-                .map(|(issue, inputs)| IssueSensitivity { issue, inputs })
-                .collect(),
-        }
-    });
-    let output = SweepResultOutput {
-        scenario: scenario.meta().title.clone(),
-        uncertainty: settings.uncertainty,
-        complete,
-        run: run_id,
-        result,
-        sensitivity: ranking,
-        coalitions,
-        durability,
-    };
+    let output = plan.summary(options, &outcomes, complete, run_id)?;
     if let (Some(store), Some(id), true) = (&store, run_id, complete) {
         let value = serde_json::to_value(&output).expect("the result serialises");
         store.finish(id, &value).map_err(store_error)?;
     }
-    Ok((AnalysisResult::Sweep(output), scenario))
+    Ok((AnalysisResult::Sweep(output), plan.scenario))
+}
+
+/// A checked sweep, ready to draw: the scenario, its settings, the uncertain inputs and the
+/// models. `run` and the split sweep ([`crate::sweep_draws`], [`crate::sweep_summary`]) share it,
+/// so that a sweep split by run index gives the same numbers as one run.
+pub(crate) struct Plan {
+    pub(crate) scenario: Scenario,
+    pub(crate) settings: SweepSettings,
+    inputs: Vec<UncertainInput>,
+    models: Vec<Box<dyn Model>>,
+}
+
+impl Plan {
+    pub(crate) fn new(scenario: Scenario, settings: SweepSettings) -> Result<Self, ApiError> {
+        let inputs = uncertain_inputs(&scenario, Some(settings.uncertainty));
+        drawable(&inputs)?;
+        let models: Vec<Box<dyn Model>> = selected_models(
+            &settings.models,
+            BdmParams::forecast(variant(&settings.variant)?),
+        )?;
+        Ok(Self {
+            scenario,
+            settings,
+            inputs,
+            models,
+        })
+    }
+
+    /// The plan of a new (not resumed) sweep, its settings checked as `run` checks them.
+    pub(crate) fn fresh(
+        scenario: Scenario,
+        options: &SweepOptions,
+        notes: &NoteLog,
+    ) -> Result<Self, ApiError> {
+        if options.resume.is_some() {
+            return Err(ApiError::usage(
+                "a split sweep cannot resume a stored sweep",
+                "leave out `resume`, or run the request whole with its store",
+            )
+            .at_field("analysis.sweep.resume"));
+        }
+        let settings = fresh(&scenario, options, notes)?;
+        Self::new(scenario, settings)
+    }
+
+    /// Models per draw.
+    pub(crate) fn model_count(&self) -> usize {
+        self.models.len()
+    }
+
+    /// Issues per model.
+    pub(crate) fn issue_count(&self) -> usize {
+        self.scenario.issues().len()
+    }
+
+    /// The draws `range` (by run index): each the forecast of every model on every issue, NaN
+    /// for no value. Any split of the runs gives the same draws.
+    pub(crate) fn draws(&self, range: std::ops::Range<usize>) -> Vec<Vec<Vec<f64>>> {
+        sweep_outcomes(
+            &self.scenario,
+            &self.inputs,
+            &self.models,
+            range,
+            self.settings.seed,
+        )
+    }
+
+    /// The sweep's result from all its draws in run order.
+    pub(crate) fn summary(
+        &self,
+        options: &SweepOptions,
+        outcomes: &[Vec<Vec<f64>>],
+        complete: bool,
+        run_id: Option<i64>,
+    ) -> Result<SweepResultOutput, ApiError> {
+        let (scenario, inputs, settings) = (&self.scenario, &self.inputs, &self.settings);
+        let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
+        let result = summarise(scenario, inputs, &ids, outcomes, settings.seed);
+        let coalitions = if options.coalitions {
+            Some(
+                coalition_sweep(scenario, inputs, outcomes.len(), settings.seed).map_err(|e| {
+                    ApiError::bad_input(
+                        crate::ProblemData::message(format!("--coalitions: {e}"))
+                            .at_field("analysis.sweep.coalitions"),
+                    )
+                })?,
+            )
+        } else {
+            None
+        };
+        let durability = match &options.durability {
+            Some(form) => Some(sweep_durability(
+                scenario,
+                inputs,
+                form,
+                outcomes.len(),
+                settings.seed,
+            )?),
+            None => None,
+        };
+        let ranking = options.sensitivity.map(|n| {
+            let model = &self.models[0];
+            SensitivityOutput {
+                model: model.id().into(),
+                base_rows: n,
+                issues: sensitivity(scenario, inputs, model.as_ref(), n.max(2), options.seed)
+                    .into_iter()
+                    .map(|(issue, inputs)| IssueSensitivity { issue, inputs })
+                    .collect(),
+            }
+        });
+        Ok(SweepResultOutput {
+            scenario: scenario.meta().title.clone(),
+            uncertainty: settings.uncertainty,
+            complete,
+            run: run_id,
+            result,
+            sensitivity: ranking,
+            coalitions,
+            durability,
+        })
+    }
 }

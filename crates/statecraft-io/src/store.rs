@@ -78,6 +78,54 @@ pub struct Store {
 /// How long a store waits for another process's write to finish.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How often opening a store retries its set-up while another process holds it (about 8 s).
+const SET_UP_ATTEMPTS: usize = 30;
+
+/// Whether an error means another connection holds the database for now.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// The journal mode and the tables; a store written before requests were recorded gets the
+/// request column.
+fn set_up(connection: &Connection) -> rusqlite::Result<()> {
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         CREATE TABLE IF NOT EXISTS runs (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             kind TEXT NOT NULL,
+             created TEXT NOT NULL,
+             status TEXT NOT NULL,
+             version TEXT NOT NULL,
+             title TEXT,
+             scenario_hash TEXT NOT NULL,
+             scenario TEXT NOT NULL,
+             params TEXT NOT NULL,
+             seed INTEGER,
+             result TEXT,
+             request TEXT
+         );
+         CREATE TABLE IF NOT EXISTS chunks (
+             run INTEGER NOT NULL REFERENCES runs(id),
+             chunk INTEGER NOT NULL,
+             data TEXT NOT NULL,
+             PRIMARY KEY (run, chunk)
+         );",
+    )?;
+    let has_request = connection
+        .prepare("SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'request'")?
+        .query_row([], |row| row.get::<_, i64>(0))?
+        > 0;
+    if !has_request {
+        connection.execute_batch("ALTER TABLE runs ADD COLUMN request TEXT")?;
+    }
+    Ok(())
+}
+
 /// FNV-1a, 64 bits: a stable fingerprint of a scenario's text (not a security hash).
 
 pub fn fingerprint(text: &str) -> String {
@@ -101,41 +149,18 @@ impl Store {
         // Two runs started at once on a new store wait for each other instead of failing with
         // "database is locked".
         connection.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
-        connection
-            .execute_batch(
-                "PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = FULL;
-                 CREATE TABLE IF NOT EXISTS runs (
-                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                     kind TEXT NOT NULL,
-                     created TEXT NOT NULL,
-                     status TEXT NOT NULL,
-                     version TEXT NOT NULL,
-                     title TEXT,
-                     scenario_hash TEXT NOT NULL,
-                     scenario TEXT NOT NULL,
-                     params TEXT NOT NULL,
-                     seed INTEGER,
-                     result TEXT
-                 );
-                 CREATE TABLE IF NOT EXISTS chunks (
-                     run INTEGER NOT NULL REFERENCES runs(id),
-                     chunk INTEGER NOT NULL,
-                     data TEXT NOT NULL,
-                     PRIMARY KEY (run, chunk)
-                 );",
-            )
-            .map_err(wrap)?;
-        // Stores written before requests were recorded lack the column.
-        let has_request: bool = connection
-            .prepare("SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'request'")
-            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)))
-            .map_err(wrap)?
-            > 0;
-        if !has_request {
-            connection
-                .execute_batch("ALTER TABLE runs ADD COLUMN request TEXT")
-                .map_err(wrap)?;
+        // Setting the journal mode and creating the tables can meet another process doing the
+        // same, which SQLite reports as busy at once rather than waiting: try again for a while.
+        let mut attempt = 0;
+        loop {
+            match set_up(&connection) {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && attempt < SET_UP_ATTEMPTS => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20 * attempt as u64));
+                }
+                Err(e) => return Err(wrap(e)),
+            }
         }
         Ok(Store {
             connection,

@@ -200,3 +200,17 @@ fn the_same_store_problem_gives_the_same_exit_code_everywhere() {
         assert_eq!(code, Some(1), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_sweep_refuses_distributions_too_wide_to_draw_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let wide = TWO.replace("min = 0\nmax = 10", "min = -1e308\nmax = 1e308");
+    std::fs::write(dir.path().join("wide.toml"), wide).unwrap();
+    let stderr = refused(dir.path(), &["sweep", "wide.toml", "--runs", "10"]);
+    assert!(stderr.contains("cannot be drawn"), "{stderr}");
+    let stderr = refused(
+        dir.path(),
+        &["sweep", "--uncertainty", "1e308", "--runs", "10"],
+    );
+    assert!(stderr.contains("cannot be drawn"), "{stderr}");
+}

@@ -1,0 +1,39 @@
+"""Type stubs of the Rust extension ``statecraft._native`` (a thin adapter over the analysis API)."""
+
+from typing import Any, Dict, List, Tuple
+
+class ScenarioError(ValueError):
+    """The scenario, the request or an option is malformed.
+
+    ``problems`` lists each problem as a dict with ``file``, ``line``, ``column``, ``field``,
+    ``message``, ``help`` and ``severity`` (missing parts are None).
+    """
+
+    problems: List[Dict[str, Any]]
+
+class RunError(RuntimeError):
+    """The input was fine but the run failed; ``problems`` as in ScenarioError."""
+
+    problems: List[Dict[str, Any]]
+
+def run(request_json: str) -> str:
+    """Runs one request (JSON text, docs/api.md) and returns the response as JSON text.
+
+    The GIL is released while Rust computes; Ctrl-C cancels the run and raises
+    KeyboardInterrupt. Bad input raises ScenarioError.
+    """
+
+def sweep_draws(request_json: str, start: int, end: int) -> Tuple[bytes, int, int]:
+    """The draws ``start..end`` of a sweep request: (little-endian f64 bytes, models, issues).
+
+    The values are draw-major, then model, then issue; NaN where a model gives no value.
+    """
+
+def sweep_summary(request_json: str, values: bytes) -> str:
+    """The response (JSON text) of a sweep request from all its draws in run order."""
+
+def builtins() -> List[Tuple[str, str]]:
+    """The built-in scenarios as (name, summary) pairs."""
+
+def schema_version() -> str:
+    """The version of the request and response formats (``statecraft-api/1``)."""
