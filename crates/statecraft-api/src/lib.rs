@@ -332,6 +332,40 @@ fn record(
     }
 }
 
+/// A report's response written in one of the report crate's formats (html, md, json or csv):
+/// what `statecraft report -o FILE` writes, for every front end.
+pub fn export_report(response: &Response, format: &str) -> Result<String, ApiError> {
+    let AnalysisResult::Report(report) = &response.result else {
+        return Err(ApiError::usage(
+            format!(
+                "only a report can be exported, and this is a {} result",
+                response_kind(&response.result)
+            ),
+            "run a request whose analysis is `report`",
+        ));
+    };
+    let exporter = statecraft_report::exporter(format).ok_or_else(|| {
+        ApiError::usage(
+            format!("unknown report format `{format}`"),
+            "the formats are html, md, json and csv",
+        )
+    })?;
+    exporter
+        .export(report)
+        .map_err(|e| ApiError::failed(format!("cannot write the report: {e}")))
+}
+
+fn response_kind(result: &AnalysisResult) -> String {
+    serde_json::to_value(result)
+        .ok()
+        .and_then(|v| {
+            v.get("analysis")
+                .and_then(|a| a.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 /// The JSON Schema of [`Request`].
 pub fn request_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Request)).expect("schemas serialise")

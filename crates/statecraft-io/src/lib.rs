@@ -161,9 +161,8 @@ pub(crate) fn read_text(path: &Path) -> Result<(String, String), LoadError> {
 /// Reads and validates the text of file `file`; the format comes from `format` or is detected
 /// from the file's name and first lines.
 pub fn parse_text(file: &str, text: String, format: Option<Format>) -> Result<Loaded, LoadError> {
-    let text = without_bom(text);
     let format = format
-        .or_else(|| Format::detect(file, &text))
+        .or_else(|| Format::detect(file, text.strip_prefix('\u{feff}').unwrap_or(&text)))
         .ok_or_else(|| {
             LoadError::one(
                 Problem::whole_file(file, "cannot tell the file's format from its name")
@@ -177,7 +176,12 @@ pub fn parse_text(file: &str, text: String, format: Option<Format>) -> Result<Lo
 
 /// Reads and validates scenario text; `file` names it in messages.
 pub fn parse_str(file: &str, text: String, format: Format) -> Result<Loaded, LoadError> {
-    let text = without_bom(text);
+    // KTAB's XML reader notes a byte-order mark itself (KTAB refuses one).
+    let text = if format == Format::KtabXml {
+        text
+    } else {
+        without_bom(text)
+    };
     if text.trim().is_empty() {
         let problem = Problem::whole_file(file, "the file is empty")
             .with_help("a scenario needs [[issues]] and [[actors]]; see docs/scenario-format.md");

@@ -130,6 +130,26 @@ fn run(py: Python<'_>, request_json: &str) -> PyResult<String> {
     }
 }
 
+/// Runs a report request and writes the report in `format` (html, md, json or csv): returns the
+/// response as JSON text and the report's text. The GIL is released while Rust computes.
+#[pyfunction]
+fn report(py: Python<'_>, request_json: &str, format: &str) -> PyResult<(String, String)> {
+    let request = parse(py, request_json)?;
+    let outcome = py.allow_threads(|| {
+        let response = statecraft_api::run(&request, &Context::default())?;
+        let text = statecraft_api::export_report(&response, format)?;
+        Ok::<_, statecraft_api::ApiError>((response, text))
+    });
+    match outcome {
+        Ok((response, text)) => {
+            let json = serde_json::to_string(&response)
+                .map_err(|e| RunError::new_err(format!("the response does not serialise: {e}")))?;
+            Ok((json, text))
+        }
+        Err(e) => Err(to_py_err(py, e)),
+    }
+}
+
 /// The draws `start..end` (run indices) of a sweep request, as little-endian f64 bytes
 /// (draw-major, then model, then issue; NaN for no value), with the models and issues per draw.
 #[pyfunction]
@@ -196,6 +216,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", py.get_type::<ScenarioError>())?;
     m.add("RunError", py.get_type::<RunError>())?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_draws, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_summary, m)?)?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;

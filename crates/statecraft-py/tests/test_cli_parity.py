@@ -80,3 +80,17 @@ def test_validate(cli, small_dir):
     data = str(REPO / "crates/statecraft-io/tests/fixtures/deu/small.tsv")
     v = statecraft.validate(data, folds=3, bootstrap=200)
     assert v.to_dict() == cli(["validate", data, "--folds", "3", "--bootstrap", "200", "--format", "json"], small_dir)
+
+
+def test_report_as_html_and_markdown(cli, small_dir):
+    """The written report is the CLI's, byte for byte, in every format the path names."""
+    import subprocess
+    from conftest import _binary
+
+    s = statecraft.load("small.toml")
+    for name in ["py.html", "py.md"]:
+        s.report(small_dir / name, histories=500)
+        theirs = "cli" + name[2:]
+        subprocess.run([str(_binary()), "report", "small.toml", "--histories", "500", "-o", theirs], cwd=small_dir, check=True, capture_output=True)
+        assert (small_dir / name).read_text() == (small_dir / theirs).read_text()
+    assert (small_dir / "py.html").read_text().startswith("<!DOCTYPE html>")

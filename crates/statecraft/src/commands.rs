@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use statecraft_api::{AnalysisResult, CancelToken, Context, Event, Request, Response};
 use statecraft_io::Format;
-use statecraft_report::{charts, exporter, Report};
+use statecraft_report::{charts, Report};
 
 use crate::cli::{CheckArgs, Command, ConvertArgs, OutputFormat, ReportArgs, RunArgs, ShowArgs};
 use crate::print::{self, diagnostics};
@@ -283,8 +283,7 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
     let AnalysisResult::Report(report) = &response.result else {
         unreachable!("a report request gives a report")
     };
-    let exporter = exporter(&format).expect("clap checked the format");
-    let text = exporter.export(report).context("cannot write the report")?;
+    let text = statecraft_api::export_report(&response, &format).map_err(diagnostics::api_error)?;
     match &args.output {
         Some(path) => {
             write_atomically(path, &text)

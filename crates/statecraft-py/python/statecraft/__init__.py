@@ -212,14 +212,26 @@ class Scenario:
         """Voting power of the scenario's actors (``statecraft power``)."""
         return self._run({"power": _options(rule=rule, **options)})  # type: ignore[return-value]
 
-    def report(self, path: Union[str, "os.PathLike[str]", None] = None, **options: Any) -> Report:
-        """Every analysis as one report document (``statecraft report --format json``); with
-        ``path``, the document is also written there as JSON."""
-        result = self._run({"report": _options(**options)})
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(result.data, f, indent=2)
-        return result  # type: ignore[return-value]
+    def report(
+        self,
+        path: Union[str, "os.PathLike[str]", None] = None,
+        format: Optional[str] = None,
+        **options: Any,
+    ) -> Report:
+        """Every analysis as one report document (``statecraft report``). With ``path``, the
+        report is also written there: HTML, Markdown, JSON or CSV, from ``format`` or else the
+        file's extension (``.html``, ``.md``, ``.json``, ``.csv``; HTML otherwise), by the same
+        exporters as ``statecraft report -o``."""
+        request = self.request({"report": _options(**options)})
+        if path is None:
+            return run(request)  # type: ignore[return-value]
+        if format is None:
+            ext = os.path.splitext(os.fspath(path))[1].lower()
+            format = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv"}.get(ext, "html")
+        response, text = _native.report(json.dumps(request), format)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return wrap(json.loads(response))  # type: ignore[return-value]
 
 
 def _list(v: Optional[Sequence[str]]) -> Optional[List[str]]:

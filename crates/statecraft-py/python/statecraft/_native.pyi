@@ -16,6 +16,11 @@ class RunError(RuntimeError):
 
     problems: List[Dict[str, Any]]
 
+def report(request_json: str, format: str) -> Tuple[str, str]:
+    """Runs a report request; returns the response (JSON text) and the report written in
+    ``format`` (html, md, json or csv)."""
+    ...
+
 def run(request_json: str) -> str:
     """Runs one request (JSON text, docs/api.md) and returns the response as JSON text.
 
