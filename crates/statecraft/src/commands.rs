@@ -266,7 +266,7 @@ fn fit(args: crate::cli::FitArgs) -> Result<(), Failure> {
     let AnalysisResult::Fit(params) = &response.result else {
         unreachable!("a fit request gives fitted parameters")
     };
-    write_atomically(&args.output, &statecraft_io::write_params(params))
+    write_atomically(&args.output, statecraft_io::write_params(params))
         .with_context(|| format!("cannot write `{}`", args.output.display()))?;
     let _ = writeln!(std::io::stderr(), "wrote {}", args.output.display());
     print::validate::print_fit(params, args.format)
