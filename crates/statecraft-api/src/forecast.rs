@@ -7,6 +7,7 @@ use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
 use statecraft_core::models::smp::{self, SmpInput, SmpParams, SmpRun, SpatialModel};
 use statecraft_core::models::{all_models, ExpectedUtility, Forecast, IssueForecast, Model};
 use statecraft_core::scenario::Scenario;
+use statecraft_core::validation::{forecast_fitted, FittedForecast};
 use statecraft_io::Loaded;
 
 use crate::context::NoteLog;
@@ -28,6 +29,10 @@ pub struct ForecastOptions {
     pub bdm: BdmOptions,
     /// Spatial model of politics options.
     pub smp: SmpOptions,
+    /// A parameter file (`statecraft fit`): adds its generic fitted forecasters with their 80%
+    /// intervals from the fitted residuals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<crate::fit::ParamsSource>,
 }
 
 impl Default for ForecastOptions {
@@ -36,6 +41,7 @@ impl Default for ForecastOptions {
             models: vec!["all".into()],
             bdm: BdmOptions::default(),
             smp: SmpOptions::default(),
+            params: None,
         }
     }
 }
@@ -115,6 +121,10 @@ pub struct ForecastResult {
     /// With what-ifs: the changes and the forecasts without them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub what_if: Option<WhatIfBaseline>,
+    /// With a parameter file: each fitted forecaster's forecast with its 80% interval (also in
+    /// `forecasts`, without the interval).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intervals_80: Vec<FittedForecast>,
 }
 
 /// The what-ifs applied and the forecasts without them.
@@ -358,7 +368,7 @@ pub(crate) fn run(
     let eu_model = ExpectedUtility { params };
     let mut runs: Vec<BdmRunOutput> = Vec::new();
     let mut smp_run = None;
-    let forecasts: Vec<Forecast> = models
+    let mut forecasts: Vec<Forecast> = models
         .iter()
         .map(|m| {
             if m.id() == SMP {
@@ -386,6 +396,67 @@ pub(crate) fn run(
             }
         })
         .collect();
+    let mut model_infos: Vec<ModelInfo> = models
+        .iter()
+        .map(|m| ModelInfo {
+            id: m.id().into(),
+            label: m.label().into(),
+        })
+        .collect();
+    let mut intervals_80 = Vec::new();
+    if let Some(source) = &options.params {
+        let fitted = source.parse()?;
+        let column = |id: &str| -> Vec<Option<f64>> {
+            all_models(params)
+                .into_iter()
+                .find(|m| m.id() == id)
+                .map(|m| {
+                    m.forecast(&scenario)
+                        .issues
+                        .iter()
+                        .map(|f| f.value)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        intervals_80 = forecast_fitted(
+            &fitted,
+            &scenario,
+            &column("compromise"),
+            &column("median"),
+            None,
+        );
+        notes.note(format!(
+            "fitted forecasters from `{}` (fitted on `{}`, {} capabilities); their 80% \
+             intervals come from the fitted residuals; the scenario's own capabilities are used",
+            source.file,
+            fitted.data,
+            fitted.capabilities.name()
+        ));
+        for f in &intervals_80 {
+            model_infos.push(ModelInfo {
+                id: f.model.clone(),
+                label: format!("{} (fitted, {})", f.model, source.file),
+            });
+            forecasts.push(Forecast {
+                model: f.model.clone(),
+                issues: f
+                    .issues
+                    .iter()
+                    .map(|i| IssueForecast {
+                        issue: i.issue.clone(),
+                        value: i.value,
+                        note: match (i.low, i.high) {
+                            (Some(lo), Some(hi)) => {
+                                Some(format!("80% interval {lo:.1} to {hi:.1}"))
+                            }
+                            _ => Some("no answer: the models it is built on have none".into()),
+                        },
+                    })
+                    .collect(),
+            });
+        }
+    }
     let result = ForecastResult {
         scenario: scenario.meta().title.clone(),
         issues: scenario
@@ -399,13 +470,7 @@ pub(crate) fn run(
                 status_quo: i.status_quo,
             })
             .collect(),
-        models: models
-            .iter()
-            .map(|m| ModelInfo {
-                id: m.id().into(),
-                label: m.label().into(),
-            })
-            .collect(),
+        models: model_infos,
         forecasts,
         bdm_runs: runs,
         smp_run,
@@ -413,6 +478,7 @@ pub(crate) fn run(
             changes: changes.describe(),
             baseline,
         }),
+        intervals_80,
     };
     Ok((AnalysisResult::Forecast(result), scenario))
 }

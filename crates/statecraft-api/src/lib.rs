@@ -22,6 +22,7 @@
 
 mod context;
 mod error;
+mod fit;
 mod forecast;
 mod power;
 mod report;
@@ -43,6 +44,7 @@ pub use agreements::{
 };
 pub use context::{CancelToken, Context, Event};
 pub use error::{ApiError, ErrorKind, ProblemData, Severity};
+pub use fit::{FitOptions, ParamsSource};
 pub use forecast::{
     BdmOptions, BdmRunOutput, ForecastOptions, ForecastResult, IssueInfo, ModelInfo, SmpOptions,
     WhatIfBaseline,
@@ -140,6 +142,8 @@ pub enum Analysis {
     Report(ReportOptions),
     /// Every model scored against past decisions with known outcomes (`statecraft validate`).
     Validate(ValidateOptions),
+    /// The fitted forecasters trained on every case of a data set (`statecraft fit`).
+    Fit(FitOptions),
 }
 
 impl Analysis {
@@ -156,6 +160,7 @@ impl Analysis {
             Analysis::Power(_) => "power",
             Analysis::Report(_) => "report",
             Analysis::Validate(_) => "validate",
+            Analysis::Fit(_) => "fit",
         }
     }
 }
@@ -185,6 +190,8 @@ pub enum AnalysisResult {
     Report(statecraft_report::Report),
     /// The accuracy report (docs/validation.md).
     Validate(statecraft_core::validation::ValidationReport),
+    /// The fitted parameters (docs/validation.md, "Parameter files").
+    Fit(statecraft_core::validation::FittedParameters),
 }
 
 /// A finished analysis: its result, and what was said on the way.
@@ -238,6 +245,16 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
     // Validation reads its own cases.
     if let Analysis::Validate(options) = &request.analysis {
         let result = validate::run(options, context, &notes)?;
+        return Ok(Response {
+            schema: SCHEMA_VERSION.into(),
+            result,
+            notes: notes.into_notes(),
+            warnings: Vec::new(),
+            scenario: None,
+        });
+    }
+    if let Analysis::Fit(options) = &request.analysis {
+        let result = fit::run(options, context, &notes)?;
         return Ok(Response {
             schema: SCHEMA_VERSION.into(),
             result,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use statecraft_core::validation::{validate, CapabilityScheme, ValidationOptions};
+use statecraft_core::validation::{validate, ValidationOptions};
 
 use crate::context::{Context, Event, NoteLog};
 use crate::error::{ApiError, ProblemData};
@@ -34,6 +34,10 @@ pub struct ValidateOptions {
     /// The models to score [default: every model and fitted forecaster].
     #[serde(default)]
     pub models: Vec<String>,
+    /// A parameter file (`statecraft fit`): score its fixed parameters instead of
+    /// cross-validating the fitted forecasters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<crate::fit::ParamsSource>,
 }
 
 fn given() -> String {
@@ -64,19 +68,18 @@ pub(crate) fn run(
             set.warnings.len()
         ));
     }
-    let capabilities = CapabilityScheme::from_name(&options.capabilities).ok_or_else(|| {
-        ApiError::usage(
-            format!("unknown capability scheme `{}`", options.capabilities),
-            "the schemes are given, equal and council",
-        )
-        .at_field("analysis.validate.capabilities")
-    })?;
+    let capabilities = crate::fit::scheme(&options.capabilities, "analysis.validate.capabilities")?;
+    let params = match &options.params {
+        Some(source) => Some(source.parse()?),
+        None => None,
+    };
     let validation = ValidationOptions {
         capabilities,
         seed: options.seed,
         bootstrap: options.bootstrap,
         folds: options.folds,
         models: options.models.clone(),
+        params,
     };
     if context.cancel.is_cancelled() {
         return Err(ApiError::cancelled());

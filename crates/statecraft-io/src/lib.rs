@@ -16,6 +16,7 @@ mod diagnostic;
 mod dto;
 mod ktab_xml;
 mod native;
+mod params;
 pub mod store;
 mod tables;
 
@@ -29,6 +30,7 @@ pub use builtin::{builtin_names, builtin_source, Builtin, BUILTINS};
 pub use deu::{load_cases, parse_deu, parse_outcomes, CaseSet, DEU_MISSING_SALIENCE};
 pub use diagnostic::{did_you_mean, unknown_name_help, LoadError, Problem, Severity};
 pub use ktab_xml::KtabSettings;
+pub use params::{parse_params, write_params};
 
 /// A file format statecraft reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -49,6 +49,9 @@ pub enum Command {
     /// Score every model against past decisions with known outcomes: the DEU data on EU
     /// legislation, or scenario files with an outcomes CSV (scenario,issue,outcome).
     Validate(ValidateArgs),
+    /// Fit the fitted forecasters on every case of DATA and write a parameter file for
+    /// `--params` (docs/validation.md, "Parameter files").
+    Fit(FitArgs),
     /// List the built-in scenarios.
     Scenarios,
 }
@@ -112,6 +115,9 @@ pub struct ForecastArgs {
     /// Record the forecast in this run store (SQLite).
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// A parameter file (`statecraft fit`): adds its fitted forecasters with 80% intervals.
+    #[arg(long = "params", id = "params_file", value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
 }
 
 /// What-ifs, shown next to the baseline.
@@ -501,6 +507,28 @@ pub struct ValidateArgs {
     #[arg(long, short, value_delimiter = ',')]
     pub model: Vec<String>,
     /// Output format: json is the whole report; csv one row per figure.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// A parameter file (`statecraft fit`): score its fixed parameters on DATA, not refitted.
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+}
+
+/// `statecraft fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// A DEU table or an outcomes CSV, as for `validate`; every case is fitted on.
+    pub data: PathBuf,
+    /// Capabilities: given, equal or council (as for `validate`).
+    #[arg(long, value_name = "SCHEME", default_value = "given", value_parser = ["given", "equal", "council"])]
+    pub capabilities: String,
+    /// The parameter file to write (TOML).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// What to print: table (a summary) or json (the parameters).
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 }

@@ -77,13 +77,14 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Convert(args) => convert(args),
         Command::Run(args) => run_request(args),
         Command::Validate(args) => {
-            let request = requests::validate(&args);
+            let request = requests::validate(&args)?;
             let response = execute(&request, None, |_| String::new())?;
             let AnalysisResult::Validate(report) = &response.result else {
                 unreachable!("a validate request gives a validation report")
             };
             print::validate::print(report, args.format)
         }
+        Command::Fit(args) => fit(args),
         Command::Scenarios => scenarios(),
     }
 }
@@ -247,6 +248,29 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
         format.name()
     );
     Ok(())
+}
+
+/// `statecraft fit`: the API fits, this writes the parameter file (never over an existing one
+/// without --force) and prints a summary.
+fn fit(args: crate::cli::FitArgs) -> Result<(), Failure> {
+    if args.output.exists() && !args.force {
+        return Err(diagnostics::usage(
+            &format!(
+                "`{}` already exists; statecraft does not overwrite files",
+                args.output.display()
+            ),
+            "choose another name, or add --force to replace it",
+        ));
+    }
+    let request = requests::fit(&args);
+    let response = execute(&request, None, |_| String::new())?;
+    let AnalysisResult::Fit(params) = &response.result else {
+        unreachable!("a fit request gives fitted parameters")
+    };
+    write_atomically(&args.output, statecraft_io::write_params(params))
+        .with_context(|| format!("cannot write `{}`", args.output.display()))?;
+    let _ = writeln!(std::io::stderr(), "wrote {}", args.output.display());
+    print::validate::print_fit(params, args.format)
 }
 
 /// The report format asked for, or the one the output file's extension names, or HTML.

@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use statecraft_api::{
-    Analysis, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, ForecastOptions,
-    PowerOptions, ReportOptions, Request, ScenarioSource, SmpOptions, SweepOptions,
-    ValidateOptions, WhatIf, DEFAULT_SCENARIO,
+    Analysis, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, FitOptions,
+    ForecastOptions, ParamsSource, PowerOptions, ReportOptions, Request, ScenarioSource,
+    SmpOptions, SweepOptions, ValidateOptions, WhatIf, DEFAULT_SCENARIO,
 };
 
 use crate::cli::{
-    BdmArgs, CoalitionsArgs, DurabilityArgs, ForecastArgs, PowerArgs, ReportArgs, SmpArgs,
+    BdmArgs, CoalitionsArgs, DurabilityArgs, FitArgs, ForecastArgs, PowerArgs, ReportArgs, SmpArgs,
     SweepArgs, ValidateArgs, WhatIfArgs,
 };
 use crate::print::diagnostics;
@@ -91,6 +91,7 @@ pub(crate) fn forecast(args: &ForecastArgs) -> Result<Request, Failure> {
             models: args.model.clone(),
             bdm: bdm(&args.bdm),
             smp: smp(&args.smp),
+            params: params(args.params_file.as_deref())?,
         }),
     )
 }
@@ -223,13 +224,35 @@ pub(crate) fn report(args: &ReportArgs) -> Result<Request, Failure> {
     )
 }
 
-pub(crate) fn validate(args: &ValidateArgs) -> Request {
-    without_scenario(Analysis::Validate(ValidateOptions {
+/// A parameter file read into the request, so that the request alone reproduces the run.
+pub(crate) fn params(path: Option<&Path>) -> Result<Option<ParamsSource>, Failure> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    match statecraft_io::read_path(path) {
+        Ok(text) => Ok(Some(ParamsSource {
+            file: path.display().to_string(),
+            text,
+        })),
+        Err(error) => Err(diagnostics::api_error(error.into())),
+    }
+}
+
+pub(crate) fn fit(args: &FitArgs) -> Request {
+    without_scenario(Analysis::Fit(FitOptions {
+        data: args.data.display().to_string(),
+        capabilities: args.capabilities.clone(),
+    }))
+}
+
+pub(crate) fn validate(args: &ValidateArgs) -> Result<Request, Failure> {
+    Ok(without_scenario(Analysis::Validate(ValidateOptions {
         data: args.data.display().to_string(),
         capabilities: args.capabilities.clone(),
         seed: args.seed,
         bootstrap: args.bootstrap,
         folds: args.folds,
         models: args.model.clone(),
-    }))
+        params: params(args.params.as_deref())?,
+    })))
 }

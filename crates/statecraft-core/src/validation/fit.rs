@@ -404,4 +404,7 @@ pub struct FitSummary {
     pub per_fold: Vec<Vec<f64>>,
     /// Whether the leak check passed: no fold's fit changed when its test outcomes did.
     pub leak_check_passed: bool,
+    /// The parameters were given (`--params`), not fitted: `per_fold` holds them once.
+    #[serde(default)]
+    pub given: bool,
 }

@@ -11,6 +11,7 @@
 mod council;
 mod fit;
 mod metrics;
+mod params;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -25,6 +26,10 @@ pub use fit::{
     Institutions, Role, SaliencePower, StatusQuoPull,
 };
 pub use metrics::{Coverage, Estimate, Metrics, PairedDifference};
+pub use params::{
+    fitter_of, forecast_fitted, FittedForecast, FittedForecaster, FittedIssueForecast,
+    FittedParameters, ParamsProblem, FITTER_IDS, PARAMS_SCHEMA,
+};
 
 use crate::models::bdm::{BdmParams, Variant};
 use crate::models::{all_models, Model, SpatialModel};
@@ -68,6 +73,10 @@ pub struct ValidationOptions {
     pub folds: usize,
     /// Models to score, by id; empty: every model.
     pub models: Vec<String>,
+    /// Fixed parameters (a parameter file): the fitted forecasters are scored with these, not
+    /// refitted, so that data they were not fitted on give out-of-sample figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<FittedParameters>,
 }
 
 impl ValidationOptions {
@@ -79,6 +88,7 @@ impl ValidationOptions {
             bootstrap: 1000,
             folds: 10,
             models: Vec::new(),
+            params: None,
         }
     }
 }
@@ -247,15 +257,6 @@ pub fn validate(
             options.folds
         )));
     }
-    for case in cases {
-        if case.outcomes.len() != case.scenario.issues().len() {
-            return Err(ValidationError::OutcomeShape {
-                case: case.id.clone(),
-                outcomes: case.outcomes.len(),
-                issues: case.scenario.issues().len(),
-            });
-        }
-    }
     let every = models();
     let chosen: Vec<&dyn Model> = if options.models.is_empty() {
         every.iter().map(|m| m.as_ref()).collect()
@@ -278,93 +279,65 @@ pub fn validate(
         chosen
     };
 
-    let mut notes = Vec::new();
-    let scenarios: Vec<Scenario> = cases
-        .iter()
-        .map(|case| {
-            let (scenario, case_notes) = council::apply(options.capabilities, case);
-            notes.extend(case_notes);
-            scenario
-        })
-        .collect();
-    if options.capabilities == CapabilityScheme::Council {
-        notes.push(
-            "capabilities: Council votes of the treaty period as shares of the Council, the \
-             Commission and the Parliament by procedure (docs/validation.md)"
-                .into(),
-        );
-    }
-
-    let mut records = Vec::new();
-    let mut by_case = vec![Vec::new(); cases.len()];
-    for (c, case) in cases.iter().enumerate() {
-        for (i, outcome) in case.outcomes.iter().enumerate() {
-            if let Some(o) = outcome {
-                let scale = case.scenario.issues()[i].scale;
-                by_case[c].push(records.len());
-                records.push(Record {
-                    case: c,
-                    issue: i,
-                    outcome: (o - scale.min) / scale.range() * 100.0,
-                });
-            }
-        }
-    }
-    if records.is_empty() {
-        return Err(ValidationError::NoOutcomes);
-    }
-    let to_points = |r: &Record, x: f64| {
-        let scale = cases[r.case].scenario.issues()[r.issue].scale;
-        (x - scale.min) / scale.range() * 100.0
-    };
-
-    // Every model on every case, through the same path; cases in parallel, gathered in order.
-    let mut columns = Vec::new();
-    let mut reasons = Vec::new();
-    for model in &chosen {
-        let forecasts: Vec<_> = scenarios.par_iter().map(|s| model.forecast(s)).collect();
-        let mut values = Vec::with_capacity(records.len());
-        let mut counts: Vec<ReasonCount> = Vec::new();
-        for r in &records {
-            let f = &forecasts[r.case].issues[r.issue];
-            values.push(f.value.map(|x| to_points(r, x)));
-            if f.value.is_none() {
-                let reason = reason_of(f.note.as_deref().unwrap_or("no reason given"));
-                match counts.iter_mut().find(|c| c.reason == reason) {
-                    Some(c) => c.issues += 1,
-                    None => counts.push(ReasonCount { reason, issues: 1 }),
-                }
-            }
-        }
-        counts.sort_by(|a, b| b.issues.cmp(&a.issues).then(a.reason.cmp(&b.reason)));
-        columns.push(values);
-        reasons.push(counts);
-    }
-
+    let Prepared {
+        scenarios,
+        records,
+        by_case,
+        columns,
+        reasons,
+        items,
+        mut notes,
+    } = prepare(cases, options.capabilities, &chosen)?;
     let compromise = 0;
     let median = chosen.iter().position(|m| m.id() == "median");
-    let items: Vec<FitItem> = records
-        .iter()
-        .enumerate()
-        .map(|(k, r)| fit_item(r, k, &cases[r.case], &scenarios[r.case], &columns))
-        .collect();
     let case_fold = folds(cases.len(), options.folds, options.seed);
 
-    let mut fitters: Vec<Box<dyn Fitter>> = vec![
-        Box::new(StatusQuoPull { compromise }),
-        Box::new(SaliencePower),
-    ];
-    if let Some(median) = median {
-        fitters.push(Box::new(Ensemble { compromise, median }));
-    }
     let institutions = scenarios.iter().any(|s| {
         s.actors()
             .iter()
             .any(|a| a.id == COMMISSION || a.id == PARLIAMENT)
     });
-    if institutions {
-        fitters.push(Box::new(Institutions));
-    }
+    let fitters: Vec<Box<dyn Fitter>> = match &options.params {
+        None => default_fitters(compromise, median, institutions),
+        Some(given) => {
+            if let Err(problem) = given.check() {
+                return Err(ValidationError::InvalidOption(format!(
+                    "parameters: {}: {}",
+                    problem.field, problem.message
+                )));
+            }
+            notes.push(format!(
+                "fitted forecasters: parameters given (fitted on `{}`, {} capabilities, {} \
+                 issues), not refitted; on other data their figures are out of sample, on the \
+                 same data in sample",
+                given.data,
+                given.capabilities.name(),
+                given.issues
+            ));
+            if given.capabilities != options.capabilities {
+                notes.push(format!(
+                    "the parameters were fitted with {} capabilities, these cases have {}",
+                    given.capabilities.name(),
+                    options.capabilities.name()
+                ));
+            }
+            let mut list = Vec::new();
+            for f in &given.forecasters {
+                if f.id == "institutions" && !institutions {
+                    notes.push("institutions: no actor `com` or `ep` here; not scored".into());
+                    continue;
+                }
+                match fitter_of(&f.id, compromise, median) {
+                    Some(fitter) => list.push(fitter),
+                    None => notes.push(format!(
+                        "{}: needs the weighted median among the models; not scored",
+                        f.id
+                    )),
+                }
+            }
+            list
+        }
+    };
 
     let mut table: Vec<metrics::Column> = Vec::new();
     for (k, values) in columns.iter().enumerate() {
@@ -376,19 +349,49 @@ pub fn validate(
     }
     let mut fits = Vec::new();
     for fitter in &fitters {
+        let names: Vec<String> = fitter
+            .parameter_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let given = options
+            .params
+            .as_ref()
+            .and_then(|p| p.forecasters.iter().find(|f| f.id == fitter.id()));
+        if let Some(given) = given {
+            let vector = given.vector(fitter.as_ref()).ok_or_else(|| {
+                ValidationError::InvalidOption(format!("parameters of `{}` missing", given.id))
+            })?;
+            let predictions: Vec<Option<f64>> = items
+                .iter()
+                .map(|item| fitter.predict(&vector, item))
+                .collect();
+            let intervals = predictions
+                .iter()
+                .map(|p| p.map(|p| given.interval(p)))
+                .collect();
+            table.push(metrics::Column {
+                forecasts: predictions,
+                intervals: Some(intervals),
+            });
+            fits.push(FitSummary {
+                parameters: names,
+                per_fold: vec![vector],
+                leak_check_passed: true,
+                given: true,
+            });
+            continue;
+        }
         let cv = cross_validate(fitter.as_ref(), &items, &case_fold);
         table.push(metrics::Column {
             forecasts: cv.predictions.clone(),
             intervals: Some(cv.intervals.clone()),
         });
         fits.push(FitSummary {
-            parameters: fitter
-                .parameter_names()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            parameters: names,
             per_fold: cv.parameters,
             leak_check_passed: cv.leak_free,
+            given: false,
         });
     }
     let outcomes: Vec<f64> = records.iter().map(|r| r.outcome).collect();
@@ -485,7 +488,12 @@ pub fn validate(
         });
     }
 
-    let verdict = verdict(&scores[chosen.len()..]);
+    let mut verdict = verdict(&scores[chosen.len()..]);
+    if options.params.is_some() {
+        verdict = format!(
+            "with the given parameters (out of sample only on data they were not fitted on): {verdict}"
+        );
+    }
     Ok(ValidationReport {
         schema: "statecraft-validation/1".into(),
         options: options.clone(),
@@ -496,6 +504,163 @@ pub fn validate(
         verdict,
         notes,
     })
+}
+
+/// The cases made ready for scoring and fitting: capabilities set, the scored issues, every
+/// chosen model's forecast of each (in points) and why it gave none, and the fits' items.
+struct Prepared {
+    scenarios: Vec<Scenario>,
+    records: Vec<Record>,
+    by_case: Vec<Vec<usize>>,
+    columns: Vec<Vec<Option<f64>>>,
+    reasons: Vec<Vec<ReasonCount>>,
+    items: Vec<FitItem>,
+    notes: Vec<String>,
+}
+
+fn prepare(
+    cases: &[Case],
+    scheme: CapabilityScheme,
+    chosen: &[&dyn Model],
+) -> Result<Prepared, ValidationError> {
+    for case in cases {
+        if case.outcomes.len() != case.scenario.issues().len() {
+            return Err(ValidationError::OutcomeShape {
+                case: case.id.clone(),
+                outcomes: case.outcomes.len(),
+                issues: case.scenario.issues().len(),
+            });
+        }
+    }
+    let mut notes = Vec::new();
+    let scenarios: Vec<Scenario> = cases
+        .iter()
+        .map(|case| {
+            let (scenario, case_notes) = council::apply(scheme, case);
+            notes.extend(case_notes);
+            scenario
+        })
+        .collect();
+    if scheme == CapabilityScheme::Council {
+        notes.push(
+            "capabilities: Council votes of the treaty period as shares of the Council, the \
+             Commission and the Parliament by procedure (docs/validation.md)"
+                .into(),
+        );
+    }
+
+    let mut records = Vec::new();
+    let mut by_case = vec![Vec::new(); cases.len()];
+    for (c, case) in cases.iter().enumerate() {
+        for (i, outcome) in case.outcomes.iter().enumerate() {
+            if let Some(o) = outcome {
+                let scale = case.scenario.issues()[i].scale;
+                by_case[c].push(records.len());
+                records.push(Record {
+                    case: c,
+                    issue: i,
+                    outcome: (o - scale.min) / scale.range() * 100.0,
+                });
+            }
+        }
+    }
+    if records.is_empty() {
+        return Err(ValidationError::NoOutcomes);
+    }
+    let to_points = |r: &Record, x: f64| {
+        let scale = cases[r.case].scenario.issues()[r.issue].scale;
+        (x - scale.min) / scale.range() * 100.0
+    };
+
+    // Every model on every case, through the same path; cases in parallel, gathered in order.
+    let mut columns = Vec::new();
+    let mut reasons = Vec::new();
+    for model in chosen {
+        let forecasts: Vec<_> = scenarios.par_iter().map(|s| model.forecast(s)).collect();
+        let mut values = Vec::with_capacity(records.len());
+        let mut counts: Vec<ReasonCount> = Vec::new();
+        for r in &records {
+            let f = &forecasts[r.case].issues[r.issue];
+            values.push(f.value.map(|x| to_points(r, x)));
+            if f.value.is_none() {
+                let reason = reason_of(f.note.as_deref().unwrap_or("no reason given"));
+                match counts.iter_mut().find(|c| c.reason == reason) {
+                    Some(c) => c.issues += 1,
+                    None => counts.push(ReasonCount { reason, issues: 1 }),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.issues.cmp(&a.issues).then(a.reason.cmp(&b.reason)));
+        columns.push(values);
+        reasons.push(counts);
+    }
+
+    let items: Vec<FitItem> = records
+        .iter()
+        .enumerate()
+        .map(|(k, r)| fit_item(r, k, &cases[r.case], &scenarios[r.case], &columns))
+        .collect();
+    Ok(Prepared {
+        scenarios,
+        records,
+        by_case,
+        columns,
+        reasons,
+        items,
+        notes,
+    })
+}
+
+/// The fitted forecasters that `validate` cross-validates and `fit` fits.
+fn default_fitters(
+    compromise: usize,
+    median: Option<usize>,
+    institutions: bool,
+) -> Vec<Box<dyn Fitter>> {
+    let mut fitters: Vec<Box<dyn Fitter>> = vec![
+        Box::new(StatusQuoPull { compromise }),
+        Box::new(SaliencePower),
+    ];
+    if let Some(median) = median {
+        fitters.push(Box::new(Ensemble { compromise, median }));
+    }
+    if institutions {
+        fitters.push(Box::new(Institutions));
+    }
+    fitters
+}
+
+/// Fits every fitted forecaster on all of `cases` (`statecraft fit`): the parameters by least
+/// MAE over the same grids as in `validate`, and the residual quantiles of an 80% interval.
+/// `data` names the cases in the result. These figures are in sample; `validate` reports the
+/// cross-validated ones.
+pub fn fit_parameters(
+    cases: &[Case],
+    capabilities: CapabilityScheme,
+    data: &str,
+) -> Result<(FittedParameters, Vec<String>), ValidationError> {
+    let every = models();
+    let chosen: Vec<&dyn Model> = every
+        .iter()
+        .filter(|m| m.id() == "compromise" || m.id() == "median")
+        .map(|m| m.as_ref())
+        .collect();
+    let prepared = prepare(cases, capabilities, &chosen)?;
+    let institutions = prepared.scenarios.iter().any(|s| {
+        s.actors()
+            .iter()
+            .any(|a| a.id == COMMISSION || a.id == PARLIAMENT)
+    });
+    let fitters = default_fitters(0, Some(1), institutions);
+    let params = FittedParameters {
+        schema: PARAMS_SCHEMA.into(),
+        data: data.into(),
+        capabilities,
+        cases: cases.len(),
+        issues: prepared.items.len(),
+        forecasters: params::fit_all(&fitters, &prepared.items),
+    };
+    Ok((params, prepared.notes))
 }
 
 /// Whether any fitted forecaster beats the compromise model, in one sentence.
@@ -532,39 +697,12 @@ fn fit_item(
     scenario: &Scenario,
     columns: &[Vec<Option<f64>>],
 ) -> FitItem {
-    let issue = &scenario.issues()[r.issue];
-    let to_points = |x: f64| (x - issue.scale.min) / issue.scale.range() * 100.0;
-    let role = |id: &str| match id {
-        COMMISSION => Role::Commission,
-        PARLIAMENT => Role::Parliament,
-        _ => Role::Member,
-    };
-    let members: f64 = scenario
-        .actors()
-        .iter()
-        .filter(|a| role(&a.id) == Role::Member)
-        .map(|a| a.capability)
-        .sum();
-    let stances = scenario
-        .positioned(r.issue)
-        .map(|(_, actor, stance)| {
-            (
-                role(&actor.id),
-                to_points(stance.position),
-                stance.salience,
-                actor.capability,
-            )
-        })
-        .collect();
-    FitItem {
-        case: r.case,
-        outcome: r.outcome,
-        base: columns.iter().map(|c| c[k]).collect(),
-        status_quo: issue.status_quo.map(to_points),
-        codecision: case.procedure.as_deref() == Some("COD"),
-        stances,
-        member_total: if members > 0.0 { members } else { 1.0 },
-    }
+    let base = columns.iter().map(|c| c[k]).collect();
+    let codecision = case.procedure.as_deref() == Some("COD");
+    let mut item = params::scenario_item(scenario, r.issue, base, codecision);
+    item.case = r.case;
+    item.outcome = r.outcome;
+    item
 }
 
 #[cfg(test)]

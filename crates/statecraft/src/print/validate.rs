@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
-use statecraft_core::validation::{Estimate, ModelScore, ValidationReport};
+use statecraft_core::validation::{Estimate, FittedParameters, ModelScore, ValidationReport};
 
 use super::{new_table, write_out};
 use crate::cli::OutputFormat;
@@ -15,6 +15,47 @@ pub(crate) fn print(report: &ValidationReport, format: OutputFormat) -> Result<(
         OutputFormat::Json => super::json(report)?,
         OutputFormat::Csv => csv_of(report)?,
         OutputFormat::Table => tables(report),
+    };
+    write_out(&text)
+}
+
+/// Prints what `fit` fitted: a line per forecaster (table) or the parameters (json).
+pub(crate) fn print_fit(params: &FittedParameters, format: OutputFormat) -> Result<(), Failure> {
+    let text = match format {
+        OutputFormat::Json => super::json(params)?,
+        OutputFormat::Table | OutputFormat::Csv => {
+            let mut table = new_table();
+            table.set_header(vec![
+                "forecaster",
+                "parameters",
+                "80% residuals",
+                "training MAE (in sample)",
+            ]);
+            for f in &params.forecasters {
+                let values: Vec<String> = f
+                    .parameters
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect();
+                table.add_row(vec![
+                    Cell::new(&f.id),
+                    Cell::new(values.join(", ")),
+                    Cell::new(format!("{:+.2} to {:+.2}", f.residual_q10, f.residual_q90)),
+                    Cell::new(format!(
+                        "{:.2} ({} issues)",
+                        f.training_mae, f.training_issues
+                    ))
+                    .set_alignment(CellAlignment::Right),
+                ]);
+            }
+            format!(
+                "Fitted on {} ({} cases, {} issues, {} capabilities)\n{table}\n",
+                params.data,
+                params.cases,
+                params.issues,
+                params.capabilities.name()
+            )
+        }
     };
     write_out(&text)
 }
@@ -200,15 +241,19 @@ fn tables(r: &ValidationReport) -> String {
     let fitted: Vec<&ModelScore> = r.models.iter().filter(|m| m.fit.is_some()).collect();
     if !fitted.is_empty() {
         out.push('\n');
-        out.push_str(&wrap(
-            &format!(
+        let heading = match &r.options.params {
+            Some(p) => format!(
+                "Fitted forecasters: the given parameters (fitted on {}), not refitted: out of \
+                 sample on data they were not fitted on, in sample on the same data",
+                p.data
+            ),
+            None => format!(
                 "Fitted forecasters ({}-fold cross-validation by proposal, folds fixed by seed \
                  {}): every figure above is out of sample",
                 r.options.folds, r.options.seed
             ),
-            "",
-            0,
-        ));
+        };
+        out.push_str(&wrap(&heading, "", 0));
         for m in fitted {
             let fit = m.fit.as_ref().expect("filtered");
             let range = |k: usize| {
@@ -225,11 +270,14 @@ fn tables(r: &ValidationReport) -> String {
                 .collect();
             out.push_str(&wrap(
                 &format!(
-                    "{}: {}; over the folds {}; leak check {}",
+                    "{}: {}; {} {}; leak check {}",
                     m.model,
                     m.label,
+                    if fit.given { "given" } else { "over the folds" },
                     params.join(", "),
-                    if fit.leak_check_passed {
+                    if fit.given {
+                        "not needed (nothing fitted)"
+                    } else if fit.leak_check_passed {
                         "passed"
                     } else {
                         "FAILED"

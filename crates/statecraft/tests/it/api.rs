@@ -458,3 +458,122 @@ fn validate_gives_the_result_of_its_request() {
             .collect::<Vec<_>>()
     );
 }
+
+/// `fit` writes what its request returns; `validate --params` and `forecast --params` give the
+/// results of their requests carrying the file's text; the written file is refused as an
+/// output without --force.
+#[test]
+fn fit_and_params_give_the_results_of_their_requests() {
+    let dir = small_dir();
+    let data =
+        crate::support::workspace_dir().join("crates/statecraft-io/tests/fixtures/deu/small.tsv");
+    let data = data.to_str().unwrap();
+    let cli = ok_json(
+        dir.path(),
+        &[
+            "fit",
+            data,
+            "-o",
+            "p.toml",
+            "--capabilities",
+            "equal",
+            "-f",
+            "json",
+        ],
+    );
+    let request = json!({ "analysis": { "fit": { "data": data, "capabilities": "equal" } } });
+    let response = run_request(dir.path(), &request, &[]);
+    assert_eq!(response["analysis"], "fit");
+    assert_eq!(response["result"], cli);
+    let text = std::fs::read_to_string(dir.path().join("p.toml")).expect("the file is written");
+    let written = statecraft_io::parse_params("p.toml", text.clone()).expect("it reads back");
+    assert_eq!(serde_json::to_value(&written).unwrap(), cli);
+    let (code, _, stderr) = run_in(dir.path(), &["fit", data, "-o", "p.toml"], None);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+
+    let params = json!({ "file": "p.toml", "text": text });
+    let cli = ok_json(
+        dir.path(),
+        &[
+            "validate",
+            data,
+            "--params",
+            "p.toml",
+            "--folds",
+            "3",
+            "--bootstrap",
+            "50",
+            "-f",
+            "json",
+        ],
+    );
+    let request = json!({ "analysis": { "validate": {
+        "data": data, "folds": 3, "bootstrap": 50, "params": params } } });
+    assert_eq!(run_request(dir.path(), &request, &[])["result"], cli);
+    let given: Vec<&Value> = cli["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["fit"]["given"] == true)
+        .collect();
+    assert_eq!(given.len(), written.forecasters.len());
+    for (m, f) in given.iter().zip(&written.forecasters) {
+        assert_eq!(m["model"], f.id.as_str());
+        assert_eq!(m["fit"]["per_fold"].as_array().unwrap().len(), 1);
+    }
+
+    let cli = ok_json(
+        dir.path(),
+        &[
+            "forecast",
+            "small.toml",
+            "-m",
+            "compromise,median",
+            "--params",
+            "p.toml",
+            "-f",
+            "json",
+        ],
+    );
+    let scenario = std::fs::read_to_string(dir.path().join("small.toml")).unwrap();
+    let request = json!({
+        "scenario": { "text": { "file": "small.toml", "text": scenario } },
+        "analysis": { "forecast": { "models": ["compromise", "median"], "params": params } } });
+    assert_eq!(run_request(dir.path(), &request, &[])["result"], cli);
+    // The generic forecasters (no `com` or `ep` here: not institutions), each inside its interval.
+    let intervals = cli["intervals_80"].as_array().expect("intervals");
+    let ids: Vec<&str> = intervals
+        .iter()
+        .map(|f| f["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sq-pull", "salience-power", "ensemble"]);
+    for (f, fitted) in intervals.iter().zip(&written.forecasters) {
+        // `tariff` is on 0..100, so points are its own units.
+        let issue = &f["issues"][0];
+        assert_eq!(issue["issue"], "tariff");
+        let v = issue["value"].as_f64().unwrap();
+        let lo = (v + fitted.residual_q10).clamp(0.0, 100.0);
+        let hi = (v + fitted.residual_q90).clamp(0.0, 100.0);
+        assert!(
+            (issue["low"].as_f64().unwrap() - lo).abs() < 1e-9,
+            "{issue}"
+        );
+        assert!(
+            (issue["high"].as_f64().unwrap() - hi).abs() < 1e-9,
+            "{issue}"
+        );
+    }
+
+    // A broken parameter file is located and exits 2.
+    let broken = text.replace("pull = ", "pul = ");
+    std::fs::write(dir.path().join("bad.toml"), &broken).unwrap();
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &["validate", data, "--params", "bad.toml", "--folds", "3"],
+        None,
+    );
+    let line = broken.lines().position(|l| l.starts_with("pul =")).unwrap() + 1;
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("bad.toml:{line}:")), "{stderr}");
+}
