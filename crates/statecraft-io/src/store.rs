@@ -127,7 +127,6 @@ fn set_up(connection: &Connection) -> rusqlite::Result<()> {
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of a scenario's text (not a security hash).
-
 pub fn fingerprint(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
