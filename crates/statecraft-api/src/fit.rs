@@ -49,10 +49,19 @@ pub(crate) fn scheme(name: &str, field: &str) -> Result<CapabilityScheme, ApiErr
     CapabilityScheme::from_name(name).ok_or_else(|| {
         ApiError::usage(
             format!("unknown capability scheme `{name}`"),
-            "the schemes are given, equal, council and shapley",
+            "the schemes are given, equal and council",
         )
         .at_field(field)
     })
+}
+
+/// The past cases in `data` (a DEU table or an outcomes CSV), passing on how they were read.
+pub(crate) fn load_cases(data: &str, notes: &NoteLog) -> Result<statecraft_io::CaseSet, ApiError> {
+    let set = statecraft_io::load_cases(Path::new(data))?;
+    for note in &set.notes {
+        notes.note(note.clone());
+    }
+    Ok(set)
 }
 
 pub(crate) fn run(
@@ -60,10 +69,7 @@ pub(crate) fn run(
     context: &Context,
     notes: &NoteLog,
 ) -> Result<AnalysisResult, ApiError> {
-    let set = statecraft_io::load_cases(Path::new(&options.data))?;
-    for note in &set.notes {
-        notes.note(note.clone());
-    }
+    let set = load_cases(&options.data, notes)?;
     let capabilities = scheme(&options.capabilities, "analysis.fit.capabilities")?;
     if context.cancel.is_cancelled() {
         return Err(ApiError::cancelled());

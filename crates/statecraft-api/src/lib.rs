@@ -229,32 +229,16 @@ impl Response {
 /// interrupted).
 pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
     let notes = context::NoteLog::new(context);
-    // A game given by its weights needs no scenario.
-    if let Analysis::Power(options) = &request.analysis {
-        if !options.weights.is_empty() {
-            let result = power::run(None, options, &notes)?;
-            return Ok(Response {
-                schema: SCHEMA_VERSION.into(),
-                result,
-                notes: notes.into_notes(),
-                warnings: Vec::new(),
-                scenario: None,
-            });
+    // A game given by its weights, validation and fitting need no scenario.
+    let without_scenario = match &request.analysis {
+        Analysis::Power(options) if !options.weights.is_empty() => {
+            Some(power::run(None, options, &notes)?)
         }
-    }
-    // Validation reads its own cases.
-    if let Analysis::Validate(options) = &request.analysis {
-        let result = validate::run(options, context, &notes)?;
-        return Ok(Response {
-            schema: SCHEMA_VERSION.into(),
-            result,
-            notes: notes.into_notes(),
-            warnings: Vec::new(),
-            scenario: None,
-        });
-    }
-    if let Analysis::Fit(options) = &request.analysis {
-        let result = fit::run(options, context, &notes)?;
+        Analysis::Validate(options) => Some(validate::run(options, context, &notes)?),
+        Analysis::Fit(options) => Some(fit::run(options, context, &notes)?),
+        _ => None,
+    };
+    if let Some(result) = without_scenario {
         return Ok(Response {
             schema: SCHEMA_VERSION.into(),
             result,

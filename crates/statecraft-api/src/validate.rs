@@ -2,8 +2,6 @@
 //! CSV) read from a file, every model scored against what was decided, fitted forecasters
 //! cross-validated (docs/validation.md).
 
-use std::path::Path;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use statecraft_core::validation::{validate, ValidationOptions};
@@ -58,10 +56,7 @@ pub(crate) fn run(
     context: &Context,
     notes: &NoteLog,
 ) -> Result<AnalysisResult, ApiError> {
-    let set = statecraft_io::load_cases(Path::new(&options.data))?;
-    for note in &set.notes {
-        notes.note(note.clone());
-    }
+    let set = crate::fit::load_cases(&options.data, notes)?;
     if let Some(first) = set.warnings.first() {
         notes.note(format!(
             "{} warnings on the cases' scenarios (shown with `statecraft check`); the first: {first}",
