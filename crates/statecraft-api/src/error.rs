@@ -33,6 +33,10 @@ pub struct ProblemData {
     /// The field of a request it concerns (`analysis.forecast.q`), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Where the value is in the scenario's structure (`actors[1].positions.sanctions.salience`,
+    /// as in docs/scenario-format.md), when known: an editor puts the message next to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// What is wrong.
     pub message: String,
     /// What is allowed, or how to fix it.
@@ -49,6 +53,7 @@ impl ProblemData {
             line: None,
             column: None,
             field: None,
+            path: None,
             message: message.into(),
             help: None,
         }
@@ -78,6 +83,7 @@ impl From<&Problem> for ProblemData {
             line: p.line_column.map(|(l, _)| l),
             column: p.line_column.map(|(_, c)| c),
             field: None,
+            path: p.path.clone(),
             message: p.message.clone(),
             help: p.help.clone(),
         }

@@ -50,7 +50,7 @@ pub use forecast::{
     WhatIfBaseline,
 };
 pub use power::{PlayerOutput, PowerOptions, PowerResult};
-pub use report::ReportOptions;
+pub use report::{sweep_report, ReportOptions};
 pub use scenario_ops::{CheckResult, ConvertOptions, ConvertResult};
 pub use source::{ScenarioSource, DEFAULT_SCENARIO};
 pub use sweep::{
@@ -99,6 +99,7 @@ impl Request {
                 line: (line > 0).then_some(line),
                 column: (line > 0).then_some(column),
                 field: (path != ".").then_some(path),
+                path: None,
                 message: strip_position(&inner.to_string()),
                 help: Some("see docs/api.md for the requests and docs/schema/request.json".into()),
                 severity: error::Severity::Error,

@@ -162,6 +162,49 @@ pub(crate) fn run(
     Ok((AnalysisResult::Report(report), scenario))
 }
 
+/// A report on a finished sweep's `response` (what [`crate::run`] returned for a sweep): its
+/// scenario's fast analyses (no durability) with the sweep's spreads and sensitivities, so that a
+/// front end can draw a sweep it ran as a job with the report's charts.
+pub fn sweep_report(response: &crate::Response) -> Result<Report, ApiError> {
+    let (AnalysisResult::Sweep(output), Some(scenario)) = (&response.result, &response.scenario)
+    else {
+        return Err(usage(
+            "only a sweep's response has a sweep report",
+            "run a sweep request first",
+        ));
+    };
+    let value = serde_json::to_value(output)
+        .map_err(|e| ApiError::failed(format!("the sweep does not serialise: {e}")))?;
+    let section = section_of(value, "the finished sweep")?;
+    let options = statecraft_report::ReportOptions {
+        bdm: BdmParams::forecast(variant("scholz-reference")?),
+        durability: None,
+        sweep: None,
+        power_samples: 100_000,
+        seed: output.result.seed,
+    };
+    let mut report = Report::build(scenario, &options);
+    report.sweep = Some(section);
+    Ok(report)
+}
+
+/// The report's sweep section from a sweep's result as JSON (fresh or stored).
+fn section_of(value: serde_json::Value, what: &str) -> Result<SweepSection, ApiError> {
+    let stored: StoredSweep = serde_json::from_value(value)
+        .map_err(|e| ApiError::failed(format!("the result of {what} does not read back: {e}")))?;
+    let ranking = stored.sensitivity.map(|s| {
+        (
+            s.model,
+            s.issues.into_iter().map(|i| (i.issue, i.inputs)).collect(),
+        )
+    });
+    Ok(SweepSection::from_result(
+        stored.result,
+        stored.uncertainty,
+        ranking,
+    ))
+}
+
 /// The parts of a stored sweep's result (what `sweep` returns) that the report shows.
 #[derive(Deserialize)]
 struct StoredSweep {
@@ -205,19 +248,6 @@ fn stored_sweep(context: &Context, id: i64) -> Result<(Scenario, SweepSection), 
             ),
         ));
     };
-    let stored: StoredSweep = serde_json::from_value(result).map_err(|e| {
-        ApiError::failed(format!(
-            "the stored result of sweep {id} does not read back: {e}"
-        ))
-    })?;
-    let ranking = stored.sensitivity.map(|s| {
-        (
-            s.model,
-            s.issues.into_iter().map(|i| (i.issue, i.inputs)).collect(),
-        )
-    });
-    Ok((
-        scenario,
-        SweepSection::from_result(stored.result, stored.uncertainty, ranking),
-    ))
+    let section = section_of(result, &format!("sweep {id}"))?;
+    Ok((scenario, section))
 }

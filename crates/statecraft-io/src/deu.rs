@@ -427,7 +427,13 @@ pub fn parse_deu(file: &str, text: String) -> Result<CaseSet, LoadError> {
         if !problems.list.is_empty() {
             continue;
         }
-        match crate::validate(file, &text, parts, &|locus| spans.get(&locus).cloned()) {
+        match crate::validate(
+            file,
+            &text,
+            parts,
+            &|locus| spans.get(&locus).cloned(),
+            &|_| None,
+        ) {
             Ok(Loaded {
                 scenario,
                 warnings: w,

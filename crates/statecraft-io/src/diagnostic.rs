@@ -29,6 +29,10 @@ pub struct Problem {
     pub message: String,
     /// What is allowed, or how to fix it.
     pub help: Option<String>,
+    /// Where the value is in the scenario's structure (`actors[1].positions.sanctions.salience`,
+    /// as in docs/scenario-format.md), when the reader knows it: front ends that edit the
+    /// scenario as data (the web app) put the message next to that field.
+    pub path: Option<String>,
     source: Option<NamedSource<Arc<String>>>,
     span: Option<Range<usize>>,
 }
@@ -48,6 +52,7 @@ impl Problem {
             line_column: span.as_ref().map(|r| line_column(source, r.start)),
             message: message.into(),
             help: None,
+            path: None,
             source: Some(NamedSource::new(file, Arc::clone(source))),
             span,
         }
@@ -61,6 +66,7 @@ impl Problem {
             line_column: None,
             message: message.into(),
             help: None,
+            path: None,
             source: None,
             span: None,
         }
@@ -69,6 +75,12 @@ impl Problem {
     /// Adds what is allowed or how to fix it.
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Names where the value is in the scenario's structure.
+    pub(crate) fn with_path(mut self, path: Option<String>) -> Self {
+        self.path = path.filter(|p| !p.is_empty());
         self
     }
 

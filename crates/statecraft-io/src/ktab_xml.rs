@@ -429,7 +429,13 @@ pub(crate) fn parse_ktab_xml(file: &str, text: Arc<String>) -> Result<Loaded, Lo
         forms: Vec::new(),
     };
     let spans = r.spans;
-    let mut loaded = crate::validate(file, &text, parts, &|locus| spans.get(&locus).cloned())?;
+    let mut loaded = crate::validate(
+        file,
+        &text,
+        parts,
+        &|locus| spans.get(&locus).cloned(),
+        &|_| None,
+    )?;
     loaded.notes = notes;
     loaded.ktab = Some(settings);
     Ok(loaded)

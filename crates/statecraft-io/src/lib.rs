@@ -234,6 +234,7 @@ pub(crate) fn validate(
     text: &Arc<String>,
     parts: ScenarioParts,
     locate: &dyn Fn(Locus) -> Option<Range<usize>>,
+    path_of: &dyn Fn(Locus) -> Option<String>,
 ) -> Result<Loaded, LoadError> {
     let place = |locus: Locus| {
         let mut next = Some(locus);
@@ -250,7 +251,8 @@ pub(crate) fn validate(
             .0
             .into_iter()
             .map(|e| {
-                let problem = Problem::new(file, text, place(e.locus), e.to_string());
+                let problem = Problem::new(file, text, place(e.locus), e.to_string())
+                    .with_path(path_of(e.locus));
                 match help_for(&e.kind) {
                     Some(help) => problem.with_help(help),
                     None => problem,
@@ -261,7 +263,11 @@ pub(crate) fn validate(
     let warnings = scenario
         .warnings()
         .into_iter()
-        .map(|w| Problem::new(file, text, place(w.locus), w.message).warning())
+        .map(|w| {
+            Problem::new(file, text, place(w.locus), w.message)
+                .with_path(path_of(w.locus))
+                .warning()
+        })
         .collect();
     Ok(Loaded {
         scenario,

@@ -108,9 +108,18 @@ pub(crate) fn parse_toml(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
 
 /// Reads a scenario from JSON text (the same structure as the TOML).
 pub(crate) fn parse_json(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
-    let dto: FileDto = match serde_json::from_str(&text) {
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let parsed = match serde_path_to_error::deserialize::<_, FileDto>(&mut de) {
+        // Where in the structure the value is, for editors that show the message there.
+        Err(e) => Err((
+            Some(e.path().to_string()).filter(|p| p != "."),
+            e.into_inner(),
+        )),
+        Ok(dto) => de.end().map(|()| dto).map_err(|e| (None, e)),
+    };
+    let dto: FileDto = match parsed {
         Ok(dto) => dto,
-        Err(e) => {
+        Err((path, e)) => {
             let offset = offset_of(&text, e.line(), e.column());
             let message = e.to_string();
             // serde_json appends " at line L column C"; the place is given in front instead.
@@ -128,7 +137,8 @@ pub(crate) fn parse_json(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
                 ),
                 None => format!("JSON: {message}"),
             };
-            let mut problem = Problem::new(file, &text, Some(offset..offset), shown);
+            let mut problem =
+                Problem::new(file, &text, Some(offset..offset), shown).with_path(path);
             if let Some(help) = unknown_key_help(message) {
                 problem = problem.with_help(help);
             }
@@ -160,7 +170,7 @@ fn build(
         problems: errors
             .into_iter()
             .map(|e| {
-                let p = at(&e.path, e.message);
+                let p = at(&e.path, e.message).with_path(Some(display_path(&e.path)));
                 match e.help {
                     Some(h) => p.with_help(h),
                     None => p,
@@ -169,7 +179,8 @@ fn build(
             .collect(),
     })?;
     let locate_locus = |locus: Locus| locate(&dto.locus_path(locus));
-    crate::validate(file, text, parts, &locate_locus)
+    let path_of = |locus: Locus| Some(display_path(&dto.locus_path(locus)));
+    crate::validate(file, text, parts, &locate_locus, &path_of)
 }
 
 /// A TOML parse or structure error as a problem, with "did you mean" for unknown keys.

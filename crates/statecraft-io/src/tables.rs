@@ -262,9 +262,13 @@ impl<'a> Builder<'a> {
             });
         }
         let spans = &self.spans;
-        let result = crate::validate(self.file, self.text, parts, &|locus| {
-            spans.get(&locus).cloned()
-        });
+        let result = crate::validate(
+            self.file,
+            self.text,
+            parts,
+            &|locus| spans.get(&locus).cloned(),
+            &|_| None,
+        );
         match result {
             Ok(mut loaded) => {
                 self.rename_capability(&mut loaded.warnings);

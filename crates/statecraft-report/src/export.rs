@@ -544,6 +544,148 @@ fn html_charts(out: &mut String, charts: &[Chart], prefix: &str) -> Result<(), E
     Ok(())
 }
 
+/// One section of the HTML report: its anchor id, its heading, and its body (everything after the
+/// heading), so that a page other than the report (the web app) can show sections on their own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HtmlSection {
+    /// The anchor id (`forecasts`, `coalitions`, ...).
+    pub id: &'static str,
+    /// The heading.
+    pub title: &'static str,
+    /// The body as HTML, every string from the scenario escaped.
+    pub html: String,
+}
+
+/// The report's stylesheet, for pages that show its sections.
+pub const REPORT_CSS: &str = CSS;
+
+/// The report's sections as HTML, in reading order; sections without content are left out.
+pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
+    let charts = charts(report);
+    let mut sections = Vec::new();
+    let mut section = |id, title, html| sections.push(HtmlSection { id, title, html });
+
+    let mut out = String::new();
+    if let Some(d) = &report.scenario.description {
+        let _ = writeln!(out, "<p>{}</p>", escape(d.trim()));
+    }
+    html_table(
+        &mut out,
+        &scenario_table(report),
+        Some("Each actor's position on each issue, with its salience in brackets"),
+    );
+    out.push_str("<h3>Scales</h3>\n");
+    for issue in &report.scenario.issues {
+        let _ = write!(
+            out,
+            "<h4>{} <span class=\"scale\">({}–{}{})</span></h4><dl class=\"anchors\">",
+            escape(&issue.label),
+            fmt(issue.min),
+            fmt(issue.max),
+            issue
+                .status_quo
+                .map(|s| format!(", status quo {}", fmt(s)))
+                .unwrap_or_default()
+        );
+        for a in &issue.anchors {
+            let _ = write!(
+                out,
+                "<dt>{}</dt><dd>{}</dd>",
+                fmt(a.value),
+                escape(&a.label)
+            );
+        }
+        out.push_str("</dl>\n");
+    }
+    if !report.scenario.sources.is_empty() {
+        out.push_str("<h3>Sources</h3><ul class=\"sources\">");
+        for s in &report.scenario.sources {
+            let _ = write!(out, "<li>{}</li>", escape(s));
+        }
+        out.push_str("</ul>\n");
+    }
+    section("scenario", "The scenario", out);
+
+    let mut out = String::new();
+    html_table(
+        &mut out,
+        &forecast_table(report),
+        Some("Every model's forecast, per issue"),
+    );
+    html_charts(&mut out, &charts, "forecast-")?;
+    section("forecasts", "Where it lands", out);
+
+    if !report.bdm.is_empty() {
+        let mut out = String::from("<p>The expected-utility model's rounds: in each, actors challenge those they expect to beat and concede to those they fear.</p>\n");
+        for b in &report.bdm {
+            if let Some(chart) = charts
+                .iter()
+                .find(|c| c.id == format!("rounds-{}", b.issue))
+            {
+                html_figure(&mut out, chart)?;
+            }
+            out.push_str("<details class=\"narrative\"><summary>The rounds in words</summary><ol>");
+            for line in b.narrative.iter().filter(|l| !l.trim().is_empty()) {
+                let _ = write!(out, "<li>{}</li>", escape(line.trim()));
+            }
+            out.push_str("</ol></details>\n");
+        }
+        section("rounds", "Who pressed whom", out);
+    }
+    if report.coalitions.is_some() {
+        let mut out = String::new();
+        for line in coalition_words(report) {
+            let _ = writeln!(out, "<p>{}</p>", escape(&line));
+        }
+        html_charts(&mut out, &charts, "coalition-")?;
+        section("coalitions", "What do they want?", out);
+    }
+    if let Some(s) = &report.sweep {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<p>{} draws of the uncertain inputs (seed {}; inputs without a distribution of their own vary by {}%).</p>",
+            s.runs,
+            s.seed,
+            fmt(100.0 * s.uncertainty)
+        );
+        html_charts(&mut out, &charts, "spread-")?;
+        html_charts(&mut out, &charts, "tornado-")?;
+        section("sweep", "How sure?", out);
+    }
+    if let Some(d) = &report.durability {
+        let mut out = String::new();
+        let package: Vec<String> = report
+            .scenario
+            .issues
+            .iter()
+            .zip(&d.package)
+            .map(|(i, v)| format!("{} {}", i.id, fmt(*v)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<p>The package simulated: {}.</p>",
+            escape(&package.join(", "))
+        );
+        html_charts(&mut out, &charts, "durability")?;
+        section("durability", "Is it election-proof?", out);
+    }
+    if report.power.is_some() {
+        let mut out = String::new();
+        html_charts(&mut out, &charts, "power")?;
+        section("power", "Who holds voting power", out);
+    }
+    if !report.notes.is_empty() {
+        let mut out = String::from("<ul>");
+        for n in &report.notes {
+            let _ = write!(out, "<li>{}</li>", escape(n));
+        }
+        out.push_str("</ul>");
+        section("notes", "Notes", out);
+    }
+    Ok(sections)
+}
+
 impl Exporter for Html {
     fn name(&self) -> &'static str {
         "html"
@@ -552,7 +694,7 @@ impl Exporter for Html {
         "html"
     }
     fn export(&self, report: &Report) -> Result<String, ExportError> {
-        let charts = charts(report);
+        let sections = html_sections(report)?;
         let title = title(report);
         let mut out = String::new();
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -572,154 +714,17 @@ impl Exporter for Html {
             );
         }
         out.push_str("</header>\n");
-
-        let mut sections: Vec<(&str, &str)> = vec![
-            ("scenario", "The scenario"),
-            ("forecasts", "Where it lands"),
-        ];
-        if !report.bdm.is_empty() {
-            sections.push(("rounds", "Who pressed whom"));
-        }
-        if report.coalitions.is_some() {
-            sections.push(("coalitions", "What do they want?"));
-        }
-        if report.sweep.is_some() {
-            sections.push(("sweep", "How sure?"));
-        }
-        if report.durability.is_some() {
-            sections.push(("durability", "Is it election-proof?"));
-        }
-        if report.power.is_some() {
-            sections.push(("power", "Who holds voting power"));
-        }
-        if !report.notes.is_empty() {
-            sections.push(("notes", "Notes"));
-        }
         out.push_str("<nav aria-label=\"Contents\"><ol>");
-        for (id, name) in &sections {
-            let _ = write!(out, "<li><a href=\"#{id}\">{name}</a></li>");
+        for s in &sections {
+            let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", s.id, s.title);
         }
         out.push_str("</ol></nav>\n<main>\n");
-
-        out.push_str("<section id=\"scenario\"><h2>The scenario</h2>\n");
-        if let Some(d) = &report.scenario.description {
-            let _ = writeln!(out, "<p>{}</p>", escape(d.trim()));
-        }
-        html_table(
-            &mut out,
-            &scenario_table(report),
-            Some("Each actor's position on each issue, with its salience in brackets"),
-        );
-        out.push_str("<h3>Scales</h3>\n");
-        for issue in &report.scenario.issues {
+        for s in &sections {
             let _ = write!(
                 out,
-                "<h4>{} <span class=\"scale\">({}–{}{})</span></h4><dl class=\"anchors\">",
-                escape(&issue.label),
-                fmt(issue.min),
-                fmt(issue.max),
-                issue
-                    .status_quo
-                    .map(|s| format!(", status quo {}", fmt(s)))
-                    .unwrap_or_default()
+                "<section id=\"{}\"><h2>{}</h2>\n{}</section>\n",
+                s.id, s.title, s.html
             );
-            for a in &issue.anchors {
-                let _ = write!(
-                    out,
-                    "<dt>{}</dt><dd>{}</dd>",
-                    fmt(a.value),
-                    escape(&a.label)
-                );
-            }
-            out.push_str("</dl>\n");
-        }
-        if !report.scenario.sources.is_empty() {
-            out.push_str("<h3>Sources</h3><ul class=\"sources\">");
-            for s in &report.scenario.sources {
-                let _ = write!(out, "<li>{}</li>", escape(s));
-            }
-            out.push_str("</ul>\n");
-        }
-        out.push_str("</section>\n");
-
-        out.push_str("<section id=\"forecasts\"><h2>Where it lands</h2>\n");
-        html_table(
-            &mut out,
-            &forecast_table(report),
-            Some("Every model's forecast, per issue"),
-        );
-        html_charts(&mut out, &charts, "forecast-")?;
-        out.push_str("</section>\n");
-
-        if !report.bdm.is_empty() {
-            out.push_str("<section id=\"rounds\"><h2>Who pressed whom</h2>\n");
-            out.push_str("<p>The expected-utility model's rounds: in each, actors challenge those they expect to beat and concede to those they fear.</p>\n");
-            for b in &report.bdm {
-                if let Some(chart) = charts
-                    .iter()
-                    .find(|c| c.id == format!("rounds-{}", b.issue))
-                {
-                    html_figure(&mut out, chart)?;
-                }
-                out.push_str(
-                    "<details class=\"narrative\"><summary>The rounds in words</summary><ol>",
-                );
-                for line in b.narrative.iter().filter(|l| !l.trim().is_empty()) {
-                    let _ = write!(out, "<li>{}</li>", escape(line.trim()));
-                }
-                out.push_str("</ol></details>\n");
-            }
-            out.push_str("</section>\n");
-        }
-        if report.coalitions.is_some() {
-            out.push_str("<section id=\"coalitions\"><h2>What do they want?</h2>\n");
-            for line in coalition_words(report) {
-                let _ = writeln!(out, "<p>{}</p>", escape(&line));
-            }
-            html_charts(&mut out, &charts, "coalition-")?;
-            out.push_str("</section>\n");
-        }
-        if let Some(s) = &report.sweep {
-            out.push_str("<section id=\"sweep\"><h2>How sure?</h2>\n");
-            let _ = writeln!(
-                out,
-                "<p>{} draws of the uncertain inputs (seed {}; inputs without a distribution of their own vary by {}%).</p>",
-                s.runs,
-                s.seed,
-                fmt(100.0 * s.uncertainty)
-            );
-            html_charts(&mut out, &charts, "spread-")?;
-            html_charts(&mut out, &charts, "tornado-")?;
-            out.push_str("</section>\n");
-        }
-        if let Some(d) = &report.durability {
-            out.push_str("<section id=\"durability\"><h2>Is it election-proof?</h2>\n");
-            let package: Vec<String> = report
-                .scenario
-                .issues
-                .iter()
-                .zip(&d.package)
-                .map(|(i, v)| format!("{} {}", i.id, fmt(*v)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "<p>The package simulated: {}.</p>",
-                escape(&package.join(", "))
-            );
-            html_charts(&mut out, &charts, "durability")?;
-            out.push_str("</section>\n");
-        }
-        if report.power.is_some() {
-            out.push_str("<section id=\"power\"><h2>Who holds voting power</h2>\n");
-            html_charts(&mut out, &charts, "power")?;
-            out.push_str("</section>\n");
-        }
-        if !report.notes.is_empty() {
-            out.push_str("<section id=\"notes\"><h2>Notes</h2><ul>");
-            for n in &report.notes {
-                let _ = write!(out, "<li>{}</li>", escape(n));
-            }
-            out.push_str("</ul></section>\n");
         }
         let _ = writeln!(
             out,

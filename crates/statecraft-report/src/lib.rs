@@ -12,5 +12,8 @@ mod export;
 mod report;
 
 pub use charts::{charts, Chart, ChartError, DataTable, Kind, ScaleAxis, HEIGHT, PALETTE, WIDTH};
-pub use export::{escape, exporter, exporters, Csv, ExportError, Exporter, Html, Json, Markdown};
+pub use export::{
+    escape, exporter, exporters, html_sections, Csv, ExportError, Exporter, Html, HtmlSection,
+    Json, Markdown, REPORT_CSS,
+};
 pub use report::*;

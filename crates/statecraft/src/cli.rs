@@ -52,6 +52,8 @@ pub enum Command {
     /// Fit the fitted forecasters on every case of DATA and write a parameter file for
     /// `--params` (docs/validation.md, "Parameter files").
     Fit(FitArgs),
+    /// Serve the analysts' web app and the HTTP JSON API (docs/api.md) on this machine.
+    Serve(ServeArgs),
     /// List the built-in scenarios.
     Scenarios,
 }
@@ -76,6 +78,34 @@ pub struct RunArgs {
     /// sweeps from.
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+}
+
+/// `statecraft serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The scenario the page opens with: a file or a built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the scenario as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
+    pub from: Option<String>,
+    /// The address to listen on; anything but 127.0.0.1 or ::1 opens the app to other machines.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Open the app in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// The run store (SQLite) that requests record in; without it nothing is written to disk.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// Seconds a fast request may run before it is stopped with 503.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Jobs (sweeps, reports) that run at once; others wait, and past a queue of 8 get 429.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub jobs: usize,
 }
 
 /// A scenario to read.

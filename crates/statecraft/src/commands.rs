@@ -85,6 +85,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             print::validate::print(report, args.format)
         }
         Command::Fit(args) => fit(args),
+        Command::Serve(args) => crate::serve::serve(args),
         Command::Scenarios => scenarios(),
     }
 }

@@ -5,6 +5,7 @@ mod commands;
 mod print;
 mod requests;
 mod runs;
+mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;

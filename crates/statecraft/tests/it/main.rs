@@ -10,6 +10,7 @@ mod malformed;
 mod power;
 mod report;
 mod robustness;
+mod serve;
 mod smp;
 mod store;
 mod support;

@@ -11,7 +11,7 @@ use std::process::Command as Process;
 
 use serde_json::Value;
 
-use crate::support::{crate_dir, ok_with, run, skipped, statecraft};
+use crate::support::{ok_with, run, statecraft};
 
 /// The options that keep the built-in report quick while exercising every section.
 const QUICK: [&str; 6] = [
@@ -59,31 +59,9 @@ fn report_json() -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
-/// The browser checker, or `None` (after saying why) when this machine lacks it and the run does
-/// not require it.
+/// The report's browser checker, or `None` when this machine lacks a browser.
 fn browser_checker() -> Option<(PathBuf, String)> {
-    let dir = crate_dir().join("tests/browser");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let node = Process::new("node").arg("--version").output();
-    let missing = if node.map(|o| !o.status.success()).unwrap_or(true) {
-        Some("node is not installed")
-    } else if !dir.join("node_modules/playwright-core").is_dir() {
-        Some("playwright-core is not installed (run `npm ci` in crates/statecraft/tests/browser)")
-    } else if !Path::new(&chromium).exists() {
-        Some("chromium is not installed (apt-get install chromium)")
-    } else {
-        None
-    };
-    match missing {
-        None => Some((dir.join("check.mjs"), chromium)),
-        Some(why) if std::env::var_os("STATECRAFT_REQUIRE_BROWSER").is_some() => {
-            panic!("the browser test is required here, but {why}")
-        }
-        Some(why) => {
-            skipped(&format!("headless Chromium test: {why}"));
-            None
-        }
-    }
+    crate::support::browser_script("check.mjs")
 }
 
 /// Opens `html` in headless Chromium; returns what the checker saw.

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::process::Command as Process;
+
 use assert_cmd::Command;
 
 /// The `statecraft` binary that cargo built for this test run, with colour switched off.
@@ -102,4 +104,31 @@ pub fn ok_with(env: &[(&str, &str)], args: &[&str]) -> String {
 pub fn skipped(message: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+}
+
+/// A browser script of tests/browser with the Chromium to run it with, or `None` (after saying
+/// SKIPPED and why) when this machine lacks one and the run does not require it.
+pub fn browser_script(script: &str) -> Option<(PathBuf, String)> {
+    let dir = crate_dir().join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let node = Process::new("node").arg("--version").output();
+    let missing = if node.map(|o| !o.status.success()).unwrap_or(true) {
+        Some("node is not installed")
+    } else if !dir.join("node_modules/playwright-core").is_dir() {
+        Some("playwright-core is not installed (run `npm ci` in crates/statecraft/tests/browser)")
+    } else if !Path::new(&chromium).exists() {
+        Some("chromium is not installed (apt-get install chromium)")
+    } else {
+        None
+    };
+    match missing {
+        None => Some((dir.join(script), chromium)),
+        Some(why) if std::env::var_os("STATECRAFT_REQUIRE_BROWSER").is_some() => {
+            panic!("the browser test is required here, but {why}")
+        }
+        Some(why) => {
+            skipped(&format!("headless Chromium test: {why}"));
+            None
+        }
+    }
 }
