@@ -39,7 +39,7 @@ use statecraft_api::ScenarioSource;
 pub use error::HttpError;
 pub use jobs::{JobState, JobStatus, Jobs};
 pub use openapi::openapi;
-pub use views::{ViewsRequest, ViewsResponse};
+pub use views::{ViewsRequest, ViewsResponse, LIVE_HISTORIES};
 
 /// How the server behaves; [`Config::default`] is what `statecraft serve` uses.
 #[derive(Debug, Clone)]
@@ -95,6 +95,8 @@ pub struct AppState {
     requests: tokio::sync::Semaphore,
     /// Numbers the internal errors, so that a client's 500 and the log line match.
     incidents: AtomicU64,
+    /// The reports of the scenarios as loaded, for the what-if view.
+    baselines: views::BaselineCache,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ impl AppState {
             requests: tokio::sync::Semaphore::new(config.max_running_requests.max(1)),
             config,
             incidents: AtomicU64::new(0),
+            baselines: views::BaselineCache::default(),
         })
     }
 

@@ -558,7 +558,7 @@ async function listJobs() {
     el('td', { text: String(j.id) }),
     el('td', { text: j.analysis }),
     el('td', { text: j.state + (j.interrupted ? ' (partial)' : '') }),
-    el('td', {}, el('progress', { max: j.total || 1, value: j.total ? j.done : (j.state === 'done' ? 1 : 0) }), ` ${j.done.toLocaleString('en')}`),
+    el('td', {}, el('progress', { max: j.total || 1, value: j.total ? j.done : (j.state === 'done' ? 1 : 0) }), j.total ? ` ${j.done.toLocaleString('en')} of ${j.total.toLocaleString('en')}` : ''),
     el('td', {}, j.state === 'done' || j.interrupted
       ? [el('a', { href: `/api/v1/jobs/${j.id}/result?format=json`, download: '' }, 'JSON'),
         ...(j.analysis === 'report' ? [' ', el('a', { href: `/api/v1/jobs/${j.id}/result?format=html`, download: '' }, 'HTML'), ' ', el('a', { href: `/api/v1/jobs/${j.id}/result?format=csv`, download: '' }, 'CSV')] : [])]

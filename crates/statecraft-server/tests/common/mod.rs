@@ -1,0 +1,3 @@
+//! Code shared by the server's tests and benchmarks.
+
+pub mod load;
