@@ -236,6 +236,11 @@ pub fn charts(report: &Report) -> Vec<Chart> {
         if let Some(run) = report.bdm.iter().find(|b| b.issue == issue.id) {
             out.push(rounds_chart(report, issue, run));
         }
+        if let Some(smp) = &report.smp {
+            if let Some(run) = smp.issues.iter().find(|t| t.issue == issue.id) {
+                out.push(turns_chart(report, issue, smp, run));
+            }
+        }
         if let Some(c) = &report.coalitions {
             if let Some(ic) = c.issues.iter().find(|c| c.issue == issue.id) {
                 out.push(acceptance_chart(report, issue, ic));
@@ -310,11 +315,68 @@ fn forecast_chart(report: &Report, issue: &IssueInfo) -> Chart {
 }
 
 fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssue) -> Chart {
+    positions_chart(
+        report,
+        issue,
+        Steps {
+            id: format!("rounds-{}", issue.id),
+            title: format!(
+                "Positions over the rounds (expected utility): {}",
+                issue.label
+            ),
+            what: "rounds of the expected-utility model",
+            step: "Round",
+            actors: &run.actors,
+            positions: &run.positions,
+            forecast: run.forecast,
+        },
+    )
+}
+
+fn turns_chart(
+    report: &Report,
+    issue: &IssueInfo,
+    smp: &crate::report::SmpSection,
+    run: &crate::report::SmpIssueTurns,
+) -> Chart {
+    positions_chart(
+        report,
+        issue,
+        Steps {
+            id: format!("turns-{}", issue.id),
+            title: format!("Positions over the turns (spatial model): {}", issue.label),
+            what: "turns of KTAB's spatial model (all issues at once)",
+            step: "Turn",
+            actors: &smp.actors,
+            positions: &run.positions,
+            forecast: run.forecast,
+        },
+    )
+}
+
+/// Positions over the steps of a model's run, for [`positions_chart`].
+struct Steps<'a> {
+    id: String,
+    title: String,
+    what: &'static str,
+    step: &'static str,
+    actors: &'a [String],
+    positions: &'a [Vec<f64>],
+    forecast: f64,
+}
+
+fn positions_chart(report: &Report, issue: &IssueInfo, run: Steps) -> Chart {
     let series: Vec<(String, Vec<f64>)> = run
         .actors
         .iter()
         .enumerate()
-        .map(|(a, id)| (id.clone(), run.positions.iter().map(|row| row[a]).collect()))
+        // Shown by name (the expected-utility rows carry names already, the spatial model's ids).
+        .map(|(a, id)| {
+            (
+                report.actor_name(id).to_owned(),
+                run.positions.iter().map(|row| row[a]).collect(),
+            )
+        })
         .collect();
     let rounds = run.positions.len().saturating_sub(1);
     // With many actors, the ones that moved most are drawn in colour and named; the rest grey.
@@ -329,13 +391,14 @@ fn rounds_chart(report: &Report, issue: &IssueInfo, run: &crate::report::BdmIssu
     }
     let others = series.len().saturating_sub(MAX_NAMED);
     let mut header = vec!["Actor".to_string(), "Start".to_string()];
-    header.extend((1..=rounds).map(|r| format!("Round {r}")));
+    header.extend((1..=rounds).map(|r| format!("{} {r}", run.step)));
     Chart {
-        id: format!("rounds-{}", issue.id),
-        title: format!("Positions over the rounds (expected utility): {}", issue.label),
+        id: run.id,
+        title: run.title,
         summary: format!(
-            "Each actor's position on {} before the first round and after each of {rounds} rounds of the expected-utility model; the forecast, {}, is dashed. {}.",
+            "Each actor's position on {} at the start and after each of {rounds} {}; the forecast, {}, is dashed. {}.",
             issue.label,
+            run.what,
             fmt(run.forecast),
             order
                 .iter()

@@ -127,6 +127,21 @@ impl Exporter for Csv {
                 }
             }
         }
+        if let Some(smp) = &report.smp {
+            for t in &smp.issues {
+                for (turn, positions) in t.positions.iter().enumerate() {
+                    for (actor, p) in smp.actors.iter().zip(positions) {
+                        row(
+                            "smp",
+                            actor,
+                            &t.issue,
+                            &format!("turn {turn}"),
+                            p.to_string(),
+                        )?;
+                    }
+                }
+            }
+        }
         if let Some(c) = &report.coalitions {
             row(
                 "coalitions",
@@ -399,6 +414,15 @@ impl Exporter for Markdown {
             }
             md_charts(&mut out, &charts, "rounds-");
         }
+        if let Some(smp) = &report.smp {
+            let _ = writeln!(out, "## The spatial model's turns\n");
+            let _ = writeln!(out, "This run {}.\n", md_escape(&smp.ending));
+            for line in &smp.narrative {
+                let _ = writeln!(out, "{}", md_escape(line));
+            }
+            out.push('\n');
+            md_charts(&mut out, &charts, "turns-");
+        }
         if report.coalitions.is_some() {
             let _ = writeln!(out, "## What do they want?\n");
             for line in coalition_words(report) {
@@ -631,6 +655,19 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
             out.push_str("</ol></details>\n");
         }
         section("rounds", "Who pressed whom", out);
+    }
+    if let Some(smp) = &report.smp {
+        let mut out = format!(
+            "<p>KTAB's spatial model moves every actor on all issues at once, turn by turn, as actors make and accept offers. This run {}.</p>\n",
+            escape(&smp.ending)
+        );
+        html_charts(&mut out, &charts, "turns-")?;
+        out.push_str("<details class=\"narrative\"><summary>The turns in words</summary><ol>");
+        for line in smp.narrative.iter().filter(|l| !l.trim().is_empty()) {
+            let _ = write!(out, "<li>{}</li>", escape(line.trim()));
+        }
+        out.push_str("</ol></details>\n");
+        section("turns", "The spatial model's turns", out);
     }
     if report.coalitions.is_some() {
         let mut out = String::new();

@@ -7,7 +7,7 @@ use statecraft_core::coalitions::{
 };
 use statecraft_core::durability::{self, DurabilityParams};
 use statecraft_core::models::bdm::{self, BdmParams};
-use statecraft_core::models::{all_models, ExpectedUtility, SpatialModel};
+use statecraft_core::models::{all_models, smp, ExpectedUtility, SpatialModel};
 use statecraft_core::power::{
     capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
 };
@@ -66,6 +66,8 @@ pub struct Report {
     pub forecasts: Vec<ModelForecast>,
     /// The expected-utility model's rounds, per issue it ran on.
     pub bdm: Vec<BdmIssue>,
+    /// KTAB's spatial model: every actor's position over the turns, all issues at once.
+    pub smp: Option<SmpSection>,
     /// The 6-0 / 5-1 analysis.
     pub coalitions: Option<CoalitionSection>,
     /// Survival of a package by agreement form.
@@ -186,6 +188,30 @@ pub struct BdmIssue {
     pub ending: String,
     /// The rounds told in words.
     pub narrative: Vec<String>,
+}
+
+/// The spatial model's run: positions over the turns on every issue, and the turns in words.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SmpSection {
+    /// Actor ids, the order of each row of every issue's `positions`.
+    pub actors: Vec<String>,
+    /// One entry per issue.
+    pub issues: Vec<SmpIssueTurns>,
+    /// Why the run ended.
+    pub ending: String,
+    /// The turns told in words.
+    pub narrative: Vec<String>,
+}
+
+/// The spatial model's positions on one issue.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SmpIssueTurns {
+    /// Issue id.
+    pub issue: String,
+    /// Positions at the start (row 0) and after each turn, on the issue's scale.
+    pub positions: Vec<Vec<f64>>,
+    /// The forecast: the probability-weighted position after the last turn.
+    pub forecast: f64,
 }
 
 /// The 6-0 / 5-1 analysis.
@@ -373,11 +399,19 @@ impl Report {
                 None
             }
         };
+        let smp = match SpatialModel::default().run_scenario(scenario) {
+            Ok((_, run)) => Some(smp_section(&run)),
+            Err(e) => {
+                notes.push(format!("The spatial model's turns are left out: {e}."));
+                None
+            }
+        };
         Report {
             schema: SCHEMA,
             scenario: scenario_section(scenario),
             forecasts: forecasts(scenario, options.bdm),
             bdm: bdm_runs(scenario, options.bdm),
+            smp,
             coalitions,
             durability,
             power,
@@ -512,6 +546,28 @@ fn bdm_runs(scenario: &Scenario, params: BdmParams) -> Vec<BdmIssue> {
             })
         })
         .collect()
+}
+
+fn smp_section(run: &smp::SmpRun) -> SmpSection {
+    SmpSection {
+        actors: run.actors.clone(),
+        issues: run
+            .dimensions
+            .iter()
+            .enumerate()
+            .map(|(d, dim)| SmpIssueTurns {
+                issue: dim.id.clone(),
+                positions: run
+                    .states
+                    .iter()
+                    .map(|state| state.positions.iter().map(|p| p[d]).collect())
+                    .collect(),
+                forecast: run.forecast[d].expected,
+            })
+            .collect(),
+        ending: smp::describe_ending(&run.ending),
+        narrative: smp::narrate(run),
+    }
 }
 
 /// Whether an interval set holds more than single points.

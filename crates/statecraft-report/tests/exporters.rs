@@ -69,6 +69,7 @@ fn the_json_has_the_documented_top_level_fields() {
         "scenario",
         "forecasts",
         "bdm",
+        "smp",
         "coalitions",
         "durability",
         "power",

@@ -139,6 +139,9 @@ fn group(sections: &[HtmlSection]) -> Vec<View> {
     if let Some(rounds) = body(sections, "rounds") {
         let _ = write!(lands, "<h3>Who pressed whom</h3>{rounds}");
     }
+    if let Some(turns) = body(sections, "turns") {
+        let _ = write!(lands, "<h3>The spatial model's turns</h3>{turns}");
+    }
     views.push(View {
         id: "lands",
         title: "Where it lands",

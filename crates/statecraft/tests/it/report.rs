@@ -43,7 +43,14 @@ fn expected_charts() -> Vec<String> {
     let mut ids = Vec::new();
     for issue in report["scenario"]["issues"].as_array().expect("issues") {
         let id = issue["id"].as_str().expect("id");
-        for prefix in ["forecast", "rounds", "coalition", "spread", "tornado"] {
+        for prefix in [
+            "forecast",
+            "rounds",
+            "turns",
+            "coalition",
+            "spread",
+            "tornado",
+        ] {
             ids.push(format!("{prefix}-{id}"));
         }
     }
@@ -154,6 +161,7 @@ fn report_renders_in_headless_chromium_without_errors_or_network() {
         "The scenario",
         "Where it lands",
         "Who pressed whom",
+        "The spatial model's turns",
         "What do they want?",
         "How sure?",
         "Is it election-proof?",
