@@ -28,6 +28,9 @@ use sampler::Chain;
 
 /// How many observations are listed as having moved each unknown most.
 const TOP_INFLUENCES: usize = 3;
+/// Shifts smaller than this (in prior standard deviations) are not listed: they are within the
+/// importance-sampling estimate's noise.
+const MIN_SHIFT: f64 = 0.05;
 
 /// The settings of an inference. There is no `Default`: [`InferConfig::standard`] gives the
 /// documented defaults for a seed.
@@ -188,7 +191,8 @@ pub struct ParameterPosterior {
     pub ess: f64,
     /// Whether any observation bears on it; when none does, the posterior is the prior.
     pub touched: bool,
-    /// The observations that moved it most, largest shift first.
+    /// The observations that bear on it directly and moved it most (by at least 0.05 prior
+    /// sd), largest shift first.
     pub influences: Vec<Influence>,
 }
 
@@ -247,7 +251,7 @@ pub struct Inference {
     /// The ESS target.
     pub target_ess: f64,
     /// The number of observations used.
-    pub observations: usize,
+    pub n_observations: usize,
     /// Per unknown, in actor then issue order (position before salience).
     pub parameters: Vec<ParameterPosterior>,
     /// The prediction for the package asked about, if any.
@@ -464,10 +468,12 @@ fn summarise(
             let values = column(i);
             let mean = values.iter().sum::<f64>() / total as f64;
             let touched = posterior.touched(i);
+            let bearing = posterior.observations_of(i);
             let mut influences: Vec<Influence> = if touched {
                 weights
                     .iter()
                     .enumerate()
+                    .filter(|(o, _)| bearing.contains(o))
                     .map(|(o, w)| {
                         let sum: f64 = w.iter().sum();
                         let without = w.iter().zip(&values).map(|(w, x)| w * x).sum::<f64>() / sum;
@@ -476,7 +482,7 @@ fn summarise(
                             shift: (mean - without) / prior.sd.max(f64::MIN_POSITIVE),
                         }
                     })
-                    .filter(|inf| inf.shift.abs() > 1e-12)
+                    .filter(|inf| inf.shift.abs() >= MIN_SHIFT)
                     .collect()
             } else {
                 Vec::new()
@@ -585,7 +591,7 @@ fn summarise(
         lapse: config.lapse,
         target_rhat: config.target_rhat,
         target_ess: config.min_ess,
-        observations: n_obs,
+        n_observations: n_obs,
         parameters,
         prediction,
         notes,

@@ -4,11 +4,10 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution as _, Normal, Triangular, Uniform};
 
 use crate::coalitions::Shape;
 use crate::scenario::{Distribution, ObservationKind, Scenario, ValueRef};
-use crate::sweep::{uncertain_inputs, MAX_REDRAWS};
+use crate::sweep::{draw, uncertain_inputs, MAX_REDRAWS};
 
 use super::InferConfig;
 
@@ -72,17 +71,7 @@ impl Unknown {
     /// [`MAX_REDRAWS`] tries).
     pub(crate) fn draw_prior(&self, rng: &mut ChaCha8Rng) -> f64 {
         for _ in 0..MAX_REDRAWS {
-            let x = match self.prior {
-                Distribution::Normal { mean, sd } => {
-                    Normal::new(mean, sd).expect("prior sd > 0").sample(rng)
-                }
-                Distribution::Uniform { min, max } => {
-                    Uniform::new(min, max).expect("min < max").sample(rng)
-                }
-                Distribution::Triangular { min, mode, max } => Triangular::new(min, max, mode)
-                    .expect("min <= mode <= max")
-                    .sample(rng),
-            };
+            let x = draw(&self.prior, rng);
             if self.allows(x) && self.log_prior(x).is_finite() {
                 return x;
             }
@@ -415,6 +404,22 @@ impl Posterior {
                 p.weight * v[p.salience] * (at_q - at_x)
             })
             .sum()
+    }
+
+    /// The observations that bear on unknown `i` directly, in order.
+    pub(crate) fn observations_of(&self, i: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self.answers_of[i]
+            .iter()
+            .map(|&t| self.answers[t].observation)
+            .chain(
+                self.measurements_of[i]
+                    .iter()
+                    .map(|&m| self.measurements[m].observation),
+            )
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Whether any observation bears on unknown `i`.
