@@ -24,6 +24,7 @@ mod context;
 mod error;
 mod fit;
 mod forecast;
+mod infer;
 mod power;
 mod report;
 mod scenario_ops;
@@ -49,6 +50,7 @@ pub use forecast::{
     BdmOptions, BdmRunOutput, ForecastOptions, ForecastResult, IssueInfo, ModelInfo, SmpOptions,
     WhatIfBaseline,
 };
+pub use infer::{export_posterior, InferOptions, InferResult};
 pub use power::{PlayerOutput, PowerOptions, PowerResult};
 pub use report::{sweep_report, ReportOptions};
 pub use scenario_ops::{CheckResult, ConvertOptions, ConvertResult};
@@ -137,6 +139,9 @@ pub enum Analysis {
     Coalitions(CoalitionsOptions),
     /// Survival of an agreement under changes of government (`statecraft durability`).
     Durability(DurabilityOptions),
+    /// What the record of accepted and refused packages says the actors want
+    /// (`statecraft infer`).
+    Infer(InferOptions),
     /// Voting power (`statecraft power`).
     Power(PowerOptions),
     /// Every analysis as one report document (`statecraft report`).
@@ -158,6 +163,7 @@ impl Analysis {
             Analysis::Sweep(_) => "sweep",
             Analysis::Coalitions(_) => "coalitions",
             Analysis::Durability(_) => "durability",
+            Analysis::Infer(_) => "infer",
             Analysis::Power(_) => "power",
             Analysis::Report(_) => "report",
             Analysis::Validate(_) => "validate",
@@ -185,6 +191,8 @@ pub enum AnalysisResult {
     Coalitions(CoalitionsResult),
     /// See [`DurabilityResult`].
     Durability(DurabilityResult),
+    /// See [`InferResult`].
+    Infer(InferResult),
     /// See [`PowerResult`].
     Power(PowerResult),
     /// The report document (schema `statecraft-report/1`, docs/report.md).
@@ -273,6 +281,9 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
                         }
                         Analysis::Durability(options) => {
                             agreements::durability(&scenario, source, options, context, &notes)?
+                        }
+                        Analysis::Infer(options) => {
+                            infer::run(&scenario, source, options, context, &notes)?
                         }
                         Analysis::Power(options) => {
                             power::run(Some((&scenario, source.name())), options, &notes)?

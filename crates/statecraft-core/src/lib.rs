@@ -26,6 +26,7 @@
 
 pub mod coalitions;
 pub mod durability;
+pub mod inference;
 pub mod models;
 pub mod power;
 pub mod scenario;

@@ -64,7 +64,8 @@ fn valid_range(scenario: &Scenario, r: ValueRef) -> (f64, f64) {
     }
 }
 
-fn draw(distribution: &Distribution, rng: &mut ChaCha8Rng) -> f64 {
+/// One draw of `distribution` (not truncated).
+pub(crate) fn draw(distribution: &Distribution, rng: &mut ChaCha8Rng) -> f64 {
     match *distribution {
         Distribution::Normal { mean, sd } if sd > 0.0 => {
             Normal::new(mean, sd).expect("sd > 0").sample(rng)

@@ -423,6 +423,7 @@ pub fn parse_deu(file: &str, text: String) -> Result<CaseSet, LoadError> {
             issues,
             stances,
             forms: Vec::new(),
+            observations: Vec::new(),
         };
         if !problems.list.is_empty() {
             continue;

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use statecraft_core::scenario::{
-    Actor, ActorField, AgreementForm, Anchor, ChangeField, ChangeTiming, DirectionalCost,
-    Distribution, FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, RedLine,
-    RedLineField, Scale, Scenario, ScenarioField, ScenarioParts, Stance, StanceChange, StanceField,
-    Successor, SuccessorField,
+    Actor, ActorField, AgreementForm, Anchor, ChangeField, ChangeTiming, Decision, DirectionalCost,
+    Distribution, FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, Observation,
+    ObservationField, ObservationKind, RedLine, RedLineField, Scale, Scenario, ScenarioField,
+    ScenarioParts, Stance, StanceChange, StanceField, Statement, Successor, SuccessorField,
 };
 
 /// One step of a path into the file: a key or an index in a list.
@@ -56,6 +56,265 @@ pub(crate) struct FileDto {
     pub(crate) actors: Vec<ActorDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) forms: Vec<FormDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) observations: Vec<ObservationDto>,
+}
+
+/// One `[[observations]]` entry: a decision (`package`, `status_quo`, `accepted`, `refused`) or
+/// a statement (`actor`, `issue`, `position`, `trust`), told apart by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ObservationDto {
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    package: IndexMap<String, f64>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    status_quo: IndexMap<String, f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    accepted: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    refused: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    position: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trust: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+}
+
+const DECISION_KEYS: &str = "`package`, `status_quo`, `accepted` and `refused`";
+const STATEMENT_KEYS: &str = "`actor`, `issue`, `position` and `trust`";
+
+impl ObservationDto {
+    fn to_observation(
+        &self,
+        o: usize,
+        actor_ids: &[&str],
+        issue_ids: &[&str],
+        errors: &mut Vec<DtoError>,
+    ) -> Option<Observation> {
+        let at = |rest: &[Seg]| {
+            let mut p = vec![key("observations"), Seg::Index(o)];
+            p.extend_from_slice(rest);
+            p
+        };
+        let what = format!("observation {}", o + 1);
+        let n_errors = errors.len();
+        let date = self.date.as_deref().and_then(|d| {
+            parse_date(d, at(&[key("date")]))
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        let misplaced = |errors: &mut Vec<DtoError>, field: &str, belongs: &str, allowed: &str| {
+            errors.push(DtoError {
+                path: at(&[key(field)]),
+                message: format!(
+                    "{what}: `{field}` belongs to a {belongs}, and this is a {}",
+                    self.kind
+                ),
+                help: Some(format!("a {} takes {allowed}", self.kind)),
+            })
+        };
+        let kind = match self.kind.as_str() {
+            "decision" => {
+                for (field, given) in [
+                    ("actor", self.actor.is_some()),
+                    ("issue", self.issue.is_some()),
+                    ("position", self.position.is_some()),
+                    ("trust", self.trust.is_some()),
+                ] {
+                    if given {
+                        misplaced(errors, field, "statement", DECISION_KEYS);
+                    }
+                }
+                let mut values = |map: &IndexMap<String, f64>, field: &str| {
+                    let mut out = Vec::new();
+                    for (issue_id, &value) in map {
+                        let path = at(&[key(field), key(issue_id)]);
+                        let whose = format!("{what}: its {}", field.replace('_', " "));
+                        match issue_index(issue_ids, issue_id, path, &whose) {
+                            Ok(i) => out.push((i, value)),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    out
+                };
+                let package = values(&self.package, "package");
+                let status_quo = values(&self.status_quo, "status_quo");
+                let mut responses = Vec::new();
+                for (field, list, accepted) in [
+                    ("accepted", &self.accepted, true),
+                    ("refused", &self.refused, false),
+                ] {
+                    for (k, actor_id) in list.iter().enumerate() {
+                        let path = at(&[key(field), Seg::Index(k)]);
+                        let whose = format!("{what}: `{field}`");
+                        match actor_index(actor_ids, actor_id, path, &whose) {
+                            Ok(a) => responses.push((a, accepted)),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                }
+                ObservationKind::Decision(Decision {
+                    package,
+                    status_quo,
+                    responses,
+                })
+            }
+            "statement" => {
+                for (field, given) in [
+                    ("package", !self.package.is_empty()),
+                    ("status_quo", !self.status_quo.is_empty()),
+                    ("accepted", !self.accepted.is_empty()),
+                    ("refused", !self.refused.is_empty()),
+                ] {
+                    if given {
+                        misplaced(errors, field, "decision", STATEMENT_KEYS);
+                    }
+                }
+                let mut required = |field: &str, given: bool| {
+                    if !given {
+                        errors.push(DtoError {
+                            path: at(&[key("kind")]),
+                            message: format!("{what}: a statement needs `{field}`"),
+                            help: Some(format!("a statement takes {STATEMENT_KEYS}")),
+                        });
+                    }
+                };
+                required("actor", self.actor.is_some());
+                required("issue", self.issue.is_some());
+                required("position", self.position.is_some());
+                required("trust", self.trust.is_some());
+                let actor = self.actor.as_deref().and_then(|id| {
+                    actor_index(actor_ids, id, at(&[key("actor")]), &what)
+                        .map_err(|e| errors.push(e))
+                        .ok()
+                });
+                let issue = self.issue.as_deref().and_then(|id| {
+                    issue_index(issue_ids, id, at(&[key("issue")]), &what)
+                        .map_err(|e| errors.push(e))
+                        .ok()
+                });
+                match (actor, issue, self.position, self.trust) {
+                    (Some(actor), Some(issue), Some(position), Some(trust)) => {
+                        ObservationKind::Statement(Statement {
+                            actor,
+                            issue,
+                            position,
+                            trust,
+                        })
+                    }
+                    _ => return None,
+                }
+            }
+            other => {
+                errors.push(DtoError {
+                    path: at(&[key("kind")]),
+                    message: format!("{what}: unknown kind `{other}`"),
+                    help: Some(format!(
+                        "the kinds are `decision` (with {DECISION_KEYS}) and `statement` (with {STATEMENT_KEYS})"
+                    )),
+                });
+                return None;
+            }
+        };
+        (errors.len() == n_errors).then(|| Observation {
+            date,
+            kind,
+            note: self.note.clone(),
+            source: self.source.clone(),
+        })
+    }
+
+    fn from_observation(observation: &Observation, actors: &[Actor], issues: &[Issue]) -> Self {
+        let values = |pairs: &[(usize, f64)]| -> IndexMap<String, f64> {
+            pairs
+                .iter()
+                .map(|(i, v)| (issues[*i].id.clone(), *v))
+                .collect()
+        };
+        let mut dto = ObservationDto {
+            kind: String::new(),
+            date: observation.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            package: IndexMap::new(),
+            status_quo: IndexMap::new(),
+            accepted: Vec::new(),
+            refused: Vec::new(),
+            actor: None,
+            issue: None,
+            position: None,
+            trust: None,
+            note: observation.note.clone(),
+            source: observation.source.clone(),
+        };
+        match &observation.kind {
+            ObservationKind::Decision(d) => {
+                dto.kind = "decision".into();
+                dto.package = values(&d.package);
+                dto.status_quo = values(&d.status_quo);
+                for &(a, accepted) in &d.responses {
+                    let list = if accepted {
+                        &mut dto.accepted
+                    } else {
+                        &mut dto.refused
+                    };
+                    list.push(actors[a].id.clone());
+                }
+            }
+            ObservationKind::Statement(s) => {
+                dto.kind = "statement".into();
+                dto.actor = Some(actors[s.actor].id.clone());
+                dto.issue = Some(issues[s.issue].id.clone());
+                dto.position = Some(s.position);
+                dto.trust = Some(s.trust);
+            }
+        }
+        dto
+    }
+
+    /// The path of an observation's field in the file.
+    fn field_path(
+        &self,
+        field: ObservationField,
+        actor_ids: &[&str],
+        issue_ids: &[&str],
+    ) -> Vec<Seg> {
+        let issue = |i: usize| key(issue_ids.get(i).copied().unwrap_or(""));
+        match field {
+            ObservationField::Whole => vec![key("kind")],
+            ObservationField::Package => vec![key("package")],
+            ObservationField::PackageValue(i) => vec![key("package"), issue(i)],
+            ObservationField::StatusQuoValue(i) => vec![key("status_quo"), issue(i)],
+            ObservationField::Response(a) => {
+                let id = actor_ids.get(a).copied().unwrap_or("");
+                // The second mention is the one at fault (the first is where it was first named).
+                let mut mentions = self
+                    .accepted
+                    .iter()
+                    .enumerate()
+                    .map(|(k, x)| ("accepted", k, x))
+                    .chain(
+                        self.refused
+                            .iter()
+                            .enumerate()
+                            .map(|(k, x)| ("refused", k, x)),
+                    )
+                    .filter(|(_, _, x)| x.as_str() == id)
+                    .map(|(list, k, _)| vec![key(list), Seg::Index(k)]);
+                mentions.next_back().unwrap_or_else(|| vec![key("kind")])
+            }
+            ObservationField::Position => vec![key("position")],
+            ObservationField::Trust => vec![key("trust")],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -588,6 +847,12 @@ impl FileDto {
             .enumerate()
             .map(|(f, dto)| dto.to_form(f, &actor_ids, &issue_ids, &mut errors))
             .collect();
+        let observations = self
+            .observations
+            .iter()
+            .enumerate()
+            .filter_map(|(o, dto)| dto.to_observation(o, &actor_ids, &issue_ids, &mut errors))
+            .collect();
         if errors.is_empty() {
             Ok(ScenarioParts {
                 meta,
@@ -595,6 +860,7 @@ impl FileDto {
                 issues,
                 stances,
                 forms,
+                observations,
             })
         } else {
             Err(errors)
@@ -722,6 +988,11 @@ impl FileDto {
                 .iter()
                 .map(|f| FormDto::from_form(f, scenario.actors(), issues))
                 .collect(),
+            observations: scenario
+                .observations()
+                .iter()
+                .map(|o| ObservationDto::from_observation(o, scenario.actors(), issues))
+                .collect(),
         }
     }
 
@@ -740,6 +1011,15 @@ impl FileDto {
             StanceField::Spread => Some(key("spread")),
         };
         match locus {
+            Locus::Observation { index, field } => {
+                let mut p = vec![key("observations"), Seg::Index(index)];
+                if let Some(dto) = self.observations.get(index) {
+                    let actor_ids: Vec<&str> = self.actors.iter().map(|a| a.id.as_str()).collect();
+                    let issue_ids: Vec<&str> = self.issues.iter().map(|i| i.id.as_str()).collect();
+                    p.extend(dto.field_path(field, &actor_ids, &issue_ids));
+                }
+                p
+            }
             Locus::Form { form, field } => {
                 let mut p = vec![key("forms"), Seg::Index(form)];
                 match field {

@@ -427,6 +427,7 @@ pub(crate) fn parse_ktab_xml(file: &str, text: Arc<String>) -> Result<Loaded, Lo
         issues,
         stances,
         forms: Vec::new(),
+        observations: Vec::new(),
     };
     let spans = r.spans;
     let mut loaded = crate::validate(

@@ -391,6 +391,19 @@ pub(crate) fn to_toml(scenario: &Scenario) -> String {
             }
         }
     }
+    if let Some(observations) = doc
+        .get_mut("observations")
+        .and_then(Item::as_array_of_tables_mut)
+    {
+        for observation in observations.iter_mut() {
+            for field in ["package", "status_quo"] {
+                if let Some(values) = observation.get_mut(field) {
+                    to_inline(values);
+                }
+            }
+            observation.fmt();
+        }
+    }
     toml_edit::visit_mut::VisitMut::visit_document_mut(&mut WholeNumbers, &mut doc);
     doc.to_string()
 }

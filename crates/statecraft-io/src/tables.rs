@@ -449,6 +449,7 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
         issues: vec![issue],
         stances,
         forms: Vec::new(),
+        observations: Vec::new(),
     };
     b.finish(parts)
 }
@@ -616,6 +617,7 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
         issues,
         stances,
         forms: Vec::new(),
+        observations: Vec::new(),
     };
     b.finish(parts)
 }
@@ -815,6 +817,7 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         issues,
         stances,
         forms: Vec::new(),
+        observations: Vec::new(),
     };
     b.finish(parts)
 }

@@ -37,6 +37,9 @@ pub enum Command {
     Coalitions(CoalitionsArgs),
     /// How likely an agreement is to survive changes of government, by agreement form.
     Durability(DurabilityArgs),
+    /// What do they want? Positions and saliences inferred from what each actor accepted,
+    /// refused and said (the scenario's observations), and the chances of a package.
+    Infer(InferArgs),
     /// Voting power (Shapley-Shubik, Banzhaf) in a weighted voting game or a scenario.
     Power(PowerArgs),
     /// Write a report of every analysis: self-contained HTML with charts, Markdown, JSON or CSV.
@@ -328,6 +331,61 @@ pub struct CoalitionsArgs {
     /// Record the analysis in this run store (SQLite).
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// What-ifs, applied before the analysis.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// `statecraft infer`.
+#[derive(Debug, Args)]
+pub struct InferArgs {
+    /// Scenario file or built-in name [default: six-party-2009].
+    pub scenario: Option<String>,
+    /// Read the input as this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
+    pub from: Option<String>,
+    /// The package whose acceptance is predicted, as ISSUE=VALUE pairs, comma-separated; issues
+    /// not named stay at their status quo [default: the maximin package of `coalitions`].
+    #[arg(long, value_name = "ISSUE=VALUE", value_delimiter = ',')]
+    pub package: Vec<String>,
+    /// Seed of the chains (the same seed gives the same result on any machine).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Number of Markov chains.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub chains: usize,
+    /// Warm-up sweeps per chain (not kept).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub warmup: usize,
+    /// Kept sweeps per chain in the first round; they double until the chains converge.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub draws: usize,
+    /// The most kept sweeps per chain.
+    #[arg(long, value_name = "N", default_value_t = 16_000)]
+    pub max_draws: usize,
+    /// Scale of the random utility's noise, in utility units.
+    #[arg(long, value_name = "X", default_value_t = 0.05)]
+    pub noise: f64,
+    /// Chance that an answer ignores the utility.
+    #[arg(long, value_name = "X", default_value_t = 0.02)]
+    pub lapse: f64,
+    /// Relative uncertainty of the priors of values without a distribution [default: the
+    /// scenario's `uncertainty`, else 0.1].
+    #[arg(long, value_name = "R")]
+    pub uncertainty: Option<f64>,
+    /// How an actor's loss grows with the distance from its position.
+    #[arg(long, value_name = "SHAPE", default_value = "linear", value_parser = ["linear", "quadratic"])]
+    pub shape: String,
+    /// Write the scenario with the posterior as distributions (TOML or JSON by extension), for
+    /// `sweep` and the other commands.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Replace the file of --write if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format: csv prints one row per inferred value.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
     /// What-ifs, applied before the analysis.
     #[command(flatten)]
     pub what_if: WhatIfArgs,

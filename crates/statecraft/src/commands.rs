@@ -50,6 +50,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             };
             print::coalitions::print(scenario(&response), result, args.format)
         }
+        Command::Infer(args) => infer(args),
         Command::Sweep(args) => {
             let request = requests::sweep(&args)?;
             let response = execute_long(
@@ -231,15 +232,7 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
     if to_stdout {
         return print::write_out(&result.text);
     }
-    if args.output.exists() && !args.force {
-        return Err(diagnostics::usage(
-            &format!(
-                "`{}` already exists; statecraft does not overwrite files",
-                args.output.display()
-            ),
-            "choose another name, or add --force to replace it",
-        ));
-    }
+    refuse_overwrite(&args.output, args.force)?;
     write_atomically(&args.output, &result.text)
         .with_context(|| format!("cannot write `{}`", args.output.display()))?;
     let _ = writeln!(
@@ -254,15 +247,7 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
 /// `statecraft fit`: the API fits, this writes the parameter file (never over an existing one
 /// without --force) and prints a summary.
 fn fit(args: crate::cli::FitArgs) -> Result<(), Failure> {
-    if args.output.exists() && !args.force {
-        return Err(diagnostics::usage(
-            &format!(
-                "`{}` already exists; statecraft does not overwrite files",
-                args.output.display()
-            ),
-            "choose another name, or add --force to replace it",
-        ));
-    }
+    refuse_overwrite(&args.output, args.force)?;
     let request = requests::fit(&args);
     let response = execute(&request, None, |_| String::new())?;
     let AnalysisResult::Fit(params) = &response.result else {
@@ -383,6 +368,68 @@ fn run_request(args: RunArgs) -> Result<(), Failure> {
 
 /// Refuses to write `output` when it is the scenario file the run reads: nothing a user wrote is
 /// replaced by a result.
+/// Refuses to write over an existing file unless `force`.
+fn refuse_overwrite(path: &Path, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(diagnostics::usage(
+            &format!(
+                "`{}` already exists; statecraft does not overwrite files",
+                path.display()
+            ),
+            "choose another name, or add --force to replace it",
+        ));
+    }
+    Ok(())
+}
+
+/// `statecraft infer`: the API infers; this prints the result (the findings only when the
+/// chains converged) and writes the posterior scenario for --write.
+fn infer(args: crate::cli::InferArgs) -> Result<(), Failure> {
+    let write_format = match &args.write {
+        Some(path) => {
+            refuse_overwrite(path, args.force)?;
+            refuse_input_as_output(path, args.scenario.as_deref())?;
+            match Format::detect(&path.display().to_string(), "") {
+                Some(f) if f.can_write() => Some(f),
+                _ => {
+                    return Err(diagnostics::usage(
+                        &format!(
+                            "cannot tell which format to write from `{}`",
+                            path.display()
+                        ),
+                        "name the file .toml or .json",
+                    ))
+                }
+            }
+        }
+        None => None,
+    };
+    let request = requests::infer(&args)?;
+    let response = execute(&request, None, |_| String::new())?;
+    let AnalysisResult::Infer(result) = &response.result else {
+        unreachable!("an infer request gives an infer result")
+    };
+    print::infer::print(scenario(&response), result, args.format)?;
+    if !result.inference.converged {
+        return Err(Failure::Failed(anyhow::anyhow!(
+            "the chains have not converged, so the inference is not a finding; run more --draws or --max-draws"
+        )));
+    }
+    if let (Some(path), Some(format)) = (&args.write, write_format) {
+        let text = statecraft_api::export_posterior(&response, format.name())
+            .map_err(diagnostics::api_error)?;
+        write_atomically(path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "wrote {} ({})",
+            path.display(),
+            format.name()
+        );
+    }
+    Ok(())
+}
+
 fn refuse_input_as_output(output: &Path, input: Option<&str>) -> Result<(), Failure> {
     let Some(input) = input else { return Ok(()) };
     let same = match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {

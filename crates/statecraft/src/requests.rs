@@ -5,13 +5,13 @@ use std::path::Path;
 
 use statecraft_api::{
     Analysis, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, FitOptions,
-    ForecastOptions, ParamsSource, PowerOptions, ReportOptions, Request, ScenarioSource,
-    SmpOptions, SweepOptions, ValidateOptions, WhatIf, DEFAULT_SCENARIO,
+    ForecastOptions, InferOptions, ParamsSource, PowerOptions, ReportOptions, Request,
+    ScenarioSource, SmpOptions, SweepOptions, ValidateOptions, WhatIf, DEFAULT_SCENARIO,
 };
 
 use crate::cli::{
-    BdmArgs, CoalitionsArgs, DurabilityArgs, FitArgs, ForecastArgs, PowerArgs, ReportArgs, SmpArgs,
-    SweepArgs, ValidateArgs, WhatIfArgs,
+    BdmArgs, CoalitionsArgs, DurabilityArgs, FitArgs, ForecastArgs, InferArgs, PowerArgs,
+    ReportArgs, SmpArgs, SweepArgs, ValidateArgs, WhatIfArgs,
 };
 use crate::print::diagnostics;
 use crate::Failure;
@@ -150,6 +150,26 @@ pub(crate) fn coalitions(args: &CoalitionsArgs) -> Result<Request, Failure> {
         args.from.as_deref(),
         &args.what_if,
         Analysis::Coalitions(CoalitionsOptions {
+            shape: args.shape.clone(),
+        }),
+    )
+}
+
+pub(crate) fn infer(args: &InferArgs) -> Result<Request, Failure> {
+    request(
+        args.scenario.as_deref(),
+        args.from.as_deref(),
+        &args.what_if,
+        Analysis::Infer(InferOptions {
+            package: args.package.clone(),
+            seed: args.seed,
+            chains: args.chains,
+            warmup: args.warmup,
+            draws: args.draws,
+            max_draws: args.max_draws,
+            noise: args.noise,
+            lapse: args.lapse,
+            uncertainty: args.uncertainty,
             shape: args.shape.clone(),
         }),
     )

@@ -113,6 +113,25 @@ pub enum FormField {
     IssueCostUp(usize),
 }
 
+/// A field of an observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObservationField {
+    /// The whole entry.
+    Whole,
+    /// `package`, the whole table.
+    Package,
+    /// The package's value on this issue (issue index).
+    PackageValue(usize),
+    /// The status quo's value on this issue (issue index).
+    StatusQuoValue(usize),
+    /// The entry for this actor (actor index) in `accepted` or `refused`.
+    Response(usize),
+    /// `position` (a statement).
+    Position,
+    /// `trust` (a statement).
+    Trust,
+}
+
 /// Which value of the scenario a message is about, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Locus {
@@ -177,6 +196,13 @@ pub enum Locus {
         /// Which field.
         field: FormField,
     },
+    /// An observation's field.
+    Observation {
+        /// Observation index.
+        index: usize,
+        /// Which field.
+        field: ObservationField,
+    },
     /// A successor's stance on an issue.
     SuccessorStance {
         /// Actor index.
@@ -213,6 +239,21 @@ impl Locus {
             Form { form, .. } => Form {
                 form,
                 field: FormField::Whole,
+            },
+            Observation {
+                field: ObservationField::Whole,
+                ..
+            } => Scenario(ScenarioField::Whole),
+            Observation {
+                index,
+                field: ObservationField::PackageValue(_),
+            } => Observation {
+                index,
+                field: ObservationField::Package,
+            },
+            Observation { index, .. } => Observation {
+                index,
+                field: ObservationField::Whole,
             },
             Issue {
                 field: IssueField::Whole,
@@ -474,6 +515,35 @@ pub enum ErrorKind {
         /// The value.
         value: f64,
     },
+    /// A decision whose package names no issue.
+    #[error(
+        "the package names no issue; give the values it set, e.g. `package = {{ sanctions = 60 }}`"
+    )]
+    EmptyPackage,
+    /// A decision that no actor answered.
+    #[error("no actor accepted or refused the package; name them in `accepted` or `refused`")]
+    NoResponses,
+    /// A decision on an issue that has no status quo to compare with.
+    #[error("the package sets issue `{issue}`, but neither the decision nor the issue gives a status quo to compare it with")]
+    NoObservedStatusQuo {
+        /// The issue's id.
+        issue: String,
+    },
+    /// An actor listed twice in one decision.
+    #[error("actor `{actor}` answers this decision twice")]
+    DuplicateResponse {
+        /// The actor's id.
+        actor: String,
+    },
+    /// A statement's trust outside (0, 1).
+    #[error("trust is {value}; it must lie strictly between 0 (says nothing) and 1 (certain)")]
+    BadTrust {
+        /// The value.
+        value: f64,
+    },
+    /// A statement on an issue where the actor takes no position.
+    #[error("the actor takes no position on this issue, so there is no position to declare")]
+    StatementWithoutStance,
     /// Successor probabilities that do not add up to 1.
     #[error("successor probabilities add up to {sum}, not 1")]
     SuccessorProbabilities {

@@ -6,12 +6,13 @@ mod validate;
 mod what_if;
 
 pub use error::{
-    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
-    ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
+    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, ObservationField,
+    RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField, SuccessorField,
+    Warning,
 };
 pub use types::{
-    Actor, AgreementForm, Anchor, ChangeTiming, DirectionalCost, Distribution, Issue,
-    LeadershipChange, Metadata, RedLine, Scale, Scenario, ScenarioParts, Stance, StanceChange,
-    Successor, ValueRef,
+    Actor, AgreementForm, Anchor, ChangeTiming, Decision, DirectionalCost, Distribution, Issue,
+    LeadershipChange, Metadata, Observation, ObservationKind, RedLine, Scale, Scenario,
+    ScenarioParts, Stance, StanceChange, Statement, Successor, ValueRef,
 };
 pub use what_if::Change;

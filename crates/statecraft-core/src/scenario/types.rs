@@ -366,6 +366,74 @@ pub struct ScenarioParts {
     pub stances: Vec<Vec<Option<Stance>>>,
     /// The forms an agreement may take, with their reversal costs (may be empty).
     pub forms: Vec<AgreementForm>,
+    /// The record of what the actors did and said (may be empty); only `infer` reads it.
+    pub observations: Vec<Observation>,
+}
+
+/// Something an actor did or said that reveals what it wants: the evidence `infer` uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// When.
+    pub date: Option<NaiveDate>,
+    /// A decision on a package or a declared position.
+    pub kind: ObservationKind,
+    /// What happened, in words.
+    pub note: Option<String>,
+    /// Where it is recorded.
+    pub source: Option<String>,
+}
+
+/// The two kinds of observation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObservationKind {
+    /// Actors accepted or refused a package when the status quo stood elsewhere.
+    Decision(Decision),
+    /// An actor declared its position on an issue.
+    Statement(Statement),
+}
+
+/// Actors accepted or refused a package (values on some issues) against a status quo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The package: (issue index, value); the issues not named stay at the status quo.
+    pub package: Vec<(usize, f64)>,
+    /// The status quo of the day where it differs from the issue's: (issue index, value).
+    pub status_quo: Vec<(usize, f64)>,
+    /// Who answered and how: (actor index, accepted).
+    pub responses: Vec<(usize, bool)>,
+}
+
+impl Decision {
+    /// The status quo of the day on issue `issue`: the decision's own, else the issue's.
+    pub fn status_quo_on(&self, issue: usize, issues: &[Issue]) -> Option<f64> {
+        self.status_quo
+            .iter()
+            .find(|(i, _)| *i == issue)
+            .map(|(_, v)| *v)
+            .or(issues[issue].status_quo)
+    }
+}
+
+/// An actor declared a position on an issue; `trust` says how far to believe it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// Actor index.
+    pub actor: usize,
+    /// Issue index.
+    pub issue: usize,
+    /// The declared position, on the issue's scale.
+    pub position: f64,
+    /// How far to believe it, strictly between 0 and 1: the true position is taken to lie
+    /// around the declared one with a standard deviation of (1 - trust) / 2 of the scale.
+    pub trust: f64,
+}
+
+impl Statement {
+    /// The standard deviation of the declared position around the true one, for a scale of
+    /// range `range`.
+    pub fn sd(&self, range: f64) -> f64 {
+        0.5 * (1.0 - self.trust) * range
+    }
 }
 
 /// A number of a scenario that analyses may vary.
@@ -480,7 +548,16 @@ impl Scenario {
             stance.note = None;
         }
         parts.forms.clear();
+        for observation in &mut parts.observations {
+            observation.note = None;
+            observation.source = None;
+        }
         Scenario { parts }
+    }
+
+    /// The record of observations (may be empty).
+    pub fn observations(&self) -> &[Observation] {
+        &self.parts.observations
     }
 
     /// The agreement forms the scenario defines (may be empty).

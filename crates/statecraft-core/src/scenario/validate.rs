@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 
 use super::error::{
-    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, RedLineField, ScenarioError,
-    ScenarioErrors, ScenarioField, StanceField, SuccessorField, Warning,
+    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, ObservationField,
+    RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField, SuccessorField,
+    Warning,
 };
-use super::types::{ChangeTiming, Distribution, ScenarioParts};
+use super::types::{ChangeTiming, Distribution, ObservationKind, ScenarioParts};
 
 /// Tolerance on successor probabilities adding up to 1.
 const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
@@ -531,6 +532,85 @@ impl Checker<'_> {
     }
 }
 
+/// Observations: packages and statements on the scales, a status quo for every issue a package
+/// sets, trust strictly between 0 and 1.
+impl Checker<'_> {
+    fn observations(&mut self) {
+        let parts = self.parts;
+        for (o, observation) in parts.observations.iter().enumerate() {
+            let at = |field| Locus::Observation { index: o, field };
+            let subject = match observation.date {
+                Some(date) => format!("observation {} ({date})", o + 1),
+                None => format!("observation {}", o + 1),
+            };
+            match &observation.kind {
+                ObservationKind::Decision(decision) => {
+                    if decision.package.is_empty() {
+                        let locus = at(ObservationField::Package);
+                        self.push(locus, subject.clone(), ErrorKind::EmptyPackage);
+                    }
+                    if decision.responses.is_empty() {
+                        let locus = at(ObservationField::Whole);
+                        self.push(locus, subject.clone(), ErrorKind::NoResponses);
+                    }
+                    for &(issue, value) in &decision.package {
+                        let locus = at(ObservationField::PackageValue(issue));
+                        let name = format!("{subject}, package, {}", self.issue_name(issue));
+                        self.on_scale(locus, &name, "value", value, issue);
+                        if decision.status_quo_on(issue, &parts.issues).is_none() {
+                            let kind = ErrorKind::NoObservedStatusQuo {
+                                issue: parts.issues[issue].id.clone(),
+                            };
+                            self.push(locus, subject.clone(), kind);
+                        }
+                    }
+                    for &(issue, value) in &decision.status_quo {
+                        let locus = at(ObservationField::StatusQuoValue(issue));
+                        let name = format!("{subject}, status quo, {}", self.issue_name(issue));
+                        self.on_scale(locus, &name, "value", value, issue);
+                    }
+                    for (k, &(actor, _)) in decision.responses.iter().enumerate() {
+                        if decision.responses[..k].iter().any(|(a, _)| *a == actor) {
+                            let kind = ErrorKind::DuplicateResponse {
+                                actor: parts.actors[actor].id.clone(),
+                            };
+                            let locus = at(ObservationField::Response(actor));
+                            self.push(locus, subject.clone(), kind);
+                        }
+                    }
+                }
+                ObservationKind::Statement(statement) => {
+                    let name = format!(
+                        "{subject}, {}, {}",
+                        self.actor_name(statement.actor),
+                        self.issue_name(statement.issue)
+                    );
+                    let locus = at(ObservationField::Position);
+                    self.on_scale(
+                        locus,
+                        &name,
+                        "position",
+                        statement.position,
+                        statement.issue,
+                    );
+                    if parts.stances[statement.actor][statement.issue].is_none() {
+                        self.push(locus, name.clone(), ErrorKind::StatementWithoutStance);
+                    }
+                    let locus = at(ObservationField::Trust);
+                    if self.finite(locus, &name, "trust", statement.trust)
+                        && !(statement.trust > 0.0 && statement.trust < 1.0)
+                    {
+                        let kind = ErrorKind::BadTrust {
+                            value: statement.trust,
+                        };
+                        self.push(locus, format!("{name}, trust"), kind);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Ids are used on the command line (`--set DPRK.nuclear_status.salience=0.5`), so they avoid
 /// spaces, dots and `=`.
 fn valid_id(id: &str) -> bool {
@@ -585,11 +665,21 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         && parts.forms.iter().all(|f| {
             f.actor_costs.iter().all(|(a, _)| *a < parts.actors.len())
                 && f.issue_costs.iter().all(|c| c.issue < parts.issues.len())
+        })
+        && parts.observations.iter().all(|o| match &o.kind {
+            ObservationKind::Decision(d) => {
+                d.package.iter().all(|(i, _)| *i < parts.issues.len())
+                    && d.status_quo.iter().all(|(i, _)| *i < parts.issues.len())
+                    && d.responses.iter().all(|(a, _)| *a < parts.actors.len())
+            }
+            ObservationKind::Statement(s) => {
+                s.actor < parts.actors.len() && s.issue < parts.issues.len()
+            }
         });
     if !red_lines_ok {
         let locus = Locus::Scenario(ScenarioField::Whole);
         let detail =
-            "a red line, successor or form names an actor or issue index that does not exist"
+            "a red line, successor, form or observation names an actor or issue index that does not exist"
                 .into();
         checker.push(locus, "scenario".into(), ErrorKind::StanceShape { detail });
     }
@@ -600,6 +690,7 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         checker.stances();
         checker.distributions();
         checker.forms();
+        checker.observations();
     }
     if checker.errors.is_empty() {
         Ok(())

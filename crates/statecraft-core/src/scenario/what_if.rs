@@ -2,7 +2,7 @@
 //! analysis can be run on it and compared with the original.
 
 use super::error::ScenarioErrors;
-use super::types::{Actor, Scenario, Stance, ValueRef};
+use super::types::{Actor, ObservationKind, Scenario, Stance, ValueRef};
 
 /// One change to a scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +97,25 @@ impl Scenario {
                 .filter_map(|&(b, cost)| new_index[b].map(|b| (b, cost)))
                 .collect();
         }
+        // A dropped actor's answers and statements go with it; a decision nobody else answered
+        // goes too.
+        parts.observations.retain_mut(|o| match &mut o.kind {
+            ObservationKind::Decision(d) => {
+                d.responses = d
+                    .responses
+                    .iter()
+                    .filter_map(|&(a, accepted)| new_index[a].map(|a| (a, accepted)))
+                    .collect();
+                !d.responses.is_empty()
+            }
+            ObservationKind::Statement(s) => match new_index[s.actor] {
+                Some(a) => {
+                    s.actor = a;
+                    true
+                }
+                None => false,
+            },
+        });
         for change in changes {
             if let Change::Add { actor, stances } = change {
                 parts.actors.push((**actor).clone());

@@ -5,6 +5,7 @@ pub(crate) mod coalitions;
 pub(crate) mod diagnostics;
 pub(crate) mod durability;
 pub(crate) mod forecast;
+pub(crate) mod infer;
 pub(crate) mod power;
 pub(crate) mod scenario;
 pub(crate) mod smp;
