@@ -94,3 +94,15 @@ def test_report_as_html_and_markdown(cli, small_dir):
         subprocess.run([str(_binary()), "report", "small.toml", "--histories", "500", "-o", theirs], cwd=small_dir, check=True, capture_output=True)
         assert (small_dir / name).read_text() == (small_dir / theirs).read_text()
     assert (small_dir / "py.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_infer(cli, small_dir):
+    result = statecraft.load("six-party-2009").infer(seed=3)
+    assert result.to_dict() == cli(["infer", "--seed", "3", "--format", "json"], small_dir)
+    assert result.converged
+    posterior = result.posterior
+    assert len(posterior) == 72  # a position and a salience per actor and issue
+    assert (posterior["posterior_q10"] <= posterior["posterior_q90"]).all()
+    acceptance = result.acceptance
+    assert list(acceptance["actor"])[:6] == ["US", "DPRK", "ROK", "Japan", "China", "Russia"]
+    assert ((acceptance["posterior"] >= 0) & (acceptance["posterior"] <= 1)).all()

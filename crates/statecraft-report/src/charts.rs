@@ -143,6 +143,8 @@ pub enum Kind {
         highlighted: Vec<bool>,
         /// The forecast, drawn dashed.
         forecast: f64,
+        /// What a step is called on the horizontal axis (`Round`, `Turn`).
+        step: String,
     },
     /// Each actor's acceptable values on one issue, the win-set shaded.
     Acceptance {
@@ -436,6 +438,7 @@ fn positions_chart(report: &Report, issue: &IssueInfo, run: Steps) -> Chart {
             series,
             highlighted,
             forecast: run.forecast,
+            step: run.step.to_owned(),
         },
     }
 }
@@ -793,7 +796,16 @@ impl Chart {
                 series,
                 highlighted,
                 forecast,
-            } => draw_rounds(root, &self.title, axis, series, highlighted, *forecast),
+                step,
+            } => draw_rounds(
+                root,
+                &self.title,
+                axis,
+                series,
+                highlighted,
+                *forecast,
+                step,
+            ),
             Kind::Acceptance {
                 axis,
                 rows,
@@ -1126,6 +1138,7 @@ fn draw_rounds<DB: DrawingBackend>(
     series: &[(String, Vec<f64>)],
     highlighted: &[bool],
     forecast: f64,
+    step: &str,
 ) -> DrawResult<DB> {
     let rounds = series
         .first()
@@ -1168,7 +1181,7 @@ fn draw_rounds<DB: DrawingBackend>(
         .bold_line_style(LIGHT)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .x_desc("Round")
+        .x_desc(step)
         .label_style(label_style())
         .axis_desc_style(label_style())
         .draw()?;

@@ -341,8 +341,16 @@ fn coalition_words(report: &Report) -> Vec<String> {
             out.push(format!("That package: {}.", parts.join(", ")));
         }
         if let Some(h) = &c.holdout {
+            let cost = match (c.without_holdout_min_gain, c.unanimous_min_gain) {
+                (Some(without), Some(with)) => format!(
+                    ": without it, the others' smallest gain would be {} instead of {}",
+                    fmt(without),
+                    fmt(with)
+                ),
+                _ => String::new(),
+            };
             out.push(format!(
-                "The actor whose inclusion costs the others most is {}.",
+                "The actor whose inclusion costs the others most is {}{cost}.",
                 report.actor_name(h)
             ));
         }
@@ -356,6 +364,32 @@ fn coalition_words(report: &Report) -> Vec<String> {
                 n - 1,
                 report.actor_name(h)
             ));
+            if let Some(g) = c.holdout_net_gain {
+                let red_line = c
+                    .holdout_red_line
+                    .as_ref()
+                    .map(|k| {
+                        let label = report.issue(k).map_or(k.as_str(), |i| i.label.as_str());
+                        format!(
+                            ", and it crosses {}'s red line on {label}",
+                            report.actor_name(h)
+                        )
+                    })
+                    .unwrap_or_default();
+                out.push(if g < 0.0 {
+                    format!(
+                        "Even the package most generous to {} that every other actor still accepts leaves it short by {} (the blame margin){red_line}.",
+                        report.actor_name(h),
+                        fmt(-g)
+                    )
+                } else {
+                    format!(
+                        "The package most generous to {} that every other actor still accepts gives it a net gain of {}{red_line}.",
+                        report.actor_name(h),
+                        fmt(g)
+                    )
+                });
+            }
         }
     }
     out

@@ -227,6 +227,15 @@ pub struct CoalitionSection {
     pub holdout: Option<String>,
     /// Whether 6-0 fails and the holdout is blamed for it.
     pub holdout_blamed: bool,
+    /// The others' smallest gain in their best package without the holdout (against
+    /// `unanimous_min_gain` with it): how much its inclusion costs them.
+    pub without_holdout_min_gain: Option<f64>,
+    /// The holdout's net gain in the package most generous to it that every other actor still
+    /// accepts: below 0, by how much even that leaves it short (how clearly the failure rests
+    /// on it).
+    pub holdout_net_gain: Option<f64>,
+    /// The holdout's red line that even that package crosses, if any (issue id).
+    pub holdout_red_line: Option<String>,
     /// Per issue, moving that issue alone from the status quo.
     pub issues: Vec<IssueCoalition>,
 }
@@ -613,7 +622,17 @@ fn coalition_section(scenario: &Scenario) -> Result<CoalitionSection, String> {
         })
         .collect();
     let holdout = analysis.blame.as_ref().map(|b| b.holdout.clone());
+    let without_holdout_min_gain = holdout.as_ref().and_then(|h| {
+        analysis
+            .coalitions
+            .iter()
+            .find(|c| c.outsiders.len() == 1 && c.outsiders[0] == *h)
+            .map(|c| c.package.min_gain)
+    });
     Ok(CoalitionSection {
+        without_holdout_min_gain,
+        holdout_net_gain: analysis.blame.as_ref().map(|b| b.holdout_net_gain),
+        holdout_red_line: analysis.blame.as_ref().and_then(|b| b.red_line.clone()),
         unanimous_possible: analysis.unanimous.is_some(),
         unanimous_package: analysis.unanimous.as_ref().map(|p| p.values.clone()),
         unanimous_min_gain: analysis.unanimous.as_ref().map(|p| p.min_gain),

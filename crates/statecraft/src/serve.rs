@@ -64,6 +64,9 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
                 "warning: listening on {local}: other machines on the network can reach the app, which has no login"
             );
         }
+        // Ctrl-C is caught from here on: before the URL is printed, so a client that stops the
+        // server as soon as it has the URL stops it cleanly.
+        let interrupt = interrupted()?;
         println!("statecraft serve: {url} (Ctrl-C stops it)");
         let _ = std::io::stdout().flush();
         if args.open {
@@ -73,11 +76,30 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
         let state = AppState::new(config);
         let stop = async {
-            let _ = tokio::signal::ctrl_c().await;
+            interrupt.await;
             eprintln!("statecraft serve: stopping; running jobs are cancelled");
         };
         statecraft_server::serve(listener, state, stop)
             .await
             .map_err(|e| Failure::Failed(anyhow::anyhow!("the server stopped: {e}")))
+    })
+}
+
+/// A future that resolves on Ctrl-C (SIGINT), with the handler installed at once.
+#[cfg(unix)]
+fn interrupted() -> Result<impl std::future::Future<Output = ()>, Failure> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut sigint = signal(SignalKind::interrupt())
+        .map_err(|e| Failure::Failed(anyhow::anyhow!("cannot catch Ctrl-C: {e}")))?;
+    Ok(async move {
+        sigint.recv().await;
+    })
+}
+
+/// A future that resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn interrupted() -> Result<impl std::future::Future<Output = ()>, Failure> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
     })
 }

@@ -21,6 +21,7 @@ from ._results import (
     Coalitions,
     Durability,
     Forecast,
+    Inference,
     Power,
     Report,
     Result,
@@ -41,6 +42,7 @@ __all__ = [
     "Power",
     "Report",
     "Validation",
+    "Inference",
     "load",
     "builtins",
     "run",
@@ -211,6 +213,13 @@ class Scenario:
     def power(self, rule: Optional[str] = None, **options: Any) -> Power:
         """Voting power of the scenario's actors (``statecraft power``)."""
         return self._run({"power": _options(rule=rule, **options)})  # type: ignore[return-value]
+
+    def infer(self, package: Optional[Sequence[str]] = None, seed: Optional[int] = None, **options: Any) -> Inference:
+        """What the record of accepted and refused packages says each party wants
+        (``statecraft infer``): posteriors of positions and saliences, and the chance that each
+        actor accepts ``package=["ISSUE=VALUE", ...]`` (default: the maximin package); options
+        ``uncertainty``, ``chains``, ``draws``, ``noise``, ``lapse``, ... as in docs/api.md."""
+        return self._run({"infer": _options(package=_list(package), seed=seed, **options)})  # type: ignore[return-value]
 
     def report(
         self,

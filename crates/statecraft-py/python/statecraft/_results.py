@@ -171,6 +171,36 @@ class Validation(Result):
     """The accuracy report of ``validate`` (docs/validation.md)."""
 
 
+class Inference(Result):
+    """What the record says each party wants (``infer``, docs/models/inference.md):
+    ``converged``, ``posterior`` (one row per inferred value, prior against posterior) and
+    ``acceptance`` (each actor's chance of accepting the package, prior and posterior)."""
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.data["converged"])
+
+    @property
+    def posterior(self) -> pd.DataFrame:
+        rows = []
+        for p in self.data["parameters"]:
+            row = {"actor": p["actor"], "issue": p["issue"], "quantity": p["quantity"], "touched": p["touched"]}
+            for side in ("prior", "posterior"):
+                for key in ("mean", "q10", "q90"):
+                    row[f"{side}_{key}"] = p[side][key]
+            row["rhat"] = p["rhat"]
+            row["ess"] = p["ess"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    @property
+    def acceptance(self) -> pd.DataFrame:
+        prediction = self.data["prediction"]
+        rows = [dict(a) for a in prediction["accept"]]
+        rows.append({"actor": "all (6-0)" if len(rows) == 6 else "all", **{k: v for k, v in prediction["unanimous"].items() if k != "actor"}})
+        return pd.DataFrame(rows, columns=["actor", "prior", "posterior"])
+
+
 KINDS = {
     "forecast": Forecast,
     "sweep": Sweep,
@@ -179,6 +209,7 @@ KINDS = {
     "power": Power,
     "report": Report,
     "validate": Validation,
+    "infer": Inference,
 }
 
 

@@ -520,7 +520,10 @@ async function startSweep(event) {
   $('sweep-start').disabled = true;
   $('sweep-downloads').replaceChildren();
   const models = $('sweep-models').value.split(',');
-  const job = await submitJob({ sweep: { runs, seed, models } });
+  const sweep = { runs, seed, models };
+  const rows = $('sweep-sensitivity').value.trim();
+  if (rows !== '') sweep.sensitivity = Number(rows);
+  const job = await submitJob({ sweep });
   if (!job) { $('sweep-start').disabled = false; return; }
   app.sweepJob = job.id;
   $('sweep-cancel').disabled = false;
