@@ -270,7 +270,9 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
                 Analysis::Sweep(options) => {
                     sweep::run(scenario, options, request, context, &notes)?
                 }
-                Analysis::Report(options) => report::run(&scenario, options, context, &notes)?,
+                Analysis::Report(options) => {
+                    report::run(&scenario, source, options, context, &notes)?
+                }
                 other => {
                     let result = match other {
                         Analysis::Check => scenario_ops::check(&loaded),

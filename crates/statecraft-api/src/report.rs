@@ -47,6 +47,10 @@ pub struct ReportOptions {
     /// sensitivities instead of a new sweep.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<i64>,
+    /// Add what the scenario's record of observations says each actor wants (`infer` with its
+    /// default settings and this report's seed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub infer: bool,
 }
 
 impl Default for ReportOptions {
@@ -62,6 +66,7 @@ impl Default for ReportOptions {
             seed: 1,
             variant: "scholz-reference".into(),
             run: None,
+            infer: false,
         }
     }
 }
@@ -72,9 +77,10 @@ fn usage(message: &str, help: &str) -> ApiError {
 
 pub(crate) fn run(
     scenario: &Scenario,
+    source: &crate::ScenarioSource,
     options: &ReportOptions,
     context: &Context,
-    _notes: &NoteLog,
+    notes: &NoteLog,
 ) -> Result<(AnalysisResult, Scenario), ApiError> {
     let (scenario, stored_sweep) = match options.run {
         Some(id) => {
@@ -150,6 +156,16 @@ pub(crate) fn run(
         return Err(ApiError::cancelled());
     }
     let mut report = Report::build(&scenario, &report_options);
+    if options.infer {
+        let infer_options = crate::InferOptions {
+            seed: options.seed,
+            ..crate::InferOptions::default()
+        };
+        match crate::infer::run(&scenario, source, &infer_options, context, notes)? {
+            AnalysisResult::Infer(result) => report.inference = Some(result.inference),
+            _ => unreachable!("infer returns an inference"),
+        }
+    }
     if stored_sweep.is_some() {
         report.sweep = stored_sweep;
     }

@@ -198,7 +198,7 @@ pub struct Chart {
 
 pub use statecraft_core::text::number as fmt;
 
-fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
@@ -253,6 +253,16 @@ pub fn charts(report: &Report) -> Vec<Chart> {
             if let Some(sens) = s.sensitivity.iter().find(|x| x.issue == issue.id) {
                 out.push(tornado_chart(issue, sens));
             }
+        }
+    }
+    if let Some(inference) = report.inference.as_ref().filter(|i| i.converged) {
+        for issue in &report.scenario.issues {
+            if let Some(chart) = record_chart(report, issue, inference) {
+                out.push(chart);
+            }
+        }
+        if let Some(chart) = record_salience_chart(inference) {
+            out.push(chart);
         }
     }
     if let Some(d) = &report.durability {
@@ -518,6 +528,141 @@ fn acceptance_chart(
             win_set: ic.win_set.clone(),
         },
     }
+}
+
+/// Prior against posterior 80% intervals, two rows per value: boxes span the interval, the line
+/// in each is its median, the dot its mean.
+fn interval_chart(
+    id: String,
+    title: String,
+    what: &str,
+    axis: ScaleAxis,
+    values: &[(String, &statecraft_core::inference::ParameterPosterior)],
+) -> Chart {
+    let band = |s: &statecraft_core::inference::Summary| [s.q10, s.q10, s.q50, s.q90, s.q90];
+    let mut rows = Vec::new();
+    for (name, p) in values {
+        rows.push((format!("{name}: prior"), band(&p.prior), p.prior.mean));
+        rows.push((
+            format!("{name}: record"),
+            band(&p.posterior),
+            p.posterior.mean,
+        ));
+    }
+    let moved: Vec<String> = values
+        .iter()
+        .filter(|(_, p)| p.touched)
+        .map(|(name, p)| {
+            format!(
+                "{name} {} (80% {} to {}) against {} before",
+                fmt(p.posterior.mean),
+                fmt(p.posterior.q10),
+                fmt(p.posterior.q90),
+                fmt(p.prior.mean)
+            )
+        })
+        .collect();
+    let untouched = values.len() - moved.len();
+    Chart {
+        id,
+        title,
+        summary: format!(
+            "Each box spans an 80% interval of {what}: before the record (prior) and after it (record); the line is the median, the dot the mean. {}{}",
+            if moved.is_empty() {
+                "No observation bears on these values.".to_owned()
+            } else {
+                format!("With the record: {}.", moved.join("; "))
+            },
+            if untouched > 0 && !moved.is_empty() {
+                format!(" {untouched} values no observation bears on keep their prior.")
+            } else {
+                String::new()
+            }
+        ),
+        table: DataTable {
+            header: ["Value", "Prior mean", "Prior 10%", "Prior 90%", "Mean", "10%", "90%", "Observed"]
+                .map(String::from)
+                .to_vec(),
+            rows: values
+                .iter()
+                .map(|(name, p)| {
+                    vec![
+                        name.clone(),
+                        fmt(p.prior.mean),
+                        fmt(p.prior.q10),
+                        fmt(p.prior.q90),
+                        fmt(p.posterior.mean),
+                        fmt(p.posterior.q10),
+                        fmt(p.posterior.q90),
+                        if p.touched { "yes" } else { "no: prior kept" }.into(),
+                    ]
+                })
+                .collect(),
+        },
+        kind: Kind::Spread { axis, rows },
+    }
+}
+
+fn record_chart(
+    report: &Report,
+    issue: &IssueInfo,
+    inference: &statecraft_core::inference::Inference,
+) -> Option<Chart> {
+    let values: Vec<(String, &statecraft_core::inference::ParameterPosterior)> = inference
+        .parameters
+        .iter()
+        .filter(|p| p.issue == issue.id && p.quantity == "position")
+        .map(|p| (report.actor_name(&p.actor).to_owned(), p))
+        .collect();
+    (!values.is_empty()).then(|| {
+        interval_chart(
+            format!("record-{}", issue.id),
+            format!("What the record says: positions on {}", issue.label),
+            "each actor's position",
+            ScaleAxis::of(issue),
+            &values,
+        )
+    })
+}
+
+/// Saliences shown in the record's salience chart (the table of `infer` has them all).
+const RECORD_SALIENCES: usize = 8;
+
+fn record_salience_chart(inference: &statecraft_core::inference::Inference) -> Option<Chart> {
+    // The saliences the record moves most (in prior standard deviations), a legible few.
+    let shift = |p: &statecraft_core::inference::ParameterPosterior| {
+        (p.posterior.mean - p.prior.mean).abs() / p.prior.sd.max(1e-12)
+    };
+    let mut moved: Vec<&statecraft_core::inference::ParameterPosterior> = inference
+        .parameters
+        .iter()
+        .filter(|p| p.quantity == "salience" && p.touched)
+        .collect();
+    moved.sort_by(|a, b| shift(b).total_cmp(&shift(a)));
+    moved.truncate(RECORD_SALIENCES);
+    let values: Vec<(String, &statecraft_core::inference::ParameterPosterior)> = moved
+        .into_iter()
+        // Ids keep the labels short enough for the chart's margin.
+        .map(|p| (format!("{} {}", p.actor, p.issue), p))
+        .collect();
+    (!values.is_empty()).then(|| {
+        interval_chart(
+            "record-saliences".into(),
+            format!(
+                "What the record says: the {} saliences it moves most",
+                values.len()
+            ),
+            "each salience (0: does not matter, 1: above all)",
+            ScaleAxis {
+                label: "Salience".into(),
+                min: 0.0,
+                max: 1.0,
+                anchors: Vec::new(),
+                status_quo: None,
+            },
+            &values,
+        )
+    })
 }
 
 fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSection) -> Chart {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::charts::{charts, fmt, Chart, ChartError, DataTable};
+use crate::charts::{charts, fmt, percent, Chart, ChartError, DataTable};
 use crate::report::Report;
 
 /// Why a report could not be written.
@@ -518,6 +518,79 @@ fn md_charts(out: &mut String, charts: &[Chart], prefix: &str) {
     }
 }
 
+/// The inference in sentences: how sure the sampler is, what was observed, and the chance of
+/// agreement on the package.
+fn record_words(report: &Report, i: &statecraft_core::inference::Inference) -> Vec<String> {
+    let mut out = vec![format!(
+        "From {} observations (decisions on packages and statements), {} chains of {} draws each (seed {}): the largest split R-hat is {} and the smallest effective sample size {}.",
+        i.n_observations,
+        i.chains,
+        i.draws,
+        i.seed,
+        format!("{:.3}", i.max_rhat),
+        format!("{:.0}", i.min_ess)
+    )];
+    if !i.converged {
+        out.push(format!(
+            "The chains have not converged (targets: R-hat below {:.3}, effective sample size at least {:.0}), so nothing here is a finding; run `statecraft infer` with more draws.",
+            i.target_rhat,
+            i.target_ess
+        ));
+        return out;
+    }
+    let untouched = i.parameters.iter().filter(|p| !p.touched).count();
+    if untouched > 0 {
+        out.push(format!(
+            "{untouched} of the {} values are touched by no observation and keep their prior.",
+            i.parameters.len()
+        ));
+    }
+    if let Some(p) = &i.prediction {
+        let n = report.scenario.actors.len();
+        out.push(format!(
+            "The chance that all {n} accept the package: {} before the record, {} after it.",
+            percent(p.unanimous.prior),
+            percent(p.unanimous.posterior)
+        ));
+        if let Some(h) = p
+            .holdout
+            .iter()
+            .max_by(|a, b| a.posterior.total_cmp(&b.posterior))
+            .filter(|h| h.posterior > 0.0)
+        {
+            out.push(format!(
+                "The likeliest lone holdout is {} ({} of the draws).",
+                report.actor_name(&h.actor),
+                percent(h.posterior)
+            ));
+        }
+    }
+    out
+}
+
+fn acceptance_table(
+    report: &Report,
+    i: &statecraft_core::inference::Inference,
+) -> Option<DataTable> {
+    let p = i.prediction.as_ref().filter(|_| i.converged)?;
+    Some(DataTable {
+        header: ["Actor", "Before the record", "After it"]
+            .map(String::from)
+            .to_vec(),
+        rows: p
+            .accept
+            .iter()
+            .map(|c| {
+                vec![
+                    report.actor_name(&c.actor).to_owned(),
+                    percent(c.prior),
+                    percent(c.posterior),
+                ]
+            })
+            .collect(),
+    })
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -723,6 +796,21 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
         html_charts(&mut out, &charts, "spread-")?;
         html_charts(&mut out, &charts, "tornado-")?;
         section("sweep", "How sure?", out);
+    }
+    if let Some(inference) = &report.inference {
+        let mut out = String::new();
+        for line in record_words(report, inference) {
+            let _ = writeln!(out, "<p>{}</p>", escape(&line));
+        }
+        if let Some(table) = acceptance_table(report, inference) {
+            html_table(
+                &mut out,
+                &table,
+                Some("Chance of accepting the package, before and after the record"),
+            );
+        }
+        html_charts(&mut out, &charts, "record-")?;
+        section("inference", "What the record says", out);
     }
     if let Some(d) = &report.durability {
         let mut out = String::new();

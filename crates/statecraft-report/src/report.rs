@@ -76,6 +76,9 @@ pub struct Report {
     pub power: Option<PowerSection>,
     /// Spreads of the forecasts over uncertain inputs.
     pub sweep: Option<SweepSection>,
+    /// What the record of accepted and refused packages says each actor wants (`infer`), when
+    /// asked for.
+    pub inference: Option<statecraft_core::inference::Inference>,
     /// Why any analysis was left out.
     pub notes: Vec<String>,
 }
@@ -427,6 +430,7 @@ impl Report {
             sweep: options
                 .sweep
                 .map(|s| sweep_section(scenario, &s, options.seed)),
+            inference: None,
             notes,
         }
     }

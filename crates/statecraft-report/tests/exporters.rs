@@ -74,6 +74,7 @@ fn the_json_has_the_documented_top_level_fields() {
         "durability",
         "power",
         "sweep",
+        "inference",
         "notes",
     ];
     let mut found = keys.clone();

@@ -473,6 +473,10 @@ pub struct ReportArgs {
     /// Simulated histories per agreement form.
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub histories: usize,
+    /// Add what the scenario's record of observations says each actor wants (`statecraft
+    /// infer` with its default settings): prior against posterior, acceptance chances.
+    #[arg(long)]
+    pub infer: bool,
     /// Seed of every random stream.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,

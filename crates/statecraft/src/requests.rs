@@ -231,6 +231,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<Request, Failure> {
         seed: args.seed,
         variant: args.variant.clone(),
         run: args.run,
+        infer: args.infer,
     });
     // A report on a stored sweep reads its scenario from the store.
     if args.run.is_some() {

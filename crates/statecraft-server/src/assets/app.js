@@ -505,7 +505,8 @@ async function waitFor(id, onStatus) {
 
 async function downloadReport() {
   say('writing the report…');
-  const job = await submitJob({ report: {} });
+  // The downloaded report has everything, what the record says included.
+  const job = await submitJob({ report: { infer: true } });
   if (!job) return;
   const done = await waitFor(job.id, () => {});
   await listJobs();

@@ -493,3 +493,29 @@ fn a_stored_sweep_is_reported_with_its_own_spreads_and_sensitivities() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn report_with_infer_adds_what_the_record_says() {
+    // Without --infer there is no such section.
+    let plain = report_json();
+    assert!(plain["inference"].is_null());
+
+    let text = ok_with(&[], &["report", "--infer", "--histories", "500", "--format", "json"]);
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let inference = &report["inference"];
+    assert_eq!(inference["converged"], true, "{inference}");
+    assert!(inference["n_observations"].as_u64().unwrap() > 0);
+    // The same numbers as `statecraft infer` with the same seed.
+    let infer: Value = serde_json::from_str(&ok_with(&[], &["infer", "--format", "json"])).unwrap();
+    assert_eq!(inference["parameters"], infer["parameters"]);
+    assert_eq!(inference["prediction"], infer["prediction"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    ok_with(&[], &["report", "--infer", "--histories", "500", "-o", html.to_str().unwrap()]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<section id=\"inference\"><h2>What the record says</h2>"));
+    assert!(page.contains("data-chart=\"record-nuclear_status\""));
+    assert!(page.contains("data-chart=\"record-saliences\""));
+    assert!(page.contains("Chance of accepting the package, before and after the record"));
+}
