@@ -500,7 +500,17 @@ fn report_with_infer_adds_what_the_record_says() {
     let plain = report_json();
     assert!(plain["inference"].is_null());
 
-    let text = ok_with(&[], &["report", "--infer", "--histories", "500", "--format", "json"]);
+    let text = ok_with(
+        &[],
+        &[
+            "report",
+            "--infer",
+            "--histories",
+            "500",
+            "--format",
+            "json",
+        ],
+    );
     let report: Value = serde_json::from_str(&text).unwrap();
     let inference = &report["inference"];
     assert_eq!(inference["converged"], true, "{inference}");
@@ -512,7 +522,17 @@ fn report_with_infer_adds_what_the_record_says() {
 
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("r.html");
-    ok_with(&[], &["report", "--infer", "--histories", "500", "-o", html.to_str().unwrap()]);
+    ok_with(
+        &[],
+        &[
+            "report",
+            "--infer",
+            "--histories",
+            "500",
+            "-o",
+            html.to_str().unwrap(),
+        ],
+    );
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<section id=\"inference\"><h2>What the record says</h2>"));
     assert!(page.contains("data-chart=\"record-nuclear_status\""));
