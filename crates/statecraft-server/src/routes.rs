@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use statecraft_api::{CancelToken, Context, Request};
+use statecraft_api::{Analysis, CancelToken, Context, Request};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
@@ -157,7 +157,7 @@ pub(crate) fn json_body<T>(
                 "the request body is over the server's limit",
             )
             .with_help("upload scenarios of at most 4 MiB (statecraft serve --body-limit)")
-        } else if text.contains("timed out") || text.contains("time") {
+        } else if text.contains("timeout") || text.contains("timed out") {
             HttpError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 "timeout",
@@ -239,11 +239,27 @@ pub(crate) async fn run_fast(
 }
 
 pub(crate) fn parse_request(text: &str) -> Result<Request, HttpError> {
-    Request::from_json("request", text).map_err(|e| {
+    let request = Request::from_json("request", text).map_err(|e| {
         let mut err = HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_input", "");
         err.problems = e.problems;
         err
-    })
+    })?;
+    // `validate` and `fit` read the cases at a path the request names: a client could make the
+    // server read (and quote in its messages) any file it can see. The server reads none.
+    let reads = match &request.analysis {
+        Analysis::Validate(_) => Some("validate"),
+        Analysis::Fit(_) => Some("fit"),
+        _ => None,
+    };
+    if let Some(name) = reads {
+        return Err(HttpError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_input",
+            format!("`{name}` reads its cases from a path on the server's disk, and the server reads no file a request names"),
+        )
+        .with_help(format!("run `statecraft {name}` on the machine that has the data")));
+    }
+    Ok(request)
 }
 
 async fn run(

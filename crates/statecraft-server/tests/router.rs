@@ -207,6 +207,22 @@ async fn bad_bodies_get_4xx_with_the_problems_as_data() {
     );
     assert!(p["path"].as_str().unwrap().ends_with(".salience"), "{p}");
 
+    // Analyses that read files named in the request are refused: the server reads no file.
+    for analysis in [
+        json!({ "validate": { "data": "/etc/passwd" } }),
+        json!({ "fit": { "data": "/etc/passwd" } }),
+    ] {
+        let (status, body) = post_json(&app, "/api/v1/run", &json!({ "analysis": analysis })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(message(&body).contains("reads no file"), "{body}");
+        assert!(
+            !body.to_string().contains("root:"),
+            "nothing of the file is quoted"
+        );
+        let (status, _) = post_json(&app, "/api/v1/jobs", &json!({ "analysis": analysis })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     // Over the limit: 413.
     let big = format!(
         "{{\"analysis\": \"check\", \"pad\": \"{}\"}}",
