@@ -89,6 +89,29 @@ fn percent(p: f64) -> String {
     format!("{:.0}%", 100.0 * p)
 }
 
+/// `text` broken at spaces into lines of at most the width, each ending in a newline.
+fn wrap(text: &str) -> String {
+    let width = usize::from(WIDTH);
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 /// `mean (q10..q90)`: positions to one decimal, saliences to two.
 fn interval(s: &Summary, quantity: &str) -> String {
     let d = if quantity == "salience" { 2 } else { 1 };
@@ -301,5 +324,90 @@ fn briefing(scenario: &Scenario, result: &InferResult) -> String {
     if let Some(p) = &inference.prediction {
         out.push_str(&prediction(scenario, &result.package_from, p));
     }
+    for (a, _) in scenario.actors().iter().enumerate() {
+        if let Some(words) = what_its_record_says(scenario, inference, a) {
+            out.push('\n');
+            out.push_str(&words);
+        }
+    }
     out
+}
+
+/// Shifts smaller than this many prior standard deviations are not named.
+const NOTABLE_SHIFT: f64 = 0.05;
+
+/// For an actor that refused something on the record: what it refused, which of its values the
+/// record moved (and how far), and how much narrower its intervals are, in sentences.
+fn what_its_record_says(
+    scenario: &Scenario,
+    inference: &Inference,
+    actor: usize,
+) -> Option<String> {
+    let mut answered = 0;
+    let mut refused = Vec::new();
+    for (k, o) in scenario.observations().iter().enumerate() {
+        if let ObservationKind::Decision(d) = &o.kind {
+            for &(who, accepted) in &d.responses {
+                if who == actor {
+                    answered += 1;
+                    if !accepted {
+                        refused.push(format!("#{}", k + 1));
+                    }
+                }
+            }
+        }
+    }
+    if refused.is_empty() {
+        return None;
+    }
+    let id = &scenario.actors()[actor].id;
+    let name = &scenario.actors()[actor].name;
+    let mine: Vec<&ParameterPosterior> = inference
+        .parameters
+        .iter()
+        .filter(|p| &p.actor == id)
+        .collect();
+    let shift = |p: &ParameterPosterior| (p.posterior.mean - p.prior.mean) / p.prior.sd.max(1e-12);
+    let mut moved: Vec<&&ParameterPosterior> = mine
+        .iter()
+        .filter(|p| shift(p).abs() >= NOTABLE_SHIFT)
+        .collect();
+    moved.sort_by(|a, b| shift(b).abs().total_cmp(&shift(a).abs()));
+    let width = |s: &Summary| (s.q90 - s.q10).max(1e-12);
+    let narrowing = mine
+        .iter()
+        .map(|p| width(&p.posterior) / width(&p.prior))
+        .sum::<f64>()
+        / mine.len().max(1) as f64;
+    let mut out = format!(
+        "What the record says about {name}: it refused {} of the {answered} packages it answered ({}). ",
+        refused.len(),
+        refused.join(", ")
+    );
+    if moved.is_empty() {
+        out.push_str("Its refusals are what its values already predict: the record moves none of them by as much as 0.05 prior standard deviations. ");
+    } else {
+        let named: Vec<String> = moved
+            .iter()
+            .take(3)
+            .map(|p| {
+                format!(
+                    "its {} on {} from {} to {}",
+                    p.quantity,
+                    p.issue,
+                    interval(&p.prior, &p.quantity),
+                    interval(&p.posterior, &p.quantity)
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "The values the record moves most: {}. ",
+            named.join("; ")
+        ));
+    }
+    out.push_str(&format!(
+        "How sure: its 80% intervals are on average {} as wide as before the record.",
+        percent(narrowing)
+    ));
+    Some(wrap(&out))
 }

@@ -147,3 +147,24 @@ fn the_written_posterior_is_a_scenario_that_sweep_reads() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("already exists"), "{stderr}");
 }
+
+#[test]
+fn the_briefing_says_what_the_record_says_about_each_actor_that_refused() {
+    let text = ok_with(&[], &["infer"]);
+    // The built-in record: the North refused Resolution 1718 (#2), the verification protocol
+    // (#6) and the April 2009 statement (#7); Japan the delisting (#5); nobody else refused.
+    let dprk = text
+        .find("What the record says about North Korea (DPRK): it refused 3 of the 7 packages it answered (#2, #6,")
+        .unwrap_or_else(|| panic!("no paragraph on the DPRK:\n{text}"));
+    assert!(text.contains("What the record says about Japan: it refused 1 of the 7 packages"));
+    assert!(!text.contains("What the record says about United States"));
+    let paragraph = &text[dprk..text[dprk..].find("\n\n").map_or(text.len(), |k| dprk + k)];
+    let words = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("How sure: its 80% intervals are on average"),
+        "{paragraph}"
+    );
+    for line in paragraph.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+}
