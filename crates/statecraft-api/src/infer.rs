@@ -4,8 +4,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use statecraft_core::coalitions::{analyse as analyse_coalitions, Shape};
-use statecraft_core::inference::{infer, posterior_scenario, InferConfig, Inference};
-use statecraft_core::scenario::Scenario;
+use statecraft_core::inference::{
+    infer, posterior_scenario, InferConfig, Inference, ParameterPosterior, Summary,
+};
+use statecraft_core::scenario::{ObservationKind, Scenario};
 use statecraft_core::sweep::uncertain_inputs;
 
 use crate::context::{Context, NoteLog};
@@ -72,6 +74,79 @@ pub struct InferResult {
     /// The inference (docs/models/inference.md).
     #[serde(flatten)]
     pub inference: Inference,
+    /// What the record says about each actor that refused something on it (empty when the
+    /// chains have not converged).
+    pub records: Vec<ActorRecord>,
+}
+
+/// What the record says about one actor that refused at least one package.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ActorRecord {
+    /// The actor's id.
+    pub actor: String,
+    /// Decisions it answered.
+    pub answered: usize,
+    /// The decisions it refused, numbered from 1 in the record's order.
+    pub refused: Vec<usize>,
+    /// Its values (labels as in `parameters`) that the record moves by at least 0.05 prior
+    /// standard deviations, the largest move first.
+    pub moved: Vec<String>,
+    /// The mean over its values of the posterior's 80% interval width as a share of the prior's.
+    pub narrowing: f64,
+}
+
+/// Moves smaller than this many prior standard deviations are not counted as moves.
+const NOTABLE_SHIFT: f64 = 0.05;
+
+fn records(scenario: &Scenario, inference: &Inference) -> Vec<ActorRecord> {
+    if !inference.converged {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (a, actor) in scenario.actors().iter().enumerate() {
+        let mut answered = 0;
+        let mut refused = Vec::new();
+        for (k, o) in scenario.observations().iter().enumerate() {
+            if let ObservationKind::Decision(d) = &o.kind {
+                for &(_, accepted) in d.responses.iter().filter(|(who, _)| *who == a) {
+                    answered += 1;
+                    if !accepted {
+                        refused.push(k + 1);
+                    }
+                }
+            }
+        }
+        if refused.is_empty() {
+            continue;
+        }
+        let mine: Vec<&ParameterPosterior> = inference
+            .parameters
+            .iter()
+            .filter(|p| p.actor == actor.id)
+            .collect();
+        let shift =
+            |p: &ParameterPosterior| (p.posterior.mean - p.prior.mean) / p.prior.sd.max(1e-12);
+        let mut moved: Vec<&ParameterPosterior> = mine
+            .iter()
+            .copied()
+            .filter(|p| shift(p).abs() >= NOTABLE_SHIFT)
+            .collect();
+        moved.sort_by(|x, y| shift(y).abs().total_cmp(&shift(x).abs()));
+        let width = |s: &Summary| (s.q90 - s.q10).max(1e-12);
+        let narrowing = mine
+            .iter()
+            .map(|p| width(&p.posterior) / width(&p.prior))
+            .sum::<f64>()
+            / mine.len().max(1) as f64;
+        out.push(ActorRecord {
+            actor: actor.id.clone(),
+            answered,
+            refused,
+            moved: moved.iter().map(|p| p.label.clone()).collect(),
+            narrowing,
+        });
+    }
+    out
 }
 
 fn shape(name: &str) -> Result<Shape, ApiError> {
@@ -173,6 +248,7 @@ pub(crate) fn run(
         scenario: scenario.meta().title.clone(),
         issues: scenario.issues().iter().map(|i| i.id.clone()).collect(),
         package_from,
+        records: records(scenario, &inference),
         inference,
     }))
 }

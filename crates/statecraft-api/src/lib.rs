@@ -50,7 +50,7 @@ pub use forecast::{
     BdmOptions, BdmRunOutput, ForecastOptions, ForecastResult, IssueInfo, ModelInfo, SmpOptions,
     WhatIfBaseline,
 };
-pub use infer::{export_posterior, InferOptions, InferResult};
+pub use infer::{export_posterior, ActorRecord, InferOptions, InferResult};
 pub use power::{PlayerOutput, PowerOptions, PowerResult};
 pub use report::{sweep_report, ReportOptions};
 pub use scenario_ops::{CheckResult, ConvertOptions, ConvertResult};

@@ -3,7 +3,7 @@
 //! package; the findings are withheld when the chains have not converged.
 
 use comfy_table::{Cell, CellAlignment, Table};
-use statecraft_api::InferResult;
+use statecraft_api::{ActorRecord, InferResult};
 use statecraft_core::inference::{Inference, ParameterPosterior, Prediction, Summary};
 use statecraft_core::scenario::{ObservationKind, Scenario};
 
@@ -324,66 +324,37 @@ fn briefing(scenario: &Scenario, result: &InferResult) -> String {
     if let Some(p) = &inference.prediction {
         out.push_str(&prediction(scenario, &result.package_from, p));
     }
-    for (a, _) in scenario.actors().iter().enumerate() {
-        if let Some(words) = what_its_record_says(scenario, inference, a) {
-            out.push('\n');
-            out.push_str(&words);
-        }
+    for record in &result.records {
+        out.push('\n');
+        out.push_str(&what_its_record_says(scenario, inference, record));
     }
     out
 }
 
-/// Shifts smaller than this many prior standard deviations are not named.
-const NOTABLE_SHIFT: f64 = 0.05;
-
-/// For an actor that refused something on the record: what it refused, which of its values the
-/// record moved (and how far), and how much narrower its intervals are, in sentences.
+/// One actor's record in sentences: what it refused, which of its values the record moved (and
+/// how far), and how much narrower its intervals are.
 fn what_its_record_says(
     scenario: &Scenario,
     inference: &Inference,
-    actor: usize,
-) -> Option<String> {
-    let mut answered = 0;
-    let mut refused = Vec::new();
-    for (k, o) in scenario.observations().iter().enumerate() {
-        if let ObservationKind::Decision(d) = &o.kind {
-            for &(who, accepted) in &d.responses {
-                if who == actor {
-                    answered += 1;
-                    if !accepted {
-                        refused.push(format!("#{}", k + 1));
-                    }
-                }
-            }
-        }
-    }
-    if refused.is_empty() {
-        return None;
-    }
-    let id = &scenario.actors()[actor].id;
-    let name = &scenario.actors()[actor].name;
-    let mine: Vec<&ParameterPosterior> = inference
-        .parameters
-        .iter()
-        .filter(|p| &p.actor == id)
-        .collect();
-    let shift = |p: &ParameterPosterior| (p.posterior.mean - p.prior.mean) / p.prior.sd.max(1e-12);
-    let mut moved: Vec<&&ParameterPosterior> = mine
-        .iter()
-        .filter(|p| shift(p).abs() >= NOTABLE_SHIFT)
-        .collect();
-    moved.sort_by(|a, b| shift(b).abs().total_cmp(&shift(a).abs()));
-    let width = |s: &Summary| (s.q90 - s.q10).max(1e-12);
-    let narrowing = mine
-        .iter()
-        .map(|p| width(&p.posterior) / width(&p.prior))
-        .sum::<f64>()
-        / mine.len().max(1) as f64;
+    record: &ActorRecord,
+) -> String {
+    let name = scenario
+        .actor_index(&record.actor)
+        .map_or(record.actor.as_str(), |a| {
+            scenario.actors()[a].name.as_str()
+        });
+    let refused: Vec<String> = record.refused.iter().map(|k| format!("#{k}")).collect();
     let mut out = format!(
-        "What the record says about {name}: it refused {} of the {answered} packages it answered ({}). ",
+        "What the record says about {name}: it refused {} of the {} packages it answered ({}). ",
         refused.len(),
+        record.answered,
         refused.join(", ")
     );
+    let moved: Vec<&ParameterPosterior> = record
+        .moved
+        .iter()
+        .filter_map(|label| inference.parameters.iter().find(|p| &p.label == label))
+        .collect();
     if moved.is_empty() {
         out.push_str("Its refusals are what its values already predict: the record moves none of them by as much as 0.05 prior standard deviations. ");
     } else {
@@ -407,7 +378,7 @@ fn what_its_record_says(
     }
     out.push_str(&format!(
         "How sure: its 80% intervals are on average {} as wide as before the record.",
-        percent(narrowing)
+        percent(record.narrowing)
     ));
-    Some(wrap(&out))
+    wrap(&out)
 }

@@ -150,6 +150,16 @@ fn the_written_posterior_is_a_scenario_that_sweep_reads() {
 
 #[test]
 fn the_briefing_says_what_the_record_says_about_each_actor_that_refused() {
+    // The summary is the API's data: the CLI only words it.
+    let data = json(&[], &[]);
+    let records = data["records"].as_array().expect("records");
+    let ids: Vec<&str> = records
+        .iter()
+        .map(|r| r["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["DPRK", "Japan"]);
+    assert_eq!(records[0]["refused"], serde_json::json!([2, 6, 7]));
+    assert_eq!(records[0]["answered"], 7);
     let text = ok_with(&[], &["infer"]);
     // The built-in record: the North refused Resolution 1718 (#2), the verification protocol
     // (#6) and the April 2009 statement (#7); Japan the delisting (#5); nobody else refused.
