@@ -17,7 +17,7 @@ use crate::AnalysisResult;
 pub struct FitOptions {
     /// The cases to fit on, all of them: a DEU table or an outcomes CSV (as for `validate`).
     pub data: String,
-    /// given, equal or council [default: given].
+    /// given, equal, council or shapley-shubik [default: given].
     #[serde(default = "given")]
     pub capabilities: String,
 }
@@ -49,7 +49,7 @@ pub(crate) fn scheme(name: &str, field: &str) -> Result<CapabilityScheme, ApiErr
     CapabilityScheme::from_name(name).ok_or_else(|| {
         ApiError::usage(
             format!("unknown capability scheme `{name}`"),
-            "the schemes are given, equal and council",
+            "the schemes are given, equal, council and shapley-shubik",
         )
         .at_field(field)
     })

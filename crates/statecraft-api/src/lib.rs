@@ -347,6 +347,22 @@ fn record(
     }
 }
 
+/// A `validate` response as a self-contained HTML page (its tables and the chart of each model's
+/// errors); `data` names the cases in the title (the file name, say).
+pub fn export_validation(response: &Response, data: &str) -> Result<String, ApiError> {
+    let AnalysisResult::Validate(report) = &response.result else {
+        return Err(ApiError::usage(
+            format!(
+                "only a validation report can be written as an accuracy page, and this is a {} result",
+                response_kind(&response.result)
+            ),
+            "run a request whose analysis is `validate`",
+        ));
+    };
+    statecraft_report::validation_html(report, data)
+        .map_err(|e| ApiError::failed(format!("cannot write the accuracy page: {e}")))
+}
+
 /// A report's response written in one of the report crate's formats (html, md, json or csv):
 /// what `statecraft report -o FILE` writes, for every front end.
 pub fn export_report(response: &Response, format: &str) -> Result<String, ApiError> {

@@ -51,6 +51,10 @@ pub struct ReportOptions {
     /// default settings and this report's seed).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub infer: bool,
+    /// A parameter file (`statecraft fit`): its fitted forecasters beside the models, in the
+    /// forecasts and in the sweep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<crate::fit::ParamsSource>,
 }
 
 impl Default for ReportOptions {
@@ -67,6 +71,7 @@ impl Default for ReportOptions {
             variant: "scholz-reference".into(),
             run: None,
             infer: false,
+            params: None,
         }
     }
 }
@@ -145,12 +150,27 @@ pub(crate) fn run(
             .unwrap_or(FALLBACK_UNCERTAINTY),
         sensitivity: options.sensitivity,
     });
+    let fitted = match &options.params {
+        Some(source) => {
+            let fitted = source.parse()?;
+            notes.note(format!(
+                "fitted forecasters from `{}` (fitted on `{}`, {} capabilities), on the \
+                 scenario's own capabilities",
+                source.file,
+                fitted.data,
+                fitted.capabilities.name()
+            ));
+            Some(fitted)
+        }
+        None => None,
+    };
     let report_options = statecraft_report::ReportOptions {
         bdm: BdmParams::forecast(variant),
         durability,
         sweep,
         power_samples: 100_000,
         seed: options.seed,
+        fitted,
     };
     if context.cancel.is_cancelled() {
         return Err(ApiError::cancelled());
@@ -198,6 +218,7 @@ pub fn sweep_report(response: &crate::Response) -> Result<Report, ApiError> {
         sweep: None,
         power_samples: 100_000,
         seed: output.result.seed,
+        fitted: None,
     };
     let mut report = Report::build(scenario, &options);
     report.sweep = Some(section);

@@ -13,6 +13,7 @@ use statecraft_core::sweep::{
     coalition_sweep, durability_sweep, sensitivity, summarise, sweep_outcomes, uncertain_inputs,
     CoalitionSpread, DurabilitySpread, InputIndex, SweepResult, UncertainInput,
 };
+use statecraft_core::validation::FittedModel;
 use statecraft_io::store::Store;
 use statecraft_io::Format;
 
@@ -55,6 +56,10 @@ pub struct SweepOptions {
     /// read from the store, and only the chunks it lacks are run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resume: Option<i64>,
+    /// A parameter file (`statecraft fit`): its fitted forecasters run on every draw beside the
+    /// models, from each draw's compromise and weighted median.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<crate::fit::ParamsSource>,
 }
 
 impl Default for SweepOptions {
@@ -70,6 +75,7 @@ impl Default for SweepOptions {
             sensitivity: None,
             chunk: 1000,
             resume: None,
+            params: None,
         }
     }
 }
@@ -89,6 +95,9 @@ pub struct SweepSettings {
     pub variant: String,
     /// Draws per chunk.
     pub chunk: usize,
+    /// The fitted forecasters run beside the models (from `params`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<statecraft_core::validation::FittedParameters>,
 }
 
 /// What `sweep` returns, and what the store keeps of a finished sweep.
@@ -220,6 +229,20 @@ fn fresh(
         ));
     }
     drawable(&uncertain_inputs(scenario, Some(uncertainty)))?;
+    let params = match &options.params {
+        Some(source) => {
+            let fitted = source.parse()?;
+            notes.note(format!(
+                "fitted forecasters from `{}` (fitted on `{}`, {} capabilities) run on every draw \
+                 from its compromise and weighted median",
+                source.file,
+                fitted.data,
+                fitted.capabilities.name()
+            ));
+            Some(fitted)
+        }
+        None => None,
+    };
     Ok(SweepSettings {
         models: options.models.clone(),
         runs: options.runs,
@@ -227,6 +250,7 @@ fn fresh(
         uncertainty,
         variant: options.variant.clone(),
         chunk: options.chunk,
+        params,
     })
 }
 
@@ -431,10 +455,15 @@ impl Plan {
     pub(crate) fn new(scenario: Scenario, settings: SweepSettings) -> Result<Self, ApiError> {
         let inputs = uncertain_inputs(&scenario, Some(settings.uncertainty));
         drawable(&inputs)?;
-        let models: Vec<Box<dyn Model>> = selected_models(
+        let mut models: Vec<Box<dyn Model>> = selected_models(
             &settings.models,
             BdmParams::forecast(variant(&settings.variant)?),
         )?;
+        if let Some(params) = &settings.params {
+            for fitted in FittedModel::all(params, &scenario) {
+                models.push(Box::new(fitted));
+            }
+        }
         Ok(Self {
             scenario,
             settings,

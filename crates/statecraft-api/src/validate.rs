@@ -17,7 +17,7 @@ pub struct ValidateOptions {
     /// The cases: a DEU table (.tsv) or an outcomes CSV (`scenario,issue,outcome`) whose
     /// scenario paths are relative to it. Read from the file system by the API.
     pub data: String,
-    /// given, equal or council [default: given].
+    /// given, equal, council or shapley-shubik [default: given].
     #[serde(default = "given")]
     pub capabilities: String,
     /// Seed of the bootstrap and of the folds.

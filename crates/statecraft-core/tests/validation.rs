@@ -273,3 +273,45 @@ fn fitted_parameters_carry_to_new_cases() {
     let coverage = scored.interval_80.expect("coverage").coverage.value;
     assert!((0.65..=0.95).contains(&coverage), "{coverage}");
 }
+
+#[test]
+fn a_fitted_forecaster_as_a_model_forecasts_as_the_parameter_file_does() {
+    use statecraft_core::models::bdm::{BdmParams, Variant};
+    use statecraft_core::models::{all_models, Model};
+    use statecraft_core::validation::{forecast_fitted, CapabilityScheme, FittedModel};
+    let rule = |c: f64, sq: f64, draw: f64| 0.4 * c + 0.6 * sq + (draw - 0.5) * 8.0;
+    let (params, _) = statecraft_core::validation::fit_parameters(
+        &cases(40, 21, rule),
+        CapabilityScheme::Given,
+        "train",
+    )
+    .expect("fits");
+    for case in cases(10, 22, rule) {
+        let s = &case.scenario;
+        let column = |id: &str| -> Vec<Option<f64>> {
+            let model = all_models(BdmParams::forecast(Variant::ScholzReference))
+                .into_iter()
+                .find(|m| m.id() == id)
+                .expect("a model");
+            model.forecast(s).issues.iter().map(|f| f.value).collect()
+        };
+        let expected = forecast_fitted(&params, s, &column("compromise"), &column("median"), None);
+        let models = FittedModel::all(&params, s);
+        // No `com` or `ep` among the actors: the institutions forecaster does not apply.
+        assert_eq!(
+            models.iter().map(|m| m.id()).collect::<Vec<_>>(),
+            ["sq-pull", "salience-power", "ensemble"]
+        );
+        for (model, fitted) in models.iter().zip(&expected) {
+            assert_eq!(model.id(), fitted.model);
+            let got: Vec<Option<f64>> = model.forecast(s).issues.iter().map(|f| f.value).collect();
+            let want: Vec<Option<f64>> = fitted.issues.iter().map(|f| f.value).collect();
+            assert_eq!(got, want, "{} on {}", model.id(), case.id);
+        }
+        // The pull toward the status quo moved the forecast off the compromise.
+        assert_ne!(
+            models[0].forecast(s).issues[0].value,
+            column("compromise")[0]
+        );
+    }
+}

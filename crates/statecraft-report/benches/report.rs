@@ -41,6 +41,7 @@ fn options(scenario: &statecraft_core::scenario::Scenario) -> ReportOptions {
         sweep: None,
         power_samples: 100_000,
         seed: 1,
+        fitted: None,
     }
 }
 

@@ -609,7 +609,7 @@ pub fn escape(text: &str) -> String {
 
 const CSS: &str = include_str!("report.css");
 
-fn html_table(out: &mut String, table: &DataTable, caption: Option<&str>) {
+pub(crate) fn html_table(out: &mut String, table: &DataTable, caption: Option<&str>) {
     out.push_str("<div class=\"table-wrap\"><table>");
     if let Some(c) = caption {
         let _ = write!(out, "<caption>{}</caption>", escape(c));
@@ -635,7 +635,7 @@ fn html_table(out: &mut String, table: &DataTable, caption: Option<&str>) {
 
 /// One chart as a figure: the SVG made accessible (role, title, description), a caption and a
 /// collapsible table of its numbers.
-fn html_figure(out: &mut String, chart: &Chart) -> Result<(), ExportError> {
+pub(crate) fn html_figure(out: &mut String, chart: &Chart) -> Result<(), ExportError> {
     let svg = chart.svg()?;
     let title_id = format!("{}-title", chart.id);
     let desc_id = format!("{}-desc", chart.id);
@@ -685,6 +685,31 @@ pub struct HtmlSection {
     pub title: &'static str,
     /// The body as HTML, every string from the scenario escaped.
     pub html: String,
+}
+
+/// The start of a self-contained page, up to the opened `<body>`: nothing may be fetched (styles
+/// are inline, images are inline SVG, there is no script).
+pub(crate) fn page_head(title: &str) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n",
+    );
+    let _ = writeln!(out, "<title>{}</title>", escape(title));
+    let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>\n<body>");
+    out
+}
+
+impl HtmlSection {
+    /// The section with its heading, as a page shows it.
+    pub(crate) fn write_to(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "<section id=\"{}\"><h2>{}</h2>\n{}</section>\n",
+            self.id, self.title, self.html
+        );
+    }
 }
 
 /// The report's stylesheet, for pages that show its sections.
@@ -855,15 +880,7 @@ impl Exporter for Html {
     fn export(&self, report: &Report) -> Result<String, ExportError> {
         let sections = html_sections(report)?;
         let title = title(report);
-        let mut out = String::new();
-        out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        // Nothing may be fetched: styles are inline, images are inline SVG, there is no script.
-        out.push_str(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n",
-        );
-        let _ = writeln!(out, "<title>{} — statecraft report</title>", escape(&title));
-        let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>\n<body>");
+        let mut out = page_head(&format!("{title} — statecraft report"));
         let _ = writeln!(out, "<header><h1>{}</h1>", escape(&title));
         if let Some(date) = &report.scenario.date {
             let _ = writeln!(
@@ -879,11 +896,7 @@ impl Exporter for Html {
         }
         out.push_str("</ol></nav>\n<main>\n");
         for s in &sections {
-            let _ = write!(
-                out,
-                "<section id=\"{}\"><h2>{}</h2>\n{}</section>\n",
-                s.id, s.title, s.html
-            );
+            s.write_to(&mut out);
         }
         let _ = writeln!(
             out,

@@ -10,6 +10,7 @@
 mod charts;
 mod export;
 mod report;
+mod validation;
 
 pub use charts::{charts, Chart, ChartError, DataTable, Kind, ScaleAxis, HEIGHT, PALETTE, WIDTH};
 pub use export::{
@@ -17,3 +18,4 @@ pub use export::{
     Json, Markdown, REPORT_CSS,
 };
 pub use report::*;
+pub use validation::{validation_chart, validation_html, validation_section};

@@ -7,12 +7,13 @@ use statecraft_core::coalitions::{
 };
 use statecraft_core::durability::{self, DurabilityParams};
 use statecraft_core::models::bdm::{self, BdmParams};
-use statecraft_core::models::{all_models, smp, ExpectedUtility, SpatialModel};
+use statecraft_core::models::{all_models, smp, ExpectedUtility, Model, SpatialModel};
 use statecraft_core::power::{
     capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
 };
 use statecraft_core::scenario::{AgreementForm, Scenario};
 use statecraft_core::sweep as sw;
+use statecraft_core::validation::{FittedModel, FittedParameters};
 
 /// The name and version of the JSON document; bumped only when a field changes meaning or goes.
 pub const SCHEMA: &str = "statecraft-report/1";
@@ -30,6 +31,9 @@ pub struct ReportOptions {
     pub power_samples: usize,
     /// Seed of every random stream (durability, sweep, power estimates).
     pub seed: u64,
+    /// Fitted forecasters (a parameter file) shown beside the models, in the forecasts and the
+    /// sweep.
+    pub fitted: Option<FittedParameters>,
 }
 
 /// How the durability analysis runs.
@@ -421,7 +425,7 @@ impl Report {
         Report {
             schema: SCHEMA,
             scenario: scenario_section(scenario),
-            forecasts: forecasts(scenario, options.bdm),
+            forecasts: forecasts(scenario, options.bdm, options.fitted.as_ref()),
             bdm: bdm_runs(scenario, options.bdm),
             smp,
             coalitions,
@@ -429,7 +433,7 @@ impl Report {
             power,
             sweep: options
                 .sweep
-                .map(|s| sweep_section(scenario, &s, options.seed)),
+                .map(|s| sweep_section(scenario, &s, options.seed, options.fitted.as_ref())),
             inference: None,
             notes,
         }
@@ -506,9 +510,24 @@ fn scenario_section(scenario: &Scenario) -> ScenarioSection {
     }
 }
 
-fn forecasts(scenario: &Scenario, bdm: BdmParams) -> Vec<ModelForecast> {
+/// The fitted forecasters of `fitted` that apply to `scenario`, as models.
+fn fitted_models(fitted: Option<&FittedParameters>, scenario: &Scenario) -> Vec<Box<dyn Model>> {
+    fitted
+        .map(|p| FittedModel::all(p, scenario))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| Box::new(m) as Box<dyn Model>)
+        .collect()
+}
+
+fn forecasts(
+    scenario: &Scenario,
+    bdm: BdmParams,
+    fitted: Option<&FittedParameters>,
+) -> Vec<ModelForecast> {
     let mut models = all_models(bdm);
     models.push(Box::new(SpatialModel::default()));
+    models.extend(fitted_models(fitted, scenario));
     models
         .iter()
         .map(|m| {
@@ -777,10 +796,16 @@ impl SweepSection {
     }
 }
 
-fn sweep_section(scenario: &Scenario, options: &SweepOptions, seed: u64) -> SweepSection {
+fn sweep_section(
+    scenario: &Scenario,
+    options: &SweepOptions,
+    seed: u64,
+    fitted: Option<&FittedParameters>,
+) -> SweepSection {
     let inputs = sw::uncertain_inputs(scenario, Some(options.uncertainty));
-    // The baseline models: quick enough for thousands of draws.
-    let models = statecraft_core::models::baseline_models();
+    // The baseline models (quick enough for thousands of draws) and any fitted forecasters.
+    let mut models = statecraft_core::models::baseline_models();
+    models.extend(fitted_models(fitted, scenario));
     let result = sw::sweep(scenario, &inputs, &models, options.runs, seed);
     let ranking = options.sensitivity.map(|n| {
         (

@@ -34,6 +34,7 @@ fn report(n: usize) -> Report {
         sweep: None,
         power_samples: 1000,
         seed: 1,
+        fitted: None,
     };
     Report::build(&crowd(n), &options)
 }

@@ -39,6 +39,7 @@ fn report() -> Report {
         }),
         power_samples: 1000,
         seed: 1,
+        fitted: None,
     };
     Report::build(&scenario, &options)
 }

@@ -312,6 +312,14 @@ pub struct SweepArgs {
     /// What-ifs, applied before the sweep.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// A parameter file (`statecraft fit`): its fitted forecasters run on every draw too.
+    #[arg(
+        long = "params",
+        id = "params_file",
+        value_name = "FILE",
+        conflicts_with = "resume"
+    )]
+    pub params_file: Option<PathBuf>,
 }
 
 /// `statecraft coalitions`.
@@ -477,6 +485,15 @@ pub struct ReportArgs {
     /// infer` with its default settings): prior against posterior, acceptance chances.
     #[arg(long)]
     pub infer: bool,
+    /// A parameter file (`statecraft fit`): its fitted forecasters beside the models, in the
+    /// forecasts and the sweep.
+    #[arg(
+        long = "params",
+        id = "params_file",
+        value_name = "FILE",
+        conflicts_with = "run"
+    )]
+    pub params_file: Option<PathBuf>,
     /// Seed of every random stream.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
@@ -582,9 +599,10 @@ pub struct ValidateArgs {
     /// A DEU table (tab-separated, a row per issue grouped by `prnr`) or an outcomes CSV
     /// (`scenario,issue,outcome`, scenario paths relative to the CSV).
     pub data: PathBuf,
-    /// Capabilities: given (as read; DEU rows give every actor 1), equal, or council (Council
-    /// votes of the treaty period, Commission and Parliament by procedure; docs/validation.md).
-    #[arg(long, value_name = "SCHEME", default_value = "given", value_parser = ["given", "equal", "council"])]
+    /// Capabilities: given (as read; DEU rows give every actor 1), equal, council (Council
+    /// votes of the treaty period, Commission and Parliament by procedure), or shapley-shubik
+    /// (the members' Shapley-Shubik shares of the qualified-majority game; docs/validation.md).
+    #[arg(long, value_name = "SCHEME", default_value = "given", value_parser = ["given", "equal", "council", "shapley-shubik"])]
     pub capabilities: String,
     /// Seed of the bootstrap and of the cross-validation folds.
     #[arg(long, value_name = "S", default_value_t = 1)]
@@ -604,6 +622,12 @@ pub struct ValidateArgs {
     /// A parameter file (`statecraft fit`): score its fixed parameters on DATA, not refitted.
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
+    /// Also write the accuracy report as an HTML page (tables and the error chart).
+    #[arg(long, short, value_name = "FILE.html")]
+    pub output: Option<PathBuf>,
+    /// Replace the file of --output if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `statecraft fit`.
@@ -611,8 +635,8 @@ pub struct ValidateArgs {
 pub struct FitArgs {
     /// A DEU table or an outcomes CSV, as for `validate`; every case is fitted on.
     pub data: PathBuf,
-    /// Capabilities: given, equal or council (as for `validate`).
-    #[arg(long, value_name = "SCHEME", default_value = "given", value_parser = ["given", "equal", "council"])]
+    /// Capabilities: given, equal, council or shapley-shubik (as for `validate`).
+    #[arg(long, value_name = "SCHEME", default_value = "given", value_parser = ["given", "equal", "council", "shapley-shubik"])]
     pub capabilities: String,
     /// The parameter file to write (TOML).
     #[arg(long, short, value_name = "FILE")]

@@ -77,14 +77,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),
         Command::Run(args) => run_request(args),
-        Command::Validate(args) => {
-            let request = requests::validate(&args)?;
-            let response = execute(&request, None, |_| String::new())?;
-            let AnalysisResult::Validate(report) = &response.result else {
-                unreachable!("a validate request gives a validation report")
-            };
-            print::validate::print(report, args.format)
-        }
+        Command::Validate(args) => validate(args),
         Command::Fit(args) => fit(args),
         Command::Serve(args) => crate::serve::serve(args),
         Command::Scenarios => scenarios(),
@@ -242,6 +235,62 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
         format.name()
     );
     Ok(())
+}
+
+/// `statecraft validate`: the API scores, this prints the report and, with --output, writes it
+/// as an HTML page.
+fn validate(args: crate::cli::ValidateArgs) -> Result<(), Failure> {
+    if let Some(path) = &args.output {
+        if same_file(path, &args.data) || args.params.as_deref().is_some_and(|p| same_file(path, p))
+        {
+            return Err(diagnostics::usage(
+                &format!(
+                    "`{}` is an input of this run; statecraft does not write over its input",
+                    path.display()
+                ),
+                "write the page to another file",
+            ));
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if ext != "html" && ext != "htm" {
+            return Err(diagnostics::usage(
+                &format!(
+                    "`{}`: the accuracy report is written as HTML",
+                    path.display()
+                ),
+                "name the file .html; for JSON or CSV use --format json or --format csv",
+            ));
+        }
+        refuse_overwrite(path, args.force)?;
+    }
+    let request = requests::validate(&args)?;
+    let response = execute(&request, None, |_| String::new())?;
+    let AnalysisResult::Validate(report) = &response.result else {
+        unreachable!("a validate request gives a validation report")
+    };
+    if let Some(path) = &args.output {
+        let name = args.data.file_name().map_or_else(
+            || args.data.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let page =
+            statecraft_api::export_validation(&response, &name).map_err(diagnostics::api_error)?;
+        write_atomically(path, page)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+    }
+    print::validate::print(report, args.format)
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// `statecraft fit`: the API fits, this writes the parameter file (never over an existing one

@@ -131,6 +131,7 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<Request, Failure> {
         sensitivity: args.sensitivity,
         chunk: args.chunk,
         resume: args.resume,
+        params: params(args.params_file.as_deref())?,
     });
     // A resumed sweep reads its scenario from the store.
     if args.resume.is_some() {
@@ -232,6 +233,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<Request, Failure> {
         variant: args.variant.clone(),
         run: args.run,
         infer: args.infer,
+        params: params(args.params_file.as_deref())?,
     });
     // A report on a stored sweep reads its scenario from the store.
     if args.run.is_some() {

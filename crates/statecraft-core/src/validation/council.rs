@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Case;
+use crate::power::{self, Choice, Game, Method, PowerConfig, Rule};
 use crate::scenario::{Scenario, ValueRef};
 
 /// How the actors' capabilities are set before the models run.
@@ -19,6 +20,10 @@ pub enum CapabilityScheme {
     /// Council voting weights of the period (shares of the Council's votes or population), the
     /// Commission and the Parliament as shares of the whole Council by procedure.
     Council,
+    /// Shapley-Shubik shares of the Council's qualified-majority game of the date (its members,
+    /// votes or population and the member count), the Commission and the Parliament as in
+    /// `Council`.
+    ShapleyShubik,
 }
 
 impl CapabilityScheme {
@@ -28,12 +33,13 @@ impl CapabilityScheme {
             CapabilityScheme::Given => "given",
             CapabilityScheme::Equal => "equal",
             CapabilityScheme::Council => "council",
+            CapabilityScheme::ShapleyShubik => "shapley-shubik",
         }
     }
 
     /// Parses a command-line name.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Given, Self::Equal, Self::Council]
+        [Self::Given, Self::Equal, Self::Council, Self::ShapleyShubik]
             .into_iter()
             .find(|s| s.name() == name)
     }
@@ -224,7 +230,12 @@ fn table(period: TreatyPeriod) -> Vec<(&'static str, f64)> {
 }
 
 /// Sets the capabilities of `case` by `scheme`; returns notes on what had to be assumed.
-pub(crate) fn apply(scheme: CapabilityScheme, case: &Case) -> (Scenario, Vec<String>) {
+/// `power` holds the Councils' Shapley-Shubik shares (needed by that scheme only).
+pub(crate) fn apply(
+    scheme: CapabilityScheme,
+    case: &Case,
+    power: &CouncilPower,
+) -> (Scenario, Vec<String>) {
     let mut scenario = case.scenario.clone();
     let mut notes = Vec::new();
     let n = scenario.actors().len();
@@ -235,10 +246,19 @@ pub(crate) fn apply(scheme: CapabilityScheme, case: &Case) -> (Scenario, Vec<Str
                 scenario.set_value(ValueRef::Capability { actor }, 1.0);
             }
         }
-        CapabilityScheme::Council => {
-            let period = TreatyPeriod::of(case);
-            let shares = table(period);
-            let smallest = shares.iter().map(|(_, w)| *w).fold(f64::INFINITY, f64::min);
+        CapabilityScheme::Council | CapabilityScheme::ShapleyShubik => {
+            let (shares, label) = if scheme == CapabilityScheme::Council {
+                let period = TreatyPeriod::of(case);
+                (table(period), period.label())
+            } else {
+                let council = Council::of(case);
+                (power.shares(council), council.label())
+            };
+            let smallest = shares
+                .iter()
+                .map(|(_, w)| *w)
+                .filter(|w| *w > 0.0)
+                .fold(f64::INFINITY, f64::min);
             let cod = case.procedure.as_deref() == Some("COD");
             let w = InstitutionWeights::A_PRIORI;
             let mut unknown = Vec::new();
@@ -250,7 +270,9 @@ pub(crate) fn apply(scheme: CapabilityScheme, case: &Case) -> (Scenario, Vec<Str
                     PARLIAMENT if cod => w.parliament_cod,
                     PARLIAMENT => w.parliament_cns,
                     other => match shares.iter().find(|(code, _)| *code == other) {
-                        Some((_, share)) => *share,
+                        // A member without power (a dummy) still takes part, with the least.
+                        Some((_, share)) if *share > 0.0 => *share,
+                        Some(_) => smallest,
                         None => {
                             unknown.push(id.clone());
                             smallest
@@ -264,10 +286,177 @@ pub(crate) fn apply(scheme: CapabilityScheme, case: &Case) -> (Scenario, Vec<Str
                     "case `{}`: {} not in the Council table of {}; given its smallest weight",
                     case.id,
                     unknown.join(", "),
-                    period.label()
+                    label
                 ));
             }
         }
     }
     (scenario, notes)
+}
+
+/// The Council that decided a case, with its members and its qualified-majority rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Council {
+    /// EU-15, 62 of 87 votes (Art. 205(2) TEC).
+    Eu15,
+    /// EU-25 under the Nice weights: 232 of 321 votes and a majority of the members.
+    Eu25,
+    /// EU-27 under the Nice weights: 255 of 345 votes and a majority of the members.
+    Eu27,
+    /// EU-28 under the Nice weights: 260 of 352 votes and a majority of the members.
+    Eu28,
+    /// EU-28 under the double majority: 16 of 28 members and 65% of the population.
+    Eu28Double,
+    /// EU-27 (after the United Kingdom left) under the double majority: 15 of 27 members and
+    /// 65% of the population.
+    Eu27Double,
+}
+
+/// Members who joined in 2007 (Bulgaria, Romania) and 2013 (Croatia), absent before.
+const JOINED_2007: [&str; 2] = ["bu", "ro"];
+const JOINED_2013: &str = "cr";
+
+impl Council {
+    const ALL: [Council; 6] = [
+        Council::Eu15,
+        Council::Eu25,
+        Council::Eu27,
+        Council::Eu28,
+        Council::Eu28Double,
+        Council::Eu27Double,
+    ];
+
+    /// The Council of the case's date (the decision, else the introduction; a case without a
+    /// date counts as the EU-28 under the Nice weights, as the `council` scheme does).
+    pub(crate) fn of(case: &Case) -> Council {
+        let date = case.date();
+        let before = |y, m, d| {
+            date.is_some_and(|x| x < NaiveDate::from_ymd_opt(y, m, d).expect("a valid date"))
+        };
+        match TreatyPeriod::of(case) {
+            TreatyPeriod::PreNice => Council::Eu15,
+            TreatyPeriod::Nice if before(2007, 1, 1) => Council::Eu25,
+            TreatyPeriod::Nice if before(2013, 7, 1) => Council::Eu27,
+            TreatyPeriod::Nice | TreatyPeriod::Unknown => Council::Eu28,
+            TreatyPeriod::DoubleMajority if before(2020, 2, 1) => Council::Eu28Double,
+            TreatyPeriod::DoubleMajority => Council::Eu27Double,
+        }
+    }
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Council::Eu15 => "the EU-15 (62 of 87 votes)",
+            Council::Eu25 => "the EU-25 (Nice: 232 of 321 votes, 13 members)",
+            Council::Eu27 => "the EU-27 (Nice: 255 of 345 votes, 14 members)",
+            Council::Eu28 => "the EU-28 (Nice: 260 of 352 votes, 15 members)",
+            Council::Eu28Double => "the EU-28 (double majority: 16 members, 65% of population)",
+            Council::Eu27Double => "the EU-27 (double majority: 15 members, 65% of population)",
+        }
+    }
+
+    /// The members and the rules a winning coalition meets.
+    fn game(self) -> (Vec<&'static str>, Game) {
+        let members = |table: &[(&'static str, f64)]| -> Vec<(&'static str, u64)> {
+            table
+                .iter()
+                .filter(|(code, _)| match self {
+                    Council::Eu25 => !JOINED_2007.contains(code) && *code != JOINED_2013,
+                    Council::Eu27 => *code != JOINED_2013,
+                    Council::Eu27Double => *code != "uk",
+                    _ => true,
+                })
+                .map(|&(code, w)| (code, w as u64))
+                .collect()
+        };
+        let (list, quota) = match self {
+            Council::Eu15 => (members(&PRE_NICE), Some(62)),
+            Council::Eu25 => (members(&NICE), Some(232)),
+            Council::Eu27 => (members(&NICE), Some(255)),
+            Council::Eu28 => (members(&NICE), Some(260)),
+            Council::Eu28Double | Council::Eu27Double => (members(&POPULATION), None),
+        };
+        let codes: Vec<&'static str> = list.iter().map(|(c, _)| *c).collect();
+        let weights: Vec<u64> = list.iter().map(|(_, w)| *w).collect();
+        let n = codes.len() as u64;
+        let rules = match (self, quota) {
+            (Council::Eu15, Some(q)) => vec![Rule::new(weights, q)],
+            (_, Some(q)) => vec![Rule::new(weights, q), Rule::majority(vec![1; codes.len()])],
+            // 55% of the members (rounded up) and 65% of the population.
+            (_, None) => vec![
+                Rule::new(vec![1; codes.len()], (55 * n).div_ceil(100)),
+                Rule::with_share(weights, 65, 100),
+            ],
+        };
+        (
+            codes,
+            Game::new(rules).expect("the Council games are well formed"),
+        )
+    }
+}
+
+/// Monte Carlo orderings for the Councils whose games have two rules.
+pub const SHAPLEY_SAMPLES: usize = 200_000;
+/// Seed of those orderings (fixed, so that the scheme gives the same capabilities every run).
+pub const SHAPLEY_SEED: u64 = 1;
+
+/// The Shapley-Shubik shares of the Councils that some case needs, each computed once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CouncilPower {
+    tables: Vec<(Council, Vec<(&'static str, f64)>)>,
+    /// The largest Monte Carlo standard error of a share, over every table.
+    pub(crate) max_standard_error: f64,
+}
+
+impl CouncilPower {
+    /// The tables of the Councils of `cases` (none unless `scheme` needs them).
+    pub(crate) fn of(scheme: CapabilityScheme, cases: &[Case]) -> CouncilPower {
+        let mut power = CouncilPower::default();
+        if scheme != CapabilityScheme::ShapleyShubik {
+            return power;
+        }
+        let needed: Vec<Council> = Council::ALL
+            .into_iter()
+            .filter(|c| cases.iter().any(|case| Council::of(case) == *c))
+            .collect();
+        for council in needed {
+            let (codes, game) = council.game();
+            let config = PowerConfig {
+                choice: if game.rules().len() == 1 {
+                    Choice::Exact
+                } else {
+                    Choice::MonteCarlo
+                },
+                samples: SHAPLEY_SAMPLES,
+                seed: SHAPLEY_SEED,
+            };
+            let indices = power::power_indices(&game, &config).expect("a Council game computes");
+            if indices.method == Method::MonteCarlo {
+                for p in &indices.players {
+                    if let Some(se) = p.standard_errors {
+                        power.max_standard_error = power.max_standard_error.max(se.shapley_shubik);
+                    }
+                }
+            }
+            let shares = codes
+                .into_iter()
+                .zip(&indices.players)
+                .map(|(code, p)| (code, p.shapley_shubik))
+                .collect();
+            power.tables.push((council, shares));
+        }
+        power
+    }
+
+    fn shares(&self, council: Council) -> Vec<(&'static str, f64)> {
+        self.tables
+            .iter()
+            .find(|(c, _)| *c == council)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default()
+    }
+
+    /// The Councils computed, with their shares (for the report's notes and the tests).
+    pub(crate) fn tables(&self) -> &[(Council, Vec<(&'static str, f64)>)] {
+        &self.tables
+    }
 }

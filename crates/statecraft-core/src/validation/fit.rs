@@ -39,7 +39,7 @@ pub struct FitItem {
 }
 
 /// A forecaster with free parameters, fitted on training proposals only.
-pub trait Fitter: Sync {
+pub trait Fitter: Send + Sync {
     /// Short id (`sq-pull`).
     fn id(&self) -> &'static str;
     /// Readable name.

@@ -33,6 +33,11 @@ pub struct Metrics {
     pub within_5: Estimate,
     /// Share of forecasts within 10 points of the outcome.
     pub within_10: Estimate,
+    /// The distribution of the absolute errors: their 5%, 25%, 50%, 75% and 95% quantiles
+    /// (linear interpolation between order statistics), on every issue answered.
+    pub error_quantiles: [f64; 5],
+    /// Mean of forecast minus outcome: above 0, the forecasts lie above the outcomes on average.
+    pub mean_signed_error: f64,
 }
 
 /// How many points MAE differs from the reference's on the issues both answered (negative:
@@ -194,6 +199,14 @@ pub(crate) fn score(
         .collect();
     (0..columns.len())
         .map(|k| {
+            let (mut absolute, mut signed) = (Vec::new(), 0.0);
+            for r in &all {
+                if let Some(f) = columns[k].forecasts[*r] {
+                    absolute.push((f - outcomes[*r]).abs());
+                    signed += f - outcomes[*r];
+                }
+            }
+            absolute.sort_by(f64::total_cmp);
             let metrics = full.summaries[k].map(|value| {
                 let pick = |m: usize| {
                     let draws = samples
@@ -208,6 +221,8 @@ pub(crate) fn score(
                     median_error: pick(2),
                     within_5: pick(3),
                     within_10: pick(4),
+                    error_quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(&absolute, q)),
+                    mean_signed_error: signed / absolute.len() as f64,
                 }
             });
             let issues = all
@@ -275,5 +290,25 @@ mod tests {
     fn quantile_interpolates() {
         assert_eq!(quantile(&[0.0, 10.0], 0.25), 2.5);
         assert_eq!(quantile(&[1.0, 2.0, 3.0], 0.5), 2.0);
+    }
+
+    #[test]
+    fn the_error_distribution_is_of_the_answered_issues() {
+        // Forecasts 10, none, 20, 0, 50 of outcomes 0, 0, 30, 5, 10: errors 10, 10, 5, 40.
+        let column = Column {
+            forecasts: vec![Some(10.0), None, Some(20.0), Some(0.0), Some(50.0)],
+            intervals: None,
+        };
+        let outcomes = [0.0, 0.0, 30.0, 5.0, 10.0];
+        let by_case = vec![vec![0, 1], vec![2, 3, 4]];
+        let stats = score(&[column], &outcomes, &by_case, 0, 20, 1);
+        let m = stats[0].metrics.expect("answered");
+        // Sorted 5, 10, 10, 40: the median 10, the 25% quantile 8.75, the 95% 35.5.
+        assert_eq!(m.error_quantiles[2], 10.0);
+        assert_eq!(m.error_quantiles[1], 8.75);
+        assert!((m.error_quantiles[4] - 35.5).abs() < 1e-12);
+        // (10 - 10 - 5 + 40) / 4.
+        assert_eq!(m.mean_signed_error, 8.75);
+        assert_eq!(m.mae.value, 16.25);
     }
 }

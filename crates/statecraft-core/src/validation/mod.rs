@@ -27,7 +27,7 @@ pub use fit::{
 };
 pub use metrics::{Coverage, Estimate, Metrics, PairedDifference};
 pub use params::{
-    fitter_of, forecast_fitted, FittedForecast, FittedForecaster, FittedIssueForecast,
+    fitter_of, forecast_fitted, FittedForecast, FittedForecaster, FittedIssueForecast, FittedModel,
     FittedParameters, ParamsProblem, FITTER_IDS, PARAMS_SCHEMA,
 };
 
@@ -533,10 +533,11 @@ fn prepare(
         }
     }
     let mut notes = Vec::new();
+    let power = council::CouncilPower::of(scheme, cases);
     let scenarios: Vec<Scenario> = cases
         .iter()
         .map(|case| {
-            let (scenario, case_notes) = council::apply(scheme, case);
+            let (scenario, case_notes) = council::apply(scheme, case, &power);
             notes.extend(case_notes);
             scenario
         })
@@ -547,6 +548,19 @@ fn prepare(
              Commission and the Parliament by procedure (docs/validation.md)"
                 .into(),
         );
+    }
+    if scheme == CapabilityScheme::ShapleyShubik {
+        let councils: Vec<&str> = power.tables().iter().map(|(c, _)| c.label()).collect();
+        notes.push(format!(
+            "capabilities: Shapley-Shubik shares of the Council's qualified-majority game of \
+             each proposal's date ({}), the Commission and the Parliament by procedure \
+             (docs/validation.md); games of two rules estimated from {} orderings (seed {}, \
+             largest standard error {:.5})",
+            councils.join("; "),
+            council::SHAPLEY_SAMPLES,
+            council::SHAPLEY_SEED,
+            power.max_standard_error
+        ));
     }
 
     let mut records = Vec::new();

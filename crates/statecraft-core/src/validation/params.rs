@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::fit::{Ensemble, FitItem, Fitter, Institutions, Role, SaliencePower, StatusQuoPull};
 use super::metrics::quantile;
 use super::{CapabilityScheme, COMMISSION, PARLIAMENT};
+use crate::models::{Compromise, IssueForecast, Model, WeightedMedian};
 use crate::scenario::Scenario;
 
 /// The schema name of a parameter file.
@@ -295,6 +296,73 @@ pub fn forecast_fitted(
         });
     }
     out
+}
+
+/// One fitted forecaster of a parameter file as a [`Model`], so that every analysis that runs
+/// models (sweeps, reports) can run it: on each issue it computes the scenario's compromise and
+/// weighted median, on the scenario's own capabilities, and applies the file's parameters. Under
+/// `institutions` it uses the consultation shares, since a scenario names no procedure.
+pub struct FittedModel {
+    fitter: Box<dyn Fitter>,
+    vector: Vec<f64>,
+}
+
+impl FittedModel {
+    /// The file's fitted forecasters that apply to `scenario` (`institutions` only when it has
+    /// the actors `com` or `ep`), in the file's order.
+    pub fn all(params: &FittedParameters, scenario: &Scenario) -> Vec<FittedModel> {
+        let institutions = scenario
+            .actors()
+            .iter()
+            .any(|a| a.id == COMMISSION || a.id == PARLIAMENT);
+        params
+            .forecasters
+            .iter()
+            .filter(|f| f.id != "institutions" || institutions)
+            .filter_map(|f| {
+                let fitter = fitter_of(&f.id, 0, Some(1))?;
+                let vector = f.vector(fitter.as_ref())?;
+                Some(FittedModel { fitter, vector })
+            })
+            .collect()
+    }
+}
+
+impl Model for FittedModel {
+    fn id(&self) -> &'static str {
+        self.fitter.id()
+    }
+
+    fn label(&self) -> &'static str {
+        self.fitter.label()
+    }
+
+    fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
+        let scale = scenario.issues()[issue].scale;
+        let to_points = |x: f64| (x - scale.min) / scale.range() * 100.0;
+        let base = vec![
+            Compromise
+                .forecast_issue(scenario, issue)
+                .value
+                .map(to_points),
+            WeightedMedian
+                .forecast_issue(scenario, issue)
+                .value
+                .map(to_points),
+        ];
+        let item = scenario_item(scenario, issue, base, false);
+        let value = self
+            .fitter
+            .predict(&self.vector, &item)
+            .map(|p| scale.min + p / 100.0 * scale.range());
+        IssueForecast {
+            issue: scenario.issues()[issue].id.clone(),
+            value,
+            note: value
+                .is_none()
+                .then(|| "the fitted forecaster has no answer: its base models give none".into()),
+        }
+    }
 }
 
 /// The fits' view of one issue of a scenario with no outcome (0 stands in; it is not read).

@@ -565,6 +565,70 @@ fn fit_and_params_give_the_results_of_their_requests() {
         );
     }
 
+    // The same forecasters in a report (the same values as `forecast`) and on every draw of a
+    // sweep (one spread each), through the CLI and through the request alike.
+    let report = ok_json(
+        dir.path(),
+        &["report", "small.toml", "--params", "p.toml", "-f", "json"],
+    );
+    for f in intervals {
+        let id = f["model"].as_str().unwrap();
+        let shown = report["forecasts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["model"] == id)
+            .unwrap_or_else(|| panic!("the report has no `{id}`"));
+        assert_eq!(shown["issues"][0]["value"], f["issues"][0]["value"], "{id}");
+    }
+    let args = [
+        "sweep",
+        "small.toml",
+        "--runs",
+        "40",
+        "--params",
+        "p.toml",
+        "-f",
+        "json",
+    ];
+    let cli = ok_json(dir.path(), &args);
+    let ids: Vec<&str> = cli["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "compromise",
+            "median",
+            "nash",
+            "sq-pull",
+            "salience-power",
+            "ensemble"
+        ]
+    );
+    for m in cli["models"].as_array().unwrap().iter().skip(3) {
+        assert_eq!(m["issues"][0]["runs_with_value"], 40, "{m}");
+    }
+    let request = json!({
+        "scenario": { "text": { "file": "small.toml", "text": scenario } },
+        "analysis": { "sweep": { "runs": 40, "params": params } } });
+    assert_eq!(run_request(dir.path(), &request, &[])["result"], cli);
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "sweep", "--store", "s.db", "--resume", "1", "--params", "p.toml",
+        ],
+        None,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--params") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+
     // A broken parameter file is located and exits 2.
     let broken = text.replace("pull = ", "pul = ");
     std::fs::write(dir.path().join("bad.toml"), &broken).unwrap();
@@ -574,6 +638,20 @@ fn fit_and_params_give_the_results_of_their_requests() {
         None,
     );
     let line = broken.lines().position(|l| l.starts_with("pul =")).unwrap() + 1;
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("bad.toml:{line}:")), "{stderr}");
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            "small.toml",
+            "--runs",
+            "10",
+            "--params",
+            "bad.toml",
+        ],
+        None,
+    );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains(&format!("bad.toml:{line}:")), "{stderr}");
 }

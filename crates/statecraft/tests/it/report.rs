@@ -539,3 +539,98 @@ fn report_with_infer_adds_what_the_record_says() {
     assert!(page.contains("data-chart=\"record-saliences\""));
     assert!(page.contains("Chance of accepting the package, before and after the record"));
 }
+
+/// The DEU fixture of the readers' tests.
+fn deu_fixture() -> String {
+    crate::support::crate_dir()
+        .join("../statecraft-io/tests/fixtures/deu/small.tsv")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn validate_writes_an_accuracy_page_with_the_error_chart() {
+    let dir = temp_dir();
+    let page = dir.path().join("accuracy.html");
+    let data = deu_fixture();
+    let args = [
+        "validate",
+        data.as_str(),
+        "--folds",
+        "3",
+        "--bootstrap",
+        "100",
+        "-o",
+        page.to_str().expect("utf-8"),
+    ];
+    let (code, stdout, stderr) = run(statecraft().args(args));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("Accuracy on"),
+        "the table is still printed: {stdout}"
+    );
+    let html = std::fs::read_to_string(&page).expect("the page is written");
+    assert!(
+        html.contains("data-chart=\"validation-errors\""),
+        "no error chart"
+    );
+    for id in ["compromise", "median", "bdm", "smp", "sq-pull *"] {
+        assert!(
+            html.contains(&format!(">{id}<")),
+            "the chart has no row `{id}`"
+        );
+    }
+    assert!(
+        !html.contains("NaN") && !html.contains("inf<"),
+        "a non-number in the page"
+    );
+
+    // Never over an existing file without --force, never over an input, only HTML.
+    let (code, _, stderr) = run(statecraft().args(args));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("already exists"), "{stderr}");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(run(statecraft().args(&forced)).0, Some(0));
+    let copy = dir.path().join("small.tsv");
+    std::fs::copy(&data, &copy).expect("copy");
+    let (code, _, stderr) = run(statecraft().args([
+        "validate",
+        copy.to_str().expect("utf-8"),
+        "--folds",
+        "3",
+        "-o",
+        copy.to_str().expect("utf-8"),
+        "--force",
+    ]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("input"), "{stderr}");
+    let (code, _, stderr) = run(statecraft().args(["validate", data.as_str(), "-o", "x.pdf"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("HTML"), "{stderr}");
+
+    let Some(checker) = browser_checker() else {
+        return;
+    };
+    let seen = open_in_browser(&checker, &page, dir.path());
+    assert_eq!(seen["consoleMessages"], Value::Array(vec![]), "{seen:#}");
+    assert_eq!(seen["requests"], Value::Array(vec![]), "{seen:#}");
+    assert_eq!(
+        seen["narrowOverflow"], 0,
+        "the page scrolls sideways on a phone"
+    );
+    let chart = &seen["charts"][0];
+    assert_eq!(chart["id"], "validation-errors", "{seen:#}");
+    assert!(
+        chart["shapes"].as_f64().expect("a number") >= 20.0,
+        "{chart}"
+    );
+    if let Ok(keep) = std::env::var("STATECRAFT_SCREENSHOTS") {
+        std::fs::create_dir_all(&keep).expect("screenshot dir");
+        std::fs::copy(
+            dir.path().join("wide.png"),
+            Path::new(&keep).join("accuracy.png"),
+        )
+        .expect("copy the screenshot");
+    }
+}
