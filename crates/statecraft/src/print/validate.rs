@@ -260,7 +260,22 @@ fn tables(r: &ValidationReport) -> String {
                 let values: Vec<f64> = fit.per_fold.iter().map(|p| p[k]).collect();
                 let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                format!("{lo}..{hi}")
+                // Grid values carry rounding noise (0.1 + 0.05 = 0.15000000000000002): four
+                // decimals say all a grid step of 0.01 can.
+                let show = |x: f64| {
+                    let t = format!("{x:.4}");
+                    let t = t.trim_end_matches('0').trim_end_matches('.');
+                    if t == "-0" {
+                        "0".to_owned()
+                    } else {
+                        t.to_owned()
+                    }
+                };
+                if show(lo) == show(hi) {
+                    show(lo)
+                } else {
+                    format!("{}..{}", show(lo), show(hi))
+                }
             };
             let params: Vec<String> = fit
                 .parameters
