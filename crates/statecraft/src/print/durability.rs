@@ -1,8 +1,9 @@
 //! The durability analysis printed: the package, survival by form over the years, the
-//! elections, and who would renege; or the survival curves as CSV.
+//! elections, and who would renege; or the survival curves as CSV. Also the backtest's scores.
 
 use comfy_table::{Cell, CellAlignment};
 use statecraft_api::DurabilityResult;
+use statecraft_core::backtest::Backtest;
 use statecraft_core::durability::{Durability, DurabilityParams};
 use statecraft_core::scenario::Scenario;
 
@@ -166,5 +167,88 @@ fn table(
             ));
         }
     }
+    out
+}
+
+/// Prints the backtest in `format`: per case, every dated check, the scores against the
+/// baselines and the calibration table; csv prints the dated checks.
+pub(crate) fn print_backtest(result: &Backtest, format: OutputFormat) -> Result<(), Failure> {
+    let text = match format {
+        OutputFormat::Json => super::json(result)?,
+        OutputFormat::Csv => super::csv_text(
+            &["case", "date", "years", "predicted", "in_force"],
+            result.checks.iter().map(|c| {
+                vec![
+                    c.case.clone(),
+                    c.date.clone(),
+                    format!("{:.3}", c.years),
+                    format!("{}", c.predicted),
+                    c.in_force.to_string(),
+                ]
+            }),
+        )?,
+        OutputFormat::Table => backtest_table(result),
+    };
+    super::write_out(&text)
+}
+
+fn backtest_table(result: &Backtest) -> String {
+    let mut out = format!(
+        "The durability model on {} agreements whose fate is known ({} histories per case, seed {}).\n",
+        result.cases.len(),
+        result.runs,
+        result.seed
+    );
+    let mut t = new_table();
+    t.set_header(["Case", "Signed", "Form", "Checks", "Brier"]);
+    for c in &result.cases {
+        t.add_row(vec![
+            Cell::new(c.title.as_deref().unwrap_or(&c.case)),
+            Cell::new(&c.signed),
+            Cell::new(&c.form),
+            Cell::new(c.checks).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.3}", c.brier)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!("\n{t}\n"));
+    let mut t = new_table();
+    t.set_header(["Case", "Date", "P(in force)", "In force"]);
+    for c in &result.checks {
+        t.add_row(vec![
+            Cell::new(&c.case),
+            Cell::new(&c.date),
+            Cell::new(percent(c.predicted)).set_alignment(CellAlignment::Right),
+            Cell::new(if c.in_force { "yes" } else { "no" }),
+        ]);
+    }
+    out.push_str(&format!("\nEvery dated check:\n{t}\n"));
+    let mut t = new_table();
+    t.set_header(["Forecast", "Brier score"]);
+    t.add_row(vec![
+        Cell::new("durability model"),
+        Cell::new(format!("{:.3}", result.brier)).set_alignment(CellAlignment::Right),
+    ]);
+    for b in &result.baselines {
+        t.add_row(vec![
+            Cell::new(format!("{} ({})", b.name, percent(b.predicted))),
+            Cell::new(format!("{:.3}", b.brier)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!(
+        "\nScores over {} checks (lower is better; the base rate is computed on these same checks):\n{t}\n",
+        result.checks.len()
+    ));
+    let mut t = new_table();
+    t.set_header(["Predicted", "Checks", "Mean predicted", "Share in force"]);
+    for b in &result.calibration {
+        let show = |v: Option<f64>| v.map_or("-".into(), percent);
+        t.add_row(vec![
+            Cell::new(format!("{:.0}-{:.0}%", 100.0 * b.from, 100.0 * b.to)),
+            Cell::new(b.checks).set_alignment(CellAlignment::Right),
+            Cell::new(show(b.mean_predicted)).set_alignment(CellAlignment::Right),
+            Cell::new(show(b.observed)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!("\nCalibration:\n{t}\n"));
     out
 }
