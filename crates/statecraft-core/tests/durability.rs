@@ -290,7 +290,10 @@ fn a_successor_who_gains_more_than_the_cost_from_reversing_its_own_issue_reneges
     let s = controlled(80.0, KEEPS, None);
     let breaks = two_issue_run(&s, 0.25);
     let verdict = &breaks.changes[0].successors[0];
-    assert!((verdict.gain_from_reneging - 0.3).abs() < 1e-12, "{verdict:?}");
+    assert!(
+        (verdict.gain_from_reneging - 0.3).abs() < 1e-12,
+        "{verdict:?}"
+    );
     assert_eq!(verdict.decisive_issue.as_deref(), Some("mine"));
     assert_eq!(breaks.survives_horizon, 0.0);
     assert_eq!(breaks.first_defectors[0].actor, "A");
@@ -321,16 +324,24 @@ fn with_retaliation_certain_the_decision_counts_the_loss_of_the_other_side() {
         probability: 0.5,
         delay: 0.0,
     };
-    let verdict = two_issue_run(&controlled(80.0, half, None), 0.0).changes[0].successors[0].clone();
-    assert!((verdict.gain_from_reneging - 0.15).abs() < 1e-12, "{verdict:?}");
+    let verdict =
+        two_issue_run(&controlled(80.0, half, None), 0.0).changes[0].successors[0].clone();
+    assert!(
+        (verdict.gain_from_reneging - 0.15).abs() < 1e-12,
+        "{verdict:?}"
+    );
     // A retaliation four years later weighs e^(-0.25 x 4) = e^-1 of one at once.
     let late = Response {
         probability: 1.0,
         delay: 4.0,
     };
-    let verdict = two_issue_run(&controlled(80.0, late, None), 0.0).changes[0].successors[0].clone();
+    let verdict =
+        two_issue_run(&controlled(80.0, late, None), 0.0).changes[0].successors[0].clone();
     let exact = 0.3 - 0.3 * (-1.0f64).exp();
-    assert!((verdict.gain_from_reneging - exact).abs() < 1e-12, "{verdict:?}");
+    assert!(
+        (verdict.gain_from_reneging - exact).abs() < 1e-12,
+        "{verdict:?}"
+    );
 }
 
 #[test]
@@ -339,7 +350,10 @@ fn a_declared_fallback_is_where_the_reneger_takes_its_issue() {
     // (60 - 20) / 100 = 0.4, and a directional cost prices the 0.8 of the range it moves.
     let s = controlled(80.0, KEEPS, Some(100.0));
     let verdict = two_issue_run(&s, 0.0).changes[0].successors[0].clone();
-    assert!((verdict.gain_from_reneging - 0.4).abs() < 1e-12, "{verdict:?}");
+    assert!(
+        (verdict.gain_from_reneging - 0.4).abs() < 1e-12,
+        "{verdict:?}"
+    );
     let mut form = AgreementForm::new("form", "Form", 0.0);
     form.issue_costs.push(DirectionalCost {
         issue: 0,
@@ -363,7 +377,10 @@ fn an_audience_cost_that_fades_lets_a_later_successor_walk_away() {
     let fading = analyse(&s, &[20.0, 20.0], &form, &params(3.0, 100)).unwrap();
     let at = fading.elections[0].at_years;
     let verdict = &fading.changes[0].successors[0];
-    assert!((verdict.cost - 0.5 * 0.5f64.powf(at)).abs() < 1e-12, "{verdict:?}");
+    assert!(
+        (verdict.cost - 0.5 * 0.5f64.powf(at)).abs() < 1e-12,
+        "{verdict:?}"
+    );
     assert_eq!(fading.survives_horizon, 0.0);
 }
 

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use statecraft_api::{
-    Analysis, BacktestOptions, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, FitOptions,
-    ForecastOptions, InferOptions, ParamsSource, PowerOptions, ReportOptions, Request,
+    Analysis, BacktestOptions, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions,
+    FitOptions, ForecastOptions, InferOptions, ParamsSource, PowerOptions, ReportOptions, Request,
     ScenarioSource, SmpOptions, SweepOptions, ValidateOptions, WhatIf, DEFAULT_SCENARIO,
 };
 

@@ -65,6 +65,12 @@ fn table(
             fmt_value(*value)
         ));
     }
+    if results.iter().all(|r| r.survival.iter().all(|&s| s == 1.0)) {
+        out.push_str(&format!(
+            "\nEvery form survives every simulated history for {} years: no new leader gains more from reneging than it costs.\n",
+            fmt_value(params.years)
+        ));
+    }
     // Survival by form at whole years.
     let whole_years: Vec<usize> = (1..=params.years.floor() as usize).collect();
     let mut t = new_table();
@@ -136,8 +142,13 @@ fn table(
                 } else {
                     "reneges".into()
                 };
+                let issue = s
+                    .decisive_issue
+                    .as_deref()
+                    .map(|k| format!(", reversing `{k}` above all"))
+                    .unwrap_or_default();
                 out.push_str(&format!(
-                    "  {} after {} ({when}): {} {how}: going back to the status quo is worth {:.3} against a cost of {:.3}\n",
+                    "  {} after {} ({when}): {} {how}: reneging{issue} is worth {:.3} against a cost of {:.3}\n",
                     name(scenario, &c.actor), c.label, s.label, s.gain_from_reneging, s.cost
                 ));
             }
@@ -146,12 +157,34 @@ fn table(
             out.push_str("  no successor would renege: the cost of reneging exceeds every successor's gain\n");
         }
         for f in &r.first_defectors {
+            let issues: Vec<String> = f
+                .issues
+                .iter()
+                .map(|i| format!("`{}` {}", i.issue, percent(i.share)))
+                .collect();
+            let why = if issues.is_empty() {
+                String::new()
+            } else {
+                format!("; the issue whose reversal did it: {}", issues.join(", "))
+            };
             out.push_str(&format!(
-                "  {} ends it first in {} of histories (on average after {:.1} y)\n",
+                "  {} ends it first in {} of histories (on average after {:.1} y){why}\n",
                 name(scenario, &f.actor),
                 percent(f.share),
                 f.mean_years
             ));
+        }
+        for e in &r.elections {
+            for w in &e.walk_away {
+                out.push_str(&format!(
+                    "  at {}'s {} ({:.1} y): the {} walks away in {} of histories\n",
+                    name(scenario, &e.actor),
+                    e.label,
+                    e.at_years,
+                    w.successor,
+                    percent(w.share)
+                ));
+            }
         }
         for i in r.incumbents.iter().filter(|i| i.gain_from_reneging > 0.0) {
             let verdict = if i.gain_from_reneging > i.cost {
