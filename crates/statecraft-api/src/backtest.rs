@@ -69,7 +69,7 @@ pub(crate) fn run(
                 .with_help(
                     "a case says what was signed and when it was in force; see docs/scenario-format.md, `[agreement]`",
                 )
-                .at_field(&format!("analysis.backtest.cases[{k}]")),
+                .at_field(format!("analysis.backtest.cases[{k}]")),
             ));
         }
         loaded.push((source.name().to_owned(), case.scenario));
