@@ -20,6 +20,7 @@
 //! Requests and results are serde types with JSON Schemas ([`request_schema`],
 //! [`response_schema`]); `docs/api.md` describes them with an example of each.
 
+mod backtest;
 mod context;
 mod error;
 mod fit;
@@ -43,6 +44,7 @@ use statecraft_core::scenario::Scenario;
 pub use agreements::{
     CoalitionsOptions, CoalitionsResult, DurabilityOptions, DurabilityResult, PackageValue,
 };
+pub use backtest::{builtin_cases, BacktestOptions};
 pub use context::{CancelToken, Context, Event};
 pub use error::{ApiError, ErrorKind, ProblemData, Severity};
 pub use fit::{FitOptions, ParamsSource};
@@ -139,6 +141,9 @@ pub enum Analysis {
     Coalitions(CoalitionsOptions),
     /// Survival of an agreement under changes of government (`statecraft durability`).
     Durability(DurabilityOptions),
+    /// The durability model scored on agreements whose fate is known
+    /// (`statecraft durability --backtest`).
+    Backtest(BacktestOptions),
     /// What the record of accepted and refused packages says the actors want
     /// (`statecraft infer`).
     Infer(InferOptions),
@@ -163,6 +168,7 @@ impl Analysis {
             Analysis::Sweep(_) => "sweep",
             Analysis::Coalitions(_) => "coalitions",
             Analysis::Durability(_) => "durability",
+            Analysis::Backtest(_) => "backtest",
             Analysis::Infer(_) => "infer",
             Analysis::Power(_) => "power",
             Analysis::Report(_) => "report",
@@ -191,6 +197,8 @@ pub enum AnalysisResult {
     Coalitions(CoalitionsResult),
     /// See [`DurabilityResult`].
     Durability(DurabilityResult),
+    /// The backtest's scores (docs/models/durability.md, "Backtest").
+    Backtest(statecraft_core::backtest::Backtest),
     /// See [`InferResult`].
     Infer(InferResult),
     /// See [`PowerResult`].
@@ -245,6 +253,7 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
         }
         Analysis::Validate(options) => Some(validate::run(options, context, &notes)?),
         Analysis::Fit(options) => Some(fit::run(options, context, &notes)?),
+        Analysis::Backtest(options) => Some(backtest::run(options, context, &notes)?),
         _ => None,
     };
     if let Some(result) = without_scenario {

@@ -24,6 +24,7 @@
 //! # Ok::<(), statecraft_core::scenario::ScenarioErrors>(())
 //! ```
 
+pub mod backtest;
 pub mod coalitions;
 pub mod durability;
 pub mod inference;

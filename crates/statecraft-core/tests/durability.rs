@@ -1,6 +1,8 @@
 //! The durability analysis against what can be computed by hand: a constant hazard gives an
 //! exponential survival curve, an even election halves survival on its date, no risk gives 1;
-//! higher reversal costs never lower survival, and thread counts never change a result.
+//! higher reversal costs never lower survival, and thread counts never change a result. Issue
+//! control: hand-worked two-actor cases (reneging on one's own issue, retaliation, fallbacks, a
+//! fading audience cost) and the default that reproduces the model without control.
 
 mod common;
 use common::on_threads;
@@ -9,8 +11,8 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use statecraft_core::durability::{analyse, DurabilityParams};
 use statecraft_core::scenario::{
-    Actor, AgreementForm, ChangeTiming, DirectionalCost, Issue, LeadershipChange, Scale, Scenario,
-    ScenarioParts, Stance, StanceChange, Successor,
+    Actor, AgreementForm, ChangeTiming, DirectionalCost, Issue, LeadershipChange, Response, Scale,
+    Scenario, ScenarioParts, Stance, StanceChange, Successor,
 };
 
 fn start() -> NaiveDate {
@@ -45,6 +47,7 @@ fn scenario(timing: ChangeTiming, successor_position: f64, spread: Option<f64>) 
                     position: Some(successor_position),
                     salience: None,
                     spread,
+                    fallback: None,
                 },
             )],
             note: None,
@@ -220,4 +223,178 @@ fn the_curve_ends_at_the_horizon_whatever_the_step() {
         assert_eq!(result.times.len(), points, "years {years}, step {step}");
         assert_eq!(result.times.last(), Some(&years));
     }
+}
+
+/// Two actors and two issues, each issue under one actor's control: `mine` (A's, status quo 50)
+/// and `theirs` (B's, status quo 50); the package puts both at 20. A's leadership changes for
+/// certain one year in, to a successor at `mine_position` on its own issue who still wants
+/// `theirs` at 20 (salience 1 on both). B answers with `response`.
+fn controlled(mine_position: f64, response: Response, fallback: Option<f64>) -> Scenario {
+    let mut mine = Issue::new("mine", Scale::new(0.0, 100.0));
+    mine.status_quo = Some(50.0);
+    mine.controlled_by = vec![0];
+    let mut theirs = Issue::new("theirs", Scale::new(0.0, 100.0));
+    theirs.status_quo = Some(50.0);
+    theirs.controlled_by = vec![1];
+    let mut a = Actor::new("A", 1.0);
+    a.domestic.push(LeadershipChange {
+        label: "election".into(),
+        timing: ChangeTiming::Scheduled {
+            date: NaiveDate::from_ymd_opt(2010, 5, 9).unwrap(),
+            turnover: 1.0,
+        },
+        successors: vec![Successor {
+            label: "successor".into(),
+            probability: 1.0,
+            positions: vec![(
+                0,
+                StanceChange {
+                    position: Some(mine_position),
+                    fallback,
+                    ..StanceChange::default()
+                },
+            )],
+            note: None,
+        }],
+        note: None,
+    });
+    let mut b = Actor::new("B", 1.0);
+    b.response = response;
+    let parts = ScenarioParts {
+        actors: vec![a, b],
+        issues: vec![mine, theirs],
+        stances: vec![
+            vec![Some(Stance::new(20.0, 1.0)), Some(Stance::new(20.0, 1.0))],
+            vec![Some(Stance::new(10.0, 1.0)), Some(Stance::new(10.0, 1.0))],
+        ],
+        ..ScenarioParts::default()
+    };
+    Scenario::new(parts).unwrap()
+}
+
+const KEEPS: Response = Response {
+    probability: 0.0,
+    delay: 0.0,
+};
+
+/// The result of the package (20, 20) under a form costing `cost`, over 3 years.
+fn two_issue_run(s: &Scenario, cost: f64) -> statecraft_core::durability::Durability {
+    let form = AgreementForm::new("form", "Form", cost);
+    analyse(s, &[20.0, 20.0], &form, &params(3.0, 500)).unwrap()
+}
+
+#[test]
+fn a_successor_who_gains_more_than_the_cost_from_reversing_its_own_issue_reneges() {
+    // Going back from 20 to 50 on its own issue, the successor at 80 gains (60 - 30) / 100 = 0.3;
+    // B keeps its side, so nothing else moves.
+    let s = controlled(80.0, KEEPS, None);
+    let breaks = two_issue_run(&s, 0.25);
+    let verdict = &breaks.changes[0].successors[0];
+    assert!(
+        (verdict.gain_from_reneging - 0.3).abs() < 1e-12,
+        "{verdict:?}"
+    );
+    assert_eq!(verdict.decisive_issue.as_deref(), Some("mine"));
+    assert_eq!(breaks.survives_horizon, 0.0);
+    assert_eq!(breaks.first_defectors[0].actor, "A");
+    assert_eq!(breaks.first_defectors[0].issues[0].issue, "mine");
+    assert_eq!(breaks.elections[0].walk_away[0].successor, "successor");
+    assert_eq!(breaks.elections[0].walk_away[0].share, 1.0);
+    // A cost of 0.35 is more than the 0.3 it gains: it stays.
+    let holds = two_issue_run(&s, 0.35);
+    assert_eq!(holds.survives_horizon, 1.0);
+    assert!(holds.elections[0].walk_away.is_empty());
+}
+
+#[test]
+fn with_retaliation_certain_the_decision_counts_the_loss_of_the_other_side() {
+    // B reverses its issue at once: the successor also loses (30 - 0) / 100 = 0.3 on `theirs`,
+    // so the net gain is 0 and even a free exit is not worth it.
+    let certain = Response {
+        probability: 1.0,
+        delay: 0.0,
+    };
+    let s = controlled(80.0, certain, None);
+    let result = two_issue_run(&s, 0.0);
+    let verdict = &result.changes[0].successors[0];
+    assert!(verdict.gain_from_reneging.abs() < 1e-12, "{verdict:?}");
+    assert_eq!(result.survives_horizon, 1.0);
+    // Half a chance of retaliation halves the loss: 0.3 - 0.15 = 0.15.
+    let half = Response {
+        probability: 0.5,
+        delay: 0.0,
+    };
+    let verdict =
+        two_issue_run(&controlled(80.0, half, None), 0.0).changes[0].successors[0].clone();
+    assert!(
+        (verdict.gain_from_reneging - 0.15).abs() < 1e-12,
+        "{verdict:?}"
+    );
+    // A retaliation four years later weighs e^(-0.25 x 4) = e^-1 of one at once.
+    let late = Response {
+        probability: 1.0,
+        delay: 4.0,
+    };
+    let verdict =
+        two_issue_run(&controlled(80.0, late, None), 0.0).changes[0].successors[0].clone();
+    let exact = 0.3 - 0.3 * (-1.0f64).exp();
+    assert!(
+        (verdict.gain_from_reneging - exact).abs() < 1e-12,
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn a_declared_fallback_is_where_the_reneger_takes_its_issue() {
+    // "Maximum pressure": the successor takes its issue to 100, not back to 50: it gains
+    // (60 - 20) / 100 = 0.4, and a directional cost prices the 0.8 of the range it moves.
+    let s = controlled(80.0, KEEPS, Some(100.0));
+    let verdict = two_issue_run(&s, 0.0).changes[0].successors[0].clone();
+    assert!(
+        (verdict.gain_from_reneging - 0.4).abs() < 1e-12,
+        "{verdict:?}"
+    );
+    let mut form = AgreementForm::new("form", "Form", 0.0);
+    form.issue_costs.push(DirectionalCost {
+        issue: 0,
+        down: 0.0,
+        up: 0.6,
+    });
+    let result = analyse(&s, &[20.0, 20.0], &form, &params(3.0, 100)).unwrap();
+    let verdict = &result.changes[0].successors[0];
+    assert!((verdict.cost - 0.48).abs() < 1e-12, "{verdict:?}");
+    assert_eq!(result.survives_horizon, 1.0);
+}
+
+#[test]
+fn an_audience_cost_that_fades_lets_a_later_successor_walk_away() {
+    // A cost of 0.5 halving every year is 0.5 x 0.5^t at the election one year in: 0.25 < 0.3.
+    let s = controlled(80.0, KEEPS, None);
+    let mut form = AgreementForm::new("fading", "Fading", 0.5);
+    let fixed = analyse(&s, &[20.0, 20.0], &form, &params(3.0, 100)).unwrap();
+    assert_eq!(fixed.survives_horizon, 1.0);
+    form.cost_trend = -0.5;
+    let fading = analyse(&s, &[20.0, 20.0], &form, &params(3.0, 100)).unwrap();
+    let at = fading.elections[0].at_years;
+    let verdict = &fading.changes[0].successors[0];
+    assert!(
+        (verdict.cost - 0.5 * 0.5f64.powf(at)).abs() < 1e-12,
+        "{verdict:?}"
+    );
+    assert_eq!(fading.survives_horizon, 0.0);
+}
+
+#[test]
+fn naming_every_actor_as_controller_is_the_same_as_naming_none() {
+    // The default (no `controlled_by`) is "every actor controls every issue": reneging takes
+    // every issue back to the status quo, as the model did before issue control existed.
+    let everyone = scenario(ChangeTiming::Hazard { yearly: 0.3 }, 60.0, Some(25.0));
+    let mut parts = everyone.parts().clone();
+    parts.issues[0].controlled_by = vec![0, 1];
+    let named = Scenario::new(parts).unwrap();
+    let p = params(10.0, 3_000);
+    assert_eq!(
+        analyse(&everyone, &[20.0], &free(), &p).unwrap(),
+        analyse(&named, &[20.0], &free(), &p).unwrap()
+    );
 }

@@ -424,6 +424,7 @@ pub fn parse_deu(file: &str, text: String) -> Result<CaseSet, LoadError> {
             stances,
             forms: Vec::new(),
             observations: Vec::new(),
+            agreement: None,
         };
         if !problems.list.is_empty() {
             continue;

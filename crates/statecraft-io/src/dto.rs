@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use statecraft_core::scenario::{
-    Actor, ActorField, AgreementForm, Anchor, ChangeField, ChangeTiming, Decision, DirectionalCost,
-    Distribution, FormField, Issue, IssueField, LeadershipChange, Locus, Metadata, Observation,
-    ObservationField, ObservationKind, RedLine, RedLineField, Scale, Scenario, ScenarioField,
-    ScenarioParts, Stance, StanceChange, StanceField, Statement, Successor, SuccessorField,
+    Actor, ActorField, AgreementField, AgreementForm, AgreementRecord, Anchor, ChangeField,
+    ChangeTiming, Decision, DirectionalCost, Distribution, FateCheck, FormField, Issue, IssueField,
+    LeadershipChange, Locus, Metadata, Observation, ObservationField, ObservationKind, RedLine,
+    RedLineField, Response, Scale, Scenario, ScenarioField, ScenarioParts, Stance, StanceChange,
+    StanceField, Statement, Successor, SuccessorField,
 };
 
 /// One step of a path into the file: a key or an index in a list.
@@ -58,6 +59,99 @@ pub(crate) struct FileDto {
     pub(crate) forms: Vec<FormDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) observations: Vec<ObservationDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) agreement: Option<AgreementDto>,
+}
+
+/// The `[agreement]` block of a backtest case: what was signed, when, in which form, and the
+/// dates on which it is known to have been in force or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AgreementDto {
+    signed: String,
+    form: String,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    package: IndexMap<String, f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default)]
+    fate: Vec<FateDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FateDto {
+    date: String,
+    in_force: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+}
+
+impl AgreementDto {
+    fn to_record(&self, issue_ids: &[&str], errors: &mut Vec<DtoError>) -> Option<AgreementRecord> {
+        let at = |rest: &[Seg]| {
+            let mut p = vec![key("agreement")];
+            p.extend_from_slice(rest);
+            p
+        };
+        let n_errors = errors.len();
+        let signed = parse_date(&self.signed, at(&[key("signed")]))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let mut package = Vec::new();
+        for (id, &value) in &self.package {
+            let path = at(&[key("package"), key(id)]);
+            match issue_index(issue_ids, id, path, "the agreement's package") {
+                Ok(k) => package.push((k, value)),
+                Err(e) => errors.push(e),
+            }
+        }
+        let mut fate = Vec::new();
+        for (k, check) in self.fate.iter().enumerate() {
+            if let Ok(date) =
+                parse_date(&check.date, at(&[key("fate"), Seg::Index(k), key("date")]))
+                    .map_err(|e| errors.push(e))
+            {
+                fate.push(FateCheck {
+                    date,
+                    in_force: check.in_force,
+                    note: check.note.clone(),
+                    source: check.source.clone(),
+                });
+            }
+        }
+        (errors.len() == n_errors).then(|| AgreementRecord {
+            signed: signed.expect("no error"),
+            package,
+            form: self.form.clone(),
+            fate,
+        })
+    }
+
+    fn from_record(record: &AgreementRecord, issues: &[Issue]) -> Self {
+        AgreementDto {
+            signed: record.signed.format("%Y-%m-%d").to_string(),
+            form: record.form.clone(),
+            package: record
+                .package
+                .iter()
+                .map(|(k, v)| (issues[*k].id.clone(), *v))
+                .collect(),
+            note: None,
+            fate: record
+                .fate
+                .iter()
+                .map(|c| FateDto {
+                    date: c.date.format("%Y-%m-%d").to_string(),
+                    in_force: c.in_force,
+                    note: c.note.clone(),
+                    source: c.source.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One `[[observations]]` entry: a decision (`package`, `status_quo`, `accepted`, `refused`) or
@@ -328,6 +422,8 @@ pub(crate) struct FormDto {
     costs: IndexMap<String, f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     issue_costs: Vec<IssueCostDto>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    cost_trend: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
 }
@@ -379,6 +475,8 @@ pub(crate) struct IssueDto {
     status_quo_note: Option<String>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     anchors: IndexMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    controlled_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -400,6 +498,22 @@ pub(crate) struct ActorDto {
     affinity: IndexMap<String, f64>,
     #[serde(default, skip_serializing_if = "is_zero")]
     reservation: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    response: Option<ResponseDto>,
+}
+
+/// `response = { probability, delay }`: how the actor answers another party's reneging.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResponseDto {
+    #[serde(default = "one")]
+    probability: f64,
+    #[serde(default)]
+    delay: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 fn is_zero(value: &f64) -> bool {
@@ -411,6 +525,8 @@ fn is_zero(value: &f64) -> bool {
 pub(crate) struct StanceDto {
     position: ValueDto,
     salience: ValueDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fallback: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
 }
@@ -569,6 +685,8 @@ pub(crate) struct StanceChangeDto {
     salience: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     spread: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fallback: Option<f64>,
 }
 
 fn key(k: &str) -> Seg {
@@ -630,6 +748,7 @@ impl FormDto {
             self.cost,
         );
         form.note = self.note.clone();
+        form.cost_trend = self.cost_trend;
         for (actor_id, &cost) in &self.costs {
             let path = at(&[key("costs"), key(actor_id)]);
             match actor_index(actor_ids, actor_id, path, &format!("{what}: a cost")) {
@@ -671,6 +790,7 @@ impl FormDto {
                     up: c.up,
                 })
                 .collect(),
+            cost_trend: form.cost_trend,
             note: form.note.clone(),
         }
     }
@@ -693,6 +813,7 @@ impl FileDto {
             sources: self.scenario.sources.clone(),
             uncertainty: self.scenario.uncertainty,
         };
+        let actor_ids: Vec<&str> = self.actors.iter().map(|a| a.id.as_str()).collect();
         let issues = self.issues.iter().enumerate().map(|(i, dto)| {
             let mut anchors = Vec::new();
             for (k, (value, label)) in dto.anchors.iter().enumerate() {
@@ -705,6 +826,21 @@ impl FileDto {
                     }),
                 }
             }
+            let mut controlled_by = Vec::new();
+            for (j, id) in dto.controlled_by.iter().enumerate() {
+                let path = vec![key("issues"), Seg::Index(i), key("controlled_by"), Seg::Index(j)];
+                let what = format!("issue `{}`: controlled_by", dto.id);
+                match actor_index(&actor_ids, id, path.clone(), &what) {
+                    Ok(a) if controlled_by.contains(&a) => errors.push(DtoError {
+                        path,
+                        message: format!("issue `{}`: controlled_by names actor `{id}` twice", dto.id),
+                        help: Some("name each controlling actor once".into()),
+                    }),
+                    Ok(a) => controlled_by.push(a),
+                    Err(e) => errors.push(e),
+                }
+            }
+            controlled_by.sort_unstable();
             Issue {
                 id: dto.id.clone(),
                 label: dto.label.clone().unwrap_or_else(|| dto.id.clone()),
@@ -713,9 +849,9 @@ impl FileDto {
                 status_quo: dto.status_quo,
                 status_quo_note: dto.status_quo_note.clone(),
                 anchors,
+                controlled_by,
             }
         }).collect();
-        let actor_ids: Vec<&str> = self.actors.iter().map(|a| a.id.as_str()).collect();
         let mut actors = Vec::new();
         let mut stances = Vec::new();
         for (a, dto) in self.actors.iter().enumerate() {
@@ -738,6 +874,7 @@ impl FileDto {
                             note: stance.note.clone(),
                             position_uncertainty,
                             salience_uncertainty,
+                            fallback: stance.fallback,
                         })
                     }
                     Err(e) => errors.push(e),
@@ -797,6 +934,7 @@ impl FileDto {
                                     position: delta.position,
                                     salience: delta.salience,
                                     spread: delta.spread,
+                                    fallback: delta.fallback,
                                 },
                             )),
                             Err(e) => errors.push(e),
@@ -839,6 +977,10 @@ impl FileDto {
                 domestic,
                 affinity,
                 reservation: dto.reservation,
+                response: dto.response.map_or_else(Response::default, |r| Response {
+                    probability: r.probability,
+                    delay: r.delay,
+                }),
             });
         }
         let forms = self
@@ -853,6 +995,10 @@ impl FileDto {
             .enumerate()
             .filter_map(|(o, dto)| dto.to_observation(o, &actor_ids, &issue_ids, &mut errors))
             .collect();
+        let agreement = self
+            .agreement
+            .as_ref()
+            .and_then(|a| a.to_record(&issue_ids, &mut errors));
         if errors.is_empty() {
             Ok(ScenarioParts {
                 meta,
@@ -861,6 +1007,7 @@ impl FileDto {
                 stances,
                 forms,
                 observations,
+                agreement,
             })
         } else {
             Err(errors)
@@ -894,6 +1041,11 @@ impl FileDto {
                         .iter()
                         .map(|a| (format_number(a.value), a.label.clone()))
                         .collect(),
+                    controlled_by: i
+                        .controlled_by
+                        .iter()
+                        .map(|a| scenario.actors()[*a].id.clone())
+                        .collect(),
                 })
                 .collect(),
             actors: scenario
@@ -913,6 +1065,7 @@ impl FileDto {
                                     StanceDto {
                                         position: ValueDto::new(s.position, s.position_uncertainty),
                                         salience: ValueDto::new(s.salience, s.salience_uncertainty),
+                                        fallback: s.fallback,
                                         note: s.note.clone(),
                                     },
                                 )
@@ -964,6 +1117,7 @@ impl FileDto {
                                                             position: d.position,
                                                             salience: d.salience,
                                                             spread: d.spread,
+                                                            fallback: d.fallback,
                                                         },
                                                     )
                                                 })
@@ -981,6 +1135,10 @@ impl FileDto {
                         .map(|(b, share)| (scenario.actors()[*b].id.clone(), *share))
                         .collect(),
                     reservation: actor.reservation,
+                    response: (actor.response != Response::default()).then_some(ResponseDto {
+                        probability: actor.response.probability,
+                        delay: actor.response.delay,
+                    }),
                 })
                 .collect(),
             forms: scenario
@@ -993,6 +1151,9 @@ impl FileDto {
                 .iter()
                 .map(|o| ObservationDto::from_observation(o, scenario.actors(), issues))
                 .collect(),
+            agreement: scenario
+                .agreement()
+                .map(|a| AgreementDto::from_record(a, issues)),
         }
     }
 
@@ -1009,6 +1170,7 @@ impl FileDto {
             StanceField::Position => Some(key("position")),
             StanceField::Salience => Some(key("salience")),
             StanceField::Spread => Some(key("spread")),
+            StanceField::Fallback => Some(key("fallback")),
         };
         match locus {
             Locus::Observation { index, field } => {
@@ -1038,6 +1200,21 @@ impl FileDto {
                     FormField::IssueCostUp(k) => {
                         p.extend([key("issue_costs"), Seg::Index(k), key("up")])
                     }
+                    FormField::CostTrend => p.push(key("cost_trend")),
+                }
+                p
+            }
+            Locus::Agreement(field) => {
+                let mut p = vec![key("agreement")];
+                match field {
+                    AgreementField::Whole => p.push(key("signed")),
+                    AgreementField::Form => p.push(key("form")),
+                    AgreementField::PackageValue(k) => {
+                        p.extend([key("package"), issue_id(k)]);
+                    }
+                    AgreementField::FateDate(k) => {
+                        p.extend([key("fate"), Seg::Index(k), key("date")]);
+                    }
                 }
                 p
             }
@@ -1055,6 +1232,7 @@ impl FileDto {
                     IssueField::Min => p.push(key("min")),
                     IssueField::Max => p.push(key("max")),
                     IssueField::StatusQuo => p.push(key("status_quo")),
+                    IssueField::ControlledBy => p.push(key("controlled_by")),
                     IssueField::Anchor(k) => {
                         p.push(key("anchors"));
                         if let Some((name, _)) =
@@ -1072,6 +1250,8 @@ impl FileDto {
                     ActorField::Whole | ActorField::Id => vec![key("id")],
                     ActorField::Capability => vec![key("capability")],
                     ActorField::Reservation => vec![key("reservation")],
+                    ActorField::ResponseProbability => vec![key("response"), key("probability")],
+                    ActorField::ResponseDelay => vec![key("response"), key("delay")],
                     ActorField::Affinity(b) => vec![
                         key("affinity"),
                         key(self.actors.get(b).map_or("", |d| d.id.as_str())),

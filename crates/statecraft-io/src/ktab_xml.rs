@@ -428,6 +428,7 @@ pub(crate) fn parse_ktab_xml(file: &str, text: Arc<String>) -> Result<Loaded, Lo
         stances,
         forms: Vec::new(),
         observations: Vec::new(),
+        agreement: None,
     };
     let spans = r.spans;
     let mut loaded = crate::validate(

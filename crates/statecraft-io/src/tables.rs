@@ -450,6 +450,7 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
         stances,
         forms: Vec::new(),
         observations: Vec::new(),
+        agreement: None,
     };
     b.finish(parts)
 }
@@ -618,6 +619,7 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
         stances,
         forms: Vec::new(),
         observations: Vec::new(),
+        agreement: None,
     };
     b.finish(parts)
 }
@@ -818,6 +820,7 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
         stances,
         forms: Vec::new(),
         observations: Vec::new(),
+        agreement: None,
     };
     b.finish(parts)
 }

@@ -430,12 +430,17 @@ pub struct DurabilityArgs {
     /// Signing date (YYYY-MM-DD) [default: the scenario's date].
     #[arg(long, value_name = "DATE")]
     pub start: Option<String>,
-    /// Output format: csv prints the survival curves.
+    /// Output format: csv prints the survival curves (with --backtest: the dated checks).
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// Record the analysis in this run store (SQLite).
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// Score the model on agreements whose fate is known instead: every built-in case, or the
+    /// cases named (built-in names, or scenario files with an `[agreement]` block). Uses --runs
+    /// and --seed.
+    #[arg(long, value_name = "CASE", num_args = 0.., conflicts_with_all = ["scenario", "from", "package", "form", "years", "step", "start", "store", "set", "drop", "add_actor"])]
+    pub backtest: Option<Vec<String>>,
     /// What-ifs, applied before the analysis.
     #[command(flatten)]
     pub what_if: WhatIfArgs,

@@ -34,6 +34,15 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
+        Command::Durability(args) if args.backtest.is_some() => {
+            let cases = args.backtest.as_deref().unwrap_or_default();
+            let request = requests::backtest(&args, cases)?;
+            let response = execute(&request, None, recorded_in(&None))?;
+            let AnalysisResult::Backtest(result) = &response.result else {
+                unreachable!("a backtest request gives a backtest result")
+            };
+            print::durability::print_backtest(result, args.format)
+        }
         Command::Durability(args) => {
             let request = requests::durability(&args)?;
             let response = execute(&request, args.store.clone(), recorded_in(&args.store))?;

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use statecraft_api::{
-    Analysis, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions, FitOptions,
-    ForecastOptions, InferOptions, ParamsSource, PowerOptions, ReportOptions, Request,
+    Analysis, BacktestOptions, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions,
+    FitOptions, ForecastOptions, InferOptions, ParamsSource, PowerOptions, ReportOptions, Request,
     ScenarioSource, SmpOptions, SweepOptions, ValidateOptions, WhatIf, DEFAULT_SCENARIO,
 };
 
@@ -191,6 +191,19 @@ pub(crate) fn durability(args: &DurabilityArgs) -> Result<Request, Failure> {
             start: args.start.clone(),
         }),
     )
+}
+
+/// `durability --backtest [CASES]`: each case a built-in name or a scenario file.
+pub(crate) fn backtest(args: &DurabilityArgs, cases: &[String]) -> Result<Request, Failure> {
+    let cases = cases
+        .iter()
+        .map(|case| source(Some(case), None))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(without_scenario(Analysis::Backtest(BacktestOptions {
+        cases,
+        runs: args.runs,
+        seed: args.seed,
+    })))
 }
 
 pub(crate) fn power(args: &PowerArgs) -> Result<Request, Failure> {

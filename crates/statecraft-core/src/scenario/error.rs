@@ -33,6 +33,8 @@ pub enum IssueField {
     StatusQuo,
     /// The anchor with this index.
     Anchor(usize),
+    /// `controlled_by`.
+    ControlledBy,
 }
 
 /// A field of an actor.
@@ -48,6 +50,10 @@ pub enum ActorField {
     Affinity(usize),
     /// `reservation`.
     Reservation,
+    /// `response.probability`.
+    ResponseProbability,
+    /// `response.delay`.
+    ResponseDelay,
 }
 
 /// A field of a stance (also used for a successor's stance change).
@@ -61,6 +67,8 @@ pub enum StanceField {
     Salience,
     /// `spread` (a successor's uncertainty about its position).
     Spread,
+    /// `fallback` (where the actor takes the issue when it reneges).
+    Fallback,
 }
 
 /// A field of a red line.
@@ -111,6 +119,21 @@ pub enum FormField {
     IssueCostDown(usize),
     /// `up` of the `issue_costs` entry with this index.
     IssueCostUp(usize),
+    /// `cost_trend`.
+    CostTrend,
+}
+
+/// A field of the `[agreement]` block (a backtest case's signed agreement and its fate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AgreementField {
+    /// The whole block.
+    Whole,
+    /// `form`.
+    Form,
+    /// The package's value on this issue (issue index).
+    PackageValue(usize),
+    /// The date of the `fate` entry with this index.
+    FateDate(usize),
 }
 
 /// A field of an observation.
@@ -203,6 +226,8 @@ pub enum Locus {
         /// Which field.
         field: ObservationField,
     },
+    /// The `[agreement]` block's field.
+    Agreement(AgreementField),
     /// A successor's stance on an issue.
     SuccessorStance {
         /// Actor index.
@@ -225,6 +250,8 @@ impl Locus {
         Some(match self {
             Scenario(ScenarioField::Whole) => return None,
             Scenario(_) => Scenario(ScenarioField::Whole),
+            Agreement(AgreementField::Whole) => Scenario(ScenarioField::Whole),
+            Agreement(_) => Agreement(AgreementField::Whole),
             Form {
                 field: FormField::Whole,
                 ..
@@ -544,6 +571,39 @@ pub enum ErrorKind {
     /// A statement on an issue where the actor takes no position.
     #[error("the actor takes no position on this issue, so there is no position to declare")]
     StatementWithoutStance,
+    /// A response delay below zero.
+    #[error("delay is {value}; a delay in years cannot be negative")]
+    NegativeDelay {
+        /// The value.
+        value: f64,
+    },
+    /// A cost trend at or below -100% a year.
+    #[error("cost_trend is {value}; a yearly change must be above -1 (-0.1 lets the cost fade by 10% a year)")]
+    BadCostTrend {
+        /// The value.
+        value: f64,
+    },
+    /// The agreement names a form that is not defined.
+    #[error("the agreement's form `{form}` is not defined; the forms are: {known}")]
+    UnknownAgreementForm {
+        /// The id given.
+        form: String,
+        /// The forms that exist.
+        known: String,
+    },
+    /// A fate date on or before the signing.
+    #[error("the date {date} is not after the signing on {signed}")]
+    FateBeforeSigning {
+        /// The date.
+        date: chrono::NaiveDate,
+        /// The signing date.
+        signed: chrono::NaiveDate,
+    },
+    /// An agreement whose fate is not given.
+    #[error(
+        "the agreement gives no `fate`: name at least one date and whether it was in force then"
+    )]
+    NoFate,
     /// Successor probabilities that do not add up to 1.
     #[error("successor probabilities add up to {sum}, not 1")]
     SuccessorProbabilities {

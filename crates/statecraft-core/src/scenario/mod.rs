@@ -6,13 +6,14 @@ mod validate;
 mod what_if;
 
 pub use error::{
-    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, ObservationField,
-    RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField, SuccessorField,
-    Warning,
+    ActorField, AgreementField, ChangeField, ErrorKind, FormField, IssueField, Locus,
+    ObservationField, RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField,
+    SuccessorField, Warning,
 };
 pub use types::{
-    Actor, AgreementForm, Anchor, ChangeTiming, Decision, DirectionalCost, Distribution, Issue,
-    LeadershipChange, Metadata, Observation, ObservationKind, RedLine, Scale, Scenario,
-    ScenarioParts, Stance, StanceChange, Statement, Successor, ValueRef,
+    Actor, AgreementForm, AgreementRecord, Anchor, ChangeTiming, Decision, DirectionalCost,
+    Distribution, FateCheck, Issue, LeadershipChange, Metadata, Observation, ObservationKind,
+    RedLine, Response, Scale, Scenario, ScenarioParts, Stance, StanceChange, Statement, Successor,
+    ValueRef,
 };
 pub use what_if::Change;

@@ -57,6 +57,9 @@ pub struct Issue {
     pub status_quo_note: Option<String>,
     /// Labelled points, in the order given.
     pub anchors: Vec<Anchor>,
+    /// The actors whose actions carry this issue in an agreement (actor indices, in actor
+    /// order): only they can reverse it. Empty means every actor controls it.
+    pub controlled_by: Vec<usize>,
 }
 
 impl Issue {
@@ -71,7 +74,13 @@ impl Issue {
             status_quo: None,
             status_quo_note: None,
             anchors: Vec::new(),
+            controlled_by: Vec::new(),
         }
+    }
+
+    /// Whether actor `actor` controls this issue (every actor does when none is named).
+    pub fn is_controlled_by(&self, actor: usize) -> bool {
+        self.controlled_by.is_empty() || self.controlled_by.contains(&actor)
     }
 
     /// The anchor label nearest to `value`, if the issue has anchors.
@@ -95,6 +104,9 @@ pub struct Stance {
     pub position_uncertainty: Option<Distribution>,
     /// How uncertain the salience is, when it is.
     pub salience_uncertainty: Option<Distribution>,
+    /// Where the actor takes the issue when it reneges on an agreement, if it controls the
+    /// issue (`None`: back to the status quo).
+    pub fallback: Option<f64>,
 }
 
 /// An uncertain input: where sweeps draw its value from. Draws are kept inside the value's valid
@@ -146,6 +158,7 @@ impl Stance {
             note: None,
             position_uncertainty: None,
             salience_uncertainty: None,
+            fallback: None,
         }
     }
 }
@@ -197,6 +210,9 @@ pub struct StanceChange {
     /// Standard deviation of the successor's position around `position` (or the incumbent's),
     /// when it is uncertain; draws are clamped to the scale.
     pub spread: Option<f64>,
+    /// The successor's fallback on the issue (where it takes the issue if it reneges), if it
+    /// differs from the incumbent's.
+    pub fallback: Option<f64>,
 }
 
 /// One possible successor after a leadership change.
@@ -247,6 +263,28 @@ pub struct Actor {
     pub affinity: Vec<(usize, f64)>,
     /// How much a package must beat the status quo by before the actor accepts it (>= 0).
     pub reservation: f64,
+    /// What the actor does with the issues it controls when another party reneges.
+    pub response: Response,
+}
+
+/// How an actor answers another party's reneging on the issues it controls: it reverses them
+/// with `probability`, `delay` years later (the durability analysis).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Response {
+    /// Chance that it reverses its side, 0..=1.
+    pub probability: f64,
+    /// Years between the other party's reneging and its own reversal, >= 0.
+    pub delay: f64,
+}
+
+impl Default for Response {
+    /// Reciprocity: it reverses its side at once (what the package model assumed).
+    fn default() -> Self {
+        Self {
+            probability: 1.0,
+            delay: 0.0,
+        }
+    }
 }
 
 impl Actor {
@@ -263,6 +301,7 @@ impl Actor {
             domestic: Vec::new(),
             affinity: Vec::new(),
             reservation: 0.0,
+            response: Response::default(),
         }
     }
 }
@@ -294,6 +333,9 @@ pub struct AgreementForm {
     pub actor_costs: Vec<(usize, f64)>,
     /// Extra costs by issue and direction of the reversal.
     pub issue_costs: Vec<DirectionalCost>,
+    /// Yearly relative change of the signatories' own costs (`cost`, `costs`): the audience
+    /// cost at t years is c (1 + trend)^t; 0 keeps it fixed, -0.1 lets it fade by 10% a year.
+    pub cost_trend: f64,
     /// Why.
     pub note: Option<String>,
 }
@@ -307,20 +349,28 @@ impl AgreementForm {
             cost,
             actor_costs: Vec::new(),
             issue_costs: Vec::new(),
+            cost_trend: 0.0,
             note: None,
         }
     }
 
     /// The cost for actor `actor` of reneging when that moves each issue `k` from `from[k]` to
-    /// `to[k]` (`ranges[k]` is the issue's scale range).
+    /// `to[k]` (`ranges[k]` is the issue's scale range), at signing.
     pub fn reversal_cost(&self, actor: usize, from: &[f64], to: &[f64], ranges: &[f64]) -> f64 {
-        let base = self
-            .actor_costs
+        self.own_cost(actor) + self.directional_cost(from, to, ranges)
+    }
+
+    /// Actor `actor`'s own cost at signing (`costs`, else `cost`), before any trend.
+    pub fn own_cost(&self, actor: usize) -> f64 {
+        self.actor_costs
             .iter()
             .find(|(a, _)| *a == actor)
-            .map_or(self.cost, |(_, c)| *c);
-        let directional: f64 = self
-            .issue_costs
+            .map_or(self.cost, |(_, c)| *c)
+    }
+
+    /// The issue costs of moving each issue `k` from `from[k]` to `to[k]`.
+    pub fn directional_cost(&self, from: &[f64], to: &[f64], ranges: &[f64]) -> f64 {
+        self.issue_costs
             .iter()
             .map(|c| {
                 let moved = (to[c.issue] - from[c.issue]) / ranges[c.issue];
@@ -330,8 +380,7 @@ impl AgreementForm {
                     moved * c.up
                 }
             })
-            .sum();
-        base + directional
+            .sum()
     }
 }
 
@@ -368,6 +417,34 @@ pub struct ScenarioParts {
     pub forms: Vec<AgreementForm>,
     /// The record of what the actors did and said (may be empty); only `infer` reads it.
     pub observations: Vec<Observation>,
+    /// An agreement that was signed and whose fate is known, for `durability --backtest`.
+    pub agreement: Option<AgreementRecord>,
+}
+
+/// An agreement that was signed, and what became of it: the cases of the durability backtest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementRecord {
+    /// The day it was signed (time 0 of the simulation).
+    pub signed: NaiveDate,
+    /// The package as signed: (issue index, value); issues not named stay at the status quo.
+    pub package: Vec<(usize, f64)>,
+    /// The form's id (one of the scenario's forms, or a default form).
+    pub form: String,
+    /// Known dates and whether it was in force on each.
+    pub fate: Vec<FateCheck>,
+}
+
+/// Whether an agreement was in force on a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FateCheck {
+    /// The date.
+    pub date: NaiveDate,
+    /// Whether it was still in force on that date.
+    pub in_force: bool,
+    /// What happened.
+    pub note: Option<String>,
+    /// Where it is recorded.
+    pub source: Option<String>,
 }
 
 /// Something an actor did or said that reveals what it wants: the evidence `infer` uses.
@@ -558,6 +635,11 @@ impl Scenario {
     /// The record of observations (may be empty).
     pub fn observations(&self) -> &[Observation] {
         &self.parts.observations
+    }
+
+    /// The signed agreement whose fate is known, if the scenario is a backtest case.
+    pub fn agreement(&self) -> Option<&AgreementRecord> {
+        self.parts.agreement.as_ref()
     }
 
     /// The agreement forms the scenario defines (may be empty).

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::error::{
-    ActorField, ChangeField, ErrorKind, FormField, IssueField, Locus, ObservationField,
-    RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField, SuccessorField,
-    Warning,
+    ActorField, AgreementField, ChangeField, ErrorKind, FormField, IssueField, Locus,
+    ObservationField, RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField,
+    SuccessorField, Warning,
 };
 use super::types::{ChangeTiming, Distribution, ObservationKind, ScenarioParts};
 
@@ -197,6 +197,20 @@ impl Checker<'_> {
                 };
                 self.push(locus, format!("{name}, reservation"), kind);
             }
+            let response = actor.response;
+            self.unit(
+                at(ActorField::ResponseProbability),
+                &name,
+                "response probability",
+                response.probability,
+            );
+            let locus = at(ActorField::ResponseDelay);
+            if self.finite(locus, &name, "response delay", response.delay) && response.delay < 0.0 {
+                let kind = ErrorKind::NegativeDelay {
+                    value: response.delay,
+                };
+                self.push(locus, format!("{name}, response delay"), kind);
+            }
             self.red_lines(a);
             self.domestic(a);
         }
@@ -226,6 +240,9 @@ impl Checker<'_> {
                     "salience",
                     stance.salience,
                 );
+                if let Some(fallback) = stance.fallback {
+                    self.on_scale(at(StanceField::Fallback), &subject, "fallback", fallback, i);
+                }
             }
         }
         for i in 0..parts.issues.len() {
@@ -330,6 +347,10 @@ impl Checker<'_> {
                     if let Some(salience) = stance.salience {
                         let locus = at(StanceField::Salience);
                         self.unit(locus, &stance_subject, "salience", salience);
+                    }
+                    if let Some(fallback) = stance.fallback {
+                        let locus = at(StanceField::Fallback);
+                        self.on_scale(locus, &stance_subject, "fallback", fallback, *issue);
                     }
                     if let Some(spread) = stance.spread {
                         let locus = at(StanceField::Spread);
@@ -528,6 +549,63 @@ impl Checker<'_> {
                 self.cost(at(FormField::IssueCostDown(k)), &on, "down", c.down);
                 self.cost(at(FormField::IssueCostUp(k)), &on, "up", c.up);
             }
+            let locus = at(FormField::CostTrend);
+            if self.finite(locus, &subject, "cost_trend", form.cost_trend)
+                && form.cost_trend <= -1.0
+            {
+                let kind = ErrorKind::BadCostTrend {
+                    value: form.cost_trend,
+                };
+                self.push(locus, format!("{subject}, cost_trend"), kind);
+            }
+        }
+    }
+
+    /// The signed agreement of a backtest case: its package on the scales, a form that exists,
+    /// at least one known date, each after the signing.
+    fn agreement(&mut self) {
+        let parts = self.parts;
+        let Some(agreement) = &parts.agreement else {
+            return;
+        };
+        let subject = "agreement".to_string();
+        for &(issue, value) in &agreement.package {
+            let locus = Locus::Agreement(AgreementField::PackageValue(issue));
+            let name = format!("agreement, package, {}", self.issue_name(issue));
+            self.on_scale(locus, &name, "value", value, issue);
+        }
+        let forms: Vec<String> = if parts.forms.is_empty() {
+            crate::durability::default_forms()
+                .into_iter()
+                .map(|f| f.id)
+                .collect()
+        } else {
+            parts.forms.iter().map(|f| f.id.clone()).collect()
+        };
+        if !forms.contains(&agreement.form) {
+            let kind = ErrorKind::UnknownAgreementForm {
+                form: agreement.form.clone(),
+                known: forms.join(", "),
+            };
+            self.push(
+                Locus::Agreement(AgreementField::Form),
+                subject.clone(),
+                kind,
+            );
+        }
+        if agreement.fate.is_empty() {
+            let locus = Locus::Agreement(AgreementField::Whole);
+            self.push(locus, subject.clone(), ErrorKind::NoFate);
+        }
+        for (k, check) in agreement.fate.iter().enumerate() {
+            if check.date <= agreement.signed {
+                let kind = ErrorKind::FateBeforeSigning {
+                    date: check.date,
+                    signed: agreement.signed,
+                };
+                let locus = Locus::Agreement(AgreementField::FateDate(k));
+                self.push(locus, format!("agreement, fate {}", k + 1), kind);
+            }
         }
     }
 }
@@ -662,6 +740,14 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         .actors
         .iter()
         .all(|actor| actor.affinity.iter().all(|(b, _)| *b < parts.actors.len()))
+        && parts
+            .issues
+            .iter()
+            .all(|i| i.controlled_by.iter().all(|a| *a < parts.actors.len()))
+        && parts
+            .agreement
+            .as_ref()
+            .is_none_or(|g| g.package.iter().all(|(i, _)| *i < parts.issues.len()))
         && parts.forms.iter().all(|f| {
             f.actor_costs.iter().all(|(a, _)| *a < parts.actors.len())
                 && f.issue_costs.iter().all(|c| c.issue < parts.issues.len())
@@ -690,6 +776,7 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
         checker.stances();
         checker.distributions();
         checker.forms();
+        checker.agreement();
         checker.observations();
     }
     if checker.errors.is_empty() {

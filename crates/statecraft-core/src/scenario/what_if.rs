@@ -97,6 +97,15 @@ impl Scenario {
                 .filter_map(|&(b, cost)| new_index[b].map(|b| (b, cost)))
                 .collect();
         }
+        // A dropped controller no longer carries its issues; an issue whose every controller is
+        // dropped is left to every remaining actor (the default of an issue naming none).
+        for issue in &mut parts.issues {
+            issue.controlled_by = issue
+                .controlled_by
+                .iter()
+                .filter_map(|&b| new_index[b])
+                .collect();
+        }
         // A dropped actor's answers and statements go with it; a decision nobody else answered
         // goes too.
         parts.observations.retain_mut(|o| match &mut o.kind {

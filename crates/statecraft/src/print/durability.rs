@@ -1,8 +1,9 @@
 //! The durability analysis printed: the package, survival by form over the years, the
-//! elections, and who would renege; or the survival curves as CSV.
+//! elections, and who would renege; or the survival curves as CSV. Also the backtest's scores.
 
 use comfy_table::{Cell, CellAlignment};
 use statecraft_api::DurabilityResult;
+use statecraft_core::backtest::Backtest;
 use statecraft_core::durability::{Durability, DurabilityParams};
 use statecraft_core::scenario::Scenario;
 
@@ -62,6 +63,12 @@ fn table(
             "  {}: {}{label}; status quo {sq}\n",
             issue.id,
             fmt_value(*value)
+        ));
+    }
+    if results.iter().all(|r| r.survival.iter().all(|&s| s == 1.0)) {
+        out.push_str(&format!(
+            "\nEvery form survives every simulated history for {} years: no new leader gains more from reneging than it costs.\n",
+            fmt_value(params.years)
         ));
     }
     // Survival by form at whole years.
@@ -135,8 +142,13 @@ fn table(
                 } else {
                     "reneges".into()
                 };
+                let issue = s
+                    .decisive_issue
+                    .as_deref()
+                    .map(|k| format!(", reversing `{k}` above all"))
+                    .unwrap_or_default();
                 out.push_str(&format!(
-                    "  {} after {} ({when}): {} {how}: going back to the status quo is worth {:.3} against a cost of {:.3}\n",
+                    "  {} after {} ({when}): {} {how}: reneging{issue} is worth {:.3} against a cost of {:.3}\n",
                     name(scenario, &c.actor), c.label, s.label, s.gain_from_reneging, s.cost
                 ));
             }
@@ -145,12 +157,34 @@ fn table(
             out.push_str("  no successor would renege: the cost of reneging exceeds every successor's gain\n");
         }
         for f in &r.first_defectors {
+            let issues: Vec<String> = f
+                .issues
+                .iter()
+                .map(|i| format!("`{}` {}", i.issue, percent(i.share)))
+                .collect();
+            let why = if issues.is_empty() {
+                String::new()
+            } else {
+                format!("; the issue whose reversal did it: {}", issues.join(", "))
+            };
             out.push_str(&format!(
-                "  {} ends it first in {} of histories (on average after {:.1} y)\n",
+                "  {} ends it first in {} of histories (on average after {:.1} y){why}\n",
                 name(scenario, &f.actor),
                 percent(f.share),
                 f.mean_years
             ));
+        }
+        for e in &r.elections {
+            for w in &e.walk_away {
+                out.push_str(&format!(
+                    "  at {}'s {} ({:.1} y): the {} walks away in {} of histories\n",
+                    name(scenario, &e.actor),
+                    e.label,
+                    e.at_years,
+                    w.successor,
+                    percent(w.share)
+                ));
+            }
         }
         for i in r.incumbents.iter().filter(|i| i.gain_from_reneging > 0.0) {
             let verdict = if i.gain_from_reneging > i.cost {
@@ -166,5 +200,88 @@ fn table(
             ));
         }
     }
+    out
+}
+
+/// Prints the backtest in `format`: per case, every dated check, the scores against the
+/// baselines and the calibration table; csv prints the dated checks.
+pub(crate) fn print_backtest(result: &Backtest, format: OutputFormat) -> Result<(), Failure> {
+    let text = match format {
+        OutputFormat::Json => super::json(result)?,
+        OutputFormat::Csv => super::csv_text(
+            &["case", "date", "years", "predicted", "in_force"],
+            result.checks.iter().map(|c| {
+                vec![
+                    c.case.clone(),
+                    c.date.clone(),
+                    format!("{:.3}", c.years),
+                    format!("{}", c.predicted),
+                    c.in_force.to_string(),
+                ]
+            }),
+        )?,
+        OutputFormat::Table => backtest_table(result),
+    };
+    super::write_out(&text)
+}
+
+fn backtest_table(result: &Backtest) -> String {
+    let mut out = format!(
+        "The durability model on {} agreements whose fate is known ({} histories per case, seed {}).\n",
+        result.cases.len(),
+        result.runs,
+        result.seed
+    );
+    let mut t = new_table();
+    t.set_header(["Case", "Signed", "Form", "Checks", "Brier"]);
+    for c in &result.cases {
+        t.add_row(vec![
+            Cell::new(c.title.as_deref().unwrap_or(&c.case)),
+            Cell::new(&c.signed),
+            Cell::new(&c.form),
+            Cell::new(c.checks).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.3}", c.brier)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!("\n{t}\n"));
+    let mut t = new_table();
+    t.set_header(["Case", "Date", "P(in force)", "In force"]);
+    for c in &result.checks {
+        t.add_row(vec![
+            Cell::new(&c.case),
+            Cell::new(&c.date),
+            Cell::new(percent(c.predicted)).set_alignment(CellAlignment::Right),
+            Cell::new(if c.in_force { "yes" } else { "no" }),
+        ]);
+    }
+    out.push_str(&format!("\nEvery dated check:\n{t}\n"));
+    let mut t = new_table();
+    t.set_header(["Forecast", "Brier score"]);
+    t.add_row(vec![
+        Cell::new("durability model"),
+        Cell::new(format!("{:.3}", result.brier)).set_alignment(CellAlignment::Right),
+    ]);
+    for b in &result.baselines {
+        t.add_row(vec![
+            Cell::new(format!("{} ({})", b.name, percent(b.predicted))),
+            Cell::new(format!("{:.3}", b.brier)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!(
+        "\nScores over {} checks (lower is better; the base rate is computed on these same checks):\n{t}\n",
+        result.checks.len()
+    ));
+    let mut t = new_table();
+    t.set_header(["Predicted", "Checks", "Mean predicted", "Share in force"]);
+    for b in &result.calibration {
+        let show = |v: Option<f64>| v.map_or("-".into(), percent);
+        t.add_row(vec![
+            Cell::new(format!("{:.0}-{:.0}%", 100.0 * b.from, 100.0 * b.to)),
+            Cell::new(b.checks).set_alignment(CellAlignment::Right),
+            Cell::new(show(b.mean_predicted)).set_alignment(CellAlignment::Right),
+            Cell::new(show(b.observed)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!("\nCalibration:\n{t}\n"));
     out
 }

@@ -186,6 +186,22 @@ fn cases() -> Vec<(Vec<&'static str>, Value)> {
             json!({ "analysis": { "durability": { "runs": 2000, "forms": ["treaty"] } } }),
         ),
         (
+            vec![
+                "durability",
+                "--backtest",
+                "jcpoa-2015",
+                "abm-1972",
+                "--runs",
+                "2000",
+                "--format",
+                "json",
+            ],
+            json!({ "analysis": { "backtest": {
+                "cases": [{ "builtin": { "name": "jcpoa-2015" } }, { "builtin": { "name": "abm-1972" } }],
+                "runs": 2000
+            } } }),
+        ),
+        (
             vec!["power", "--rule", "qualified=0.65", "--format", "json"],
             json!({ "analysis": { "power": { "rule": "qualified=0.65" } } }),
         ),

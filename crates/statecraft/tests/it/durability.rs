@@ -748,3 +748,110 @@ fn a_vanishing_step_or_an_endless_horizon_is_refused() {
         &["--runs", "10", "--years", "1e300", "--step", "1e299"],
     );
 }
+
+/// Drops the fields that issue control added, keeping what the model reported before it.
+fn without_new_fields(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !["decisive_issue", "issues", "walk_away"].contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), without_new_fields(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_new_fields).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn without_controlled_by_the_numbers_before_issue_control_come_out_exactly() {
+    // The fixture is the built-in scenario as it was before `controlled_by` existed, and the JSON
+    // the binary printed for it then (same package, seed and runs).
+    let dir = workspace_dir().join("crates/statecraft/tests/fixtures/durability");
+    let scenario = dir.join("six-party-2009-before-17.toml");
+    let before: Value = json(
+        &std::fs::read_to_string(dir.join("six-party-2009-before-17.json"))
+            .expect("the fixture of the earlier output"),
+    );
+    let now = durability_json(&[
+        scenario.to_str().unwrap(),
+        "--runs",
+        "20000",
+        "--years",
+        "10",
+        "--package",
+        PACKAGE,
+    ]);
+    assert_eq!(without_new_fields(&now), before);
+}
+
+#[test]
+fn the_backtest_scores_every_case_against_both_baselines() {
+    let out = json(&ok(&[
+        "durability",
+        "--backtest",
+        "--runs",
+        "2000",
+        "--format",
+        "json",
+    ]));
+    let cases = out["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 8, "{} cases", cases.len());
+    let checks = out["checks"].as_array().expect("checks");
+    // The scores are what the checks say: the Brier score is their mean squared error, and the
+    // base rate is their share in force.
+    let pairs: Vec<(f64, f64)> = checks
+        .iter()
+        .map(|c| {
+            let o = if c["in_force"].as_bool().unwrap() {
+                1.0
+            } else {
+                0.0
+            };
+            (number(&c["predicted"]), o)
+        })
+        .collect();
+    let n = pairs.len() as f64;
+    let brier = pairs.iter().map(|(p, o)| (p - o) * (p - o)).sum::<f64>() / n;
+    assert!((number(&out["brier"]) - brier).abs() < 1e-12);
+    let rate = pairs.iter().map(|(_, o)| o).sum::<f64>() / n;
+    let baselines = out["baselines"].as_array().unwrap();
+    assert_eq!(number(&baselines[0]["brier"]), 0.25);
+    let base = pairs
+        .iter()
+        .map(|(_, o)| (rate - o) * (rate - o))
+        .sum::<f64>()
+        / n;
+    assert!((number(&baselines[1]["brier"]) - base).abs() < 1e-12);
+    let binned: f64 = out["calibration"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| number(&b["checks"]))
+        .sum();
+    assert_eq!(binned, n);
+    // Every prediction is a probability, and a later date of one case is never more likely.
+    for w in checks.windows(2) {
+        if w[0]["case"] == w[1]["case"] {
+            assert!(number(&w[1]["predicted"]) <= number(&w[0]["predicted"]));
+        }
+    }
+    let table = ok(&["durability", "--backtest", "jcpoa-2015", "--runs", "2000"]);
+    assert!(
+        table.contains("always 50%") && table.contains("base rate"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_backtest_case_without_an_agreement_is_refused_with_exit_code_2() {
+    let (code, _, stderr) = run(statecraft().current_dir(workspace_dir()).args([
+        "durability",
+        "--backtest",
+        "six-party-2009",
+        "--runs",
+        "10",
+    ]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no `[agreement]` block"), "{stderr}");
+}
