@@ -15,4 +15,5 @@ pub use types::{
     LeadershipChange, Metadata, Observation, ObservationKind, RedLine, Scale, Scenario,
     ScenarioParts, Stance, StanceChange, Statement, Successor, ValueRef,
 };
+pub use validate::{MAX_MAGNITUDE, MIN_CAPABILITY};
 pub use what_if::Change;
