@@ -28,7 +28,10 @@ pub fn check_scenario(file: &str, data: &[u8], format: Format) {
                     Ok(again) => again.scenario,
                     Err(e) => panic!("what statecraft wrote does not read back: {e}\n{written}"),
                 };
-                assert_eq!(scenario, again, "read -> write -> read changed the scenario");
+                assert_eq!(
+                    scenario, again,
+                    "read -> write -> read changed the scenario"
+                );
                 forecasts_agree(&scenario, &again);
             }
         }
@@ -43,7 +46,12 @@ fn forecasts_agree(a: &Scenario, b: &Scenario) {
     }
     for model in baseline_models() {
         let (fa, fb) = (model.forecast(a), model.forecast(b));
-        assert_eq!(fa, fb, "{}: equal scenarios, different forecasts", model.id());
+        assert_eq!(
+            fa,
+            fb,
+            "{}: equal scenarios, different forecasts",
+            model.id()
+        );
         for (issue, f) in fa.issues.iter().enumerate() {
             let Some(v) = f.value else { continue };
             assert!(v.is_finite(), "{}: forecast {v}", model.id());
@@ -63,8 +71,8 @@ pub fn render_error(error: &LoadError) {
 }
 
 fn render_all(problems: &[statecraft_io::Problem]) {
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     for problem in problems {
         if problem.line_column.is_some_and(|(_, column)| column > 4096) {
             let _ = problem.to_string();

@@ -337,6 +337,14 @@ fn work_past_a_limit_is_refused_up_front_with_the_limit_named() {
         (vec!["report", "--histories", "1000000000000"], "10000000"),
         (vec!["power", "--samples", "1000000000000"], "100000000"),
         (vec!["durability", "--runs", "100000000"], "10000000"),
+        (
+            vec!["infer", "--chains", "1000", "--max-draws", "100000"],
+            "10000000",
+        ),
+        (
+            vec!["forecast", "--model", "bdm", "--max-rounds", "100000"],
+            "10000",
+        ),
     ] {
         let stderr = refused(dir.path(), &args);
         assert!(
@@ -355,6 +363,16 @@ fn a_table_too_large_for_a_model_is_refused_with_the_limit_named() {
     }
     std::fs::write(dir.path().join("big.csv"), table).unwrap();
     // The default models include bdm, which keeps actor x actor tables.
+    let mut huge = String::from("Actor,Capability,Position,Salience\n");
+    for k in 0..20_001 {
+        huge.push_str(&format!("A{k},1,{},0.5\n", k % 100));
+    }
+    std::fs::write(dir.path().join("huge.csv"), huge).unwrap();
+    let stderr = refused(dir.path(), &["check", "huge.csv"]);
+    assert!(
+        stderr.contains("20001 actors, more than the limit of 20000"),
+        "{stderr}"
+    );
     let stderr = refused(dir.path(), &["forecast", "big.csv"]);
     assert!(stderr.contains("limit of 2000"), "{stderr}");
     // The one-dimensional baselines run on it.
