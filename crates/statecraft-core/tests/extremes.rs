@@ -86,3 +86,27 @@ proptest! {
         }
     }
 }
+
+/// The case the property found: on a scale 1e-100 wide, Nash bargaining's bisection landed one
+/// unit in the last place below the lower position.
+#[test]
+fn nash_stays_within_the_positions_on_a_tiny_scale() {
+    let (min, max) = (2.6035763610975925e-102, 1e-100);
+    let s = scenario(
+        min,
+        max,
+        &[
+            (1.0, 0.46065877985833376, 1.0),
+            (1.0, 0.6463418530104582, 5e-324),
+        ],
+    );
+    let positions: Vec<f64> = s.positioned(0).map(|(_, _, st)| st.position).collect();
+    let v = statecraft_core::models::NashBargaining
+        .forecast_issue(&s, 0)
+        .value
+        .expect("a bargain");
+    assert!(
+        positions[0] <= v && v <= positions[1],
+        "{v} outside {positions:?}"
+    );
+}
