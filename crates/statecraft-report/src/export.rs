@@ -491,7 +491,8 @@ impl Exporter for Markdown {
 /// `<img onerror>`) becomes entities, link brackets and table bars are backslashed, and line
 /// breaks and control characters become spaces.
 fn md_escape(text: &str) -> String {
-    let html = escape(text);
+    // Quotes need no entity in Markdown (the HTML escape writes them as `&#39;` and `&quot;`).
+    let html = escape(text).replace("&#39;", "'").replace("&quot;", "\"");
     let mut out = String::with_capacity(html.len());
     for c in html.chars() {
         match c {
