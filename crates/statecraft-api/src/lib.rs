@@ -26,6 +26,7 @@ mod error;
 mod fit;
 mod forecast;
 mod infer;
+pub mod limits;
 mod power;
 mod report;
 mod scenario_ops;
@@ -246,6 +247,7 @@ impl Response {
 /// interrupted).
 pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
     let notes = context::NoteLog::new(context);
+    limits::check_options(request)?;
     // A game given by its weights, validation and fitting need no scenario.
     let without_scenario = match &request.analysis {
         Analysis::Power(options) if !options.weights.is_empty() => {
@@ -266,6 +268,7 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
         });
     }
     let loaded = source::load(&request.scenario, &notes)?;
+    limits::check_scenario(request, &loaded.scenario)?;
     for warning in &loaded.warnings {
         context.event(Event::Warning(warning));
     }

@@ -60,7 +60,10 @@ fn valid_range(scenario: &Scenario, r: ValueRef) -> (f64, f64) {
             (scale.min, scale.max)
         }
         ValueRef::Salience { .. } => (0.0, 1.0),
-        ValueRef::Capability { .. } => (f64::MIN_POSITIVE, f64::INFINITY),
+        ValueRef::Capability { .. } => (
+            crate::scenario::MIN_CAPABILITY,
+            crate::scenario::MAX_MAGNITUDE,
+        ),
     }
 }
 

@@ -90,6 +90,37 @@ impl Problem {
         self
     }
 
+    /// A copy fit for a terminal: every control character of the message, the help and the
+    /// quoted source but newline, tab and the carriage return of a CRLF line end is shown as
+    /// `?` (one per byte, so that the problem's place in the source does not move), so that a
+    /// hostile file cannot send escape sequences to the terminal that shows its problems.
+    pub fn printable(&self) -> Problem {
+        fn text(s: &str) -> String {
+            let mut out = String::with_capacity(s.len());
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                let keep = matches!(c, '\n' | '\t')
+                    || (c == '\r' && chars.peek() == Some(&'\n'))
+                    || !c.is_control();
+                if keep {
+                    out.push(c);
+                } else {
+                    out.push_str(&"?".repeat(c.len_utf8()));
+                }
+            }
+            out
+        }
+        let mut copy = self.clone();
+        copy.message = text(&self.message);
+        copy.help = self.help.as_deref().map(text);
+        copy.file = text(&self.file);
+        copy.source = self
+            .source
+            .as_ref()
+            .map(|source| NamedSource::new(text(source.name()), Arc::new(text(source.inner()))));
+        copy
+    }
+
     /// `file:line:column`, or just the file when there is no place.
     pub fn place(&self) -> String {
         match self.line_column {

@@ -51,6 +51,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order the help lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Toml,
+        Format::Json,
+        Format::Table,
+        Format::Ktab,
+        Format::Decide,
+        Format::KtabXml,
+    ];
+
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -65,16 +75,9 @@ impl Format {
 
     /// Parses a command-line name.
     pub fn from_name(name: &str) -> Option<Format> {
-        [
-            Format::Toml,
-            Format::Json,
-            Format::Table,
-            Format::Ktab,
-            Format::Decide,
-            Format::KtabXml,
-        ]
-        .into_iter()
-        .find(|f| f.name().eq_ignore_ascii_case(name))
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
     }
 
     /// Whether statecraft can write this format.
@@ -290,6 +293,12 @@ pub fn help_for(kind: &ErrorKind) -> Option<String> {
         ErrorKind::OutsideUnit { .. } => "probabilities lie between 0 and 1".into(),
         ErrorKind::OutsideScale { min, max, .. } => format!("use a value from {min} to {max}, or widen the issue's scale"),
         ErrorKind::NotFinite { .. } => "use an ordinary number; nan and inf are not allowed".into(),
+        ErrorKind::TooLarge { limit, .. } => format!(
+            "numbers in a scenario lie between -{limit:e} and {limit:e}, so that every result stays finite; rescale the units (thousands, millions)"
+        ),
+        ErrorKind::CapabilityTooSmall { limit, .. } => format!(
+            "capabilities lie between {limit:e} and 1e100; rescale them so the smallest is at least {limit:e}"
+        ),
         ErrorKind::TooFewPositioned { .. } => "give at least two actors a position on this issue, or remove it".into(),
         ErrorKind::DuplicateActor { .. } | ErrorKind::DuplicateIssue { .. } => "rename or remove one of them".into(),
         ErrorKind::InvalidId { .. } => "ids are used on the command line; put the full name in `name` or `label`".into(),

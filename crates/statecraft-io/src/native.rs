@@ -268,6 +268,28 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
+/// The first JSON string literal at or after `from` whose value is `key` (written with escapes).
+fn escaped_json_key(text: &str, from: usize, key: &str) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        if bytes[at] != b'"' {
+            at += 1;
+            continue;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let literal = text.get(at..=end.min(bytes.len() - 1))?;
+        if serde_json::from_str::<String>(literal).is_ok_and(|value| value == key) {
+            return Some(at..end + 1);
+        }
+        at = end + 1;
+    }
+    None
+}
+
 /// Finds the place of `path` in JSON text by walking its keys in order: good enough for files
 /// statecraft wrote and for hand-edited ones, since keys are searched for after their parent.
 fn json_span(text: &str, path: &Path) -> Option<Range<usize>> {
@@ -276,10 +298,10 @@ fn json_span(text: &str, path: &Path) -> Option<Range<usize>> {
     for seg in path {
         match seg {
             Seg::Key(k) => {
-                let needle = format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\""));
-                let at = from + text[from..].find(&needle)?;
-                best = Some(at..at + needle.len());
-                from = at + needle.len();
+                // By value, so that a key written with escapes (`"ab\u0063"`) is found too.
+                let found = escaped_json_key(text, from, k)?;
+                from = found.end;
+                best = Some(found);
             }
             Seg::Index(i) => {
                 // Skip to the (i+1)-th object opening after the current point, at the list's depth.

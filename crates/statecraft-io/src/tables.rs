@@ -234,18 +234,24 @@ impl<'a> Builder<'a> {
 
     fn finish(mut self, mut parts: ScenarioParts) -> Result<Loaded, LoadError> {
         // Tables often repeat a name ("Attorney" three times): number the repeats.
+        // Counted in hash maps: comparing every row with every earlier one made reading a
+        // 100,000-row table take seconds (issue 21).
         let originals: Vec<String> = parts.actors.iter().map(|a| a.id.clone()).collect();
-        for a in 1..originals.len() {
-            let id = &originals[a];
-            let mut n = originals[..a].iter().filter(|x| *x == id).count();
+        let mut taken: std::collections::HashSet<String> = originals.iter().cloned().collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (a, id) in originals.iter().enumerate() {
+            let count = seen.entry(id.as_str()).or_insert(0);
+            let mut n = *count;
+            *count += 1;
             if id.is_empty() || n == 0 {
                 continue;
             }
             let mut new_id = format!("{id}_{}", n + 1);
-            while parts.actors.iter().any(|x| x.id == new_id) {
+            while taken.contains(&new_id) {
                 n += 1;
                 new_id = format!("{id}_{}", n + 1);
             }
+            taken.insert(new_id.clone());
             // The display name is numbered the same way ("Attorney #2"), as the reference
             // implementation does, so two rows never read alike in a table or a trace.
             let actor = &mut parts.actors[a];

@@ -235,11 +235,21 @@ pub fn charts(report: &Report) -> Vec<Chart> {
     let mut out = Vec::new();
     for issue in &report.scenario.issues {
         out.push(forecast_chart(report, issue));
+        // A run that halted before its first round (equal security levels) has no positions to
+        // draw (its chart used to panic on the empty series).
+        let drawable =
+            |positions: &[Vec<f64>]| positions.first().is_some_and(|row| !row.is_empty());
         if let Some(run) = report.bdm.iter().find(|b| b.issue == issue.id) {
-            out.push(rounds_chart(report, issue, run));
+            if drawable(&run.positions) {
+                out.push(rounds_chart(report, issue, run));
+            }
         }
         if let Some(smp) = &report.smp {
-            if let Some(run) = smp.issues.iter().find(|t| t.issue == issue.id) {
+            if let Some(run) = smp
+                .issues
+                .iter()
+                .find(|t| t.issue == issue.id && drawable(&t.positions))
+            {
                 out.push(turns_chart(report, issue, smp, run));
             }
         }

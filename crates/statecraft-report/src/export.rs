@@ -405,12 +405,12 @@ impl Exporter for Markdown {
     fn export(&self, report: &Report) -> Result<String, ExportError> {
         let charts = charts(report);
         let mut out = String::new();
-        let _ = writeln!(out, "# {}\n", title(report));
+        let _ = writeln!(out, "# {}\n", md_escape(&title(report)));
         if let Some(date) = &report.scenario.date {
-            let _ = writeln!(out, "As of {date}.\n");
+            let _ = writeln!(out, "As of {}.\n", md_escape(&date.to_string()));
         }
         if let Some(d) = &report.scenario.description {
-            let _ = writeln!(out, "{}\n", d.trim());
+            let _ = writeln!(out, "{}\n", md_escape(d.trim()));
         }
         let _ = writeln!(out, "## The scenario\n");
         md_table(&mut out, &scenario_table(report));
@@ -419,7 +419,7 @@ impl Exporter for Markdown {
             let _ = writeln!(
                 out,
                 "**{}** ({}–{}):",
-                issue.label,
+                md_escape(&issue.label),
                 fmt(issue.min),
                 fmt(issue.max)
             );
@@ -460,7 +460,7 @@ impl Exporter for Markdown {
         if report.coalitions.is_some() {
             let _ = writeln!(out, "## What do they want?\n");
             for line in coalition_words(report) {
-                let _ = writeln!(out, "{line}\n");
+                let _ = writeln!(out, "{}\n", md_escape(&line));
             }
             md_charts(&mut out, &charts, "coalition-");
         }
@@ -487,8 +487,24 @@ impl Exporter for Markdown {
     }
 }
 
+/// Escapes scenario text for Markdown: HTML that a Markdown viewer would run (`<script>`,
+/// `<img onerror>`) becomes entities, link brackets and table bars are backslashed, and line
+/// breaks and control characters become spaces.
 fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    // Quotes need no entity in Markdown (the HTML escape writes them as `&#39;` and `&quot;`).
+    let html = escape(text).replace("&#39;", "'").replace("&quot;", "\"");
+    let mut out = String::with_capacity(html.len());
+    for c in html.chars() {
+        match c {
+            '|' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn md_table(out: &mut String, table: &DataTable) {
@@ -512,8 +528,8 @@ fn md_table(out: &mut String, table: &DataTable) {
 
 fn md_charts(out: &mut String, charts: &[Chart], prefix: &str) {
     for chart in charts.iter().filter(|c| c.id.starts_with(prefix)) {
-        let _ = writeln!(out, "### {}\n", chart.title);
-        let _ = writeln!(out, "{}\n", chart.summary);
+        let _ = writeln!(out, "### {}\n", md_escape(&chart.title));
+        let _ = writeln!(out, "{}\n", md_escape(&chart.summary));
         md_table(out, &chart.table);
     }
 }

@@ -151,6 +151,9 @@ pub struct ForecastArgs {
     /// A parameter file (`statecraft fit`): adds its fitted forecasters with 80% intervals.
     #[arg(long = "params", id = "params_file", value_name = "FILE")]
     pub params_file: Option<PathBuf>,
+    /// Replace the file of --trace if it exists.
+    #[arg(long, requires = "trace")]
+    pub force: bool,
 }
 
 /// What-ifs, shown next to the baseline.
@@ -457,6 +460,9 @@ pub struct ReportArgs {
     /// Write the report to this file [default: stdout].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace the file of --output if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// Report format [default: from the output file's extension, else html].
     #[arg(long, short, value_name = "FORMAT", value_parser = ["html", "md", "json", "csv"])]
     pub format: Option<String>,

@@ -28,6 +28,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             };
             if let Some(path) = &args.bdm.trace {
                 refuse_input_as_output(path, args.scenario.as_deref())?;
+                refuse_overwrite(path, args.force)?;
                 print::forecast::write_trace(scenario, result, path)?;
             }
             print::forecast::print(scenario, result, args.format, args.bdm.explain)
@@ -231,9 +232,16 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
     let AnalysisResult::Convert(result) = &response.result else {
         unreachable!("a convert request gives a convert result")
     };
+    let comments = toml_comments(&args.input);
+    if comments > 0 {
+        diagnostics::note(&format!(
+            "the input's {comments} comment(s) are not carried over: statecraft writes the scenario's values, not its comments; keep the original for them"
+        ));
+    }
     if to_stdout {
         return print::write_out(&result.text);
     }
+    refuse_input_as_output(&args.output, Some(&args.input))?;
     refuse_overwrite(&args.output, args.force)?;
     write_atomically(&args.output, &result.text)
         .with_context(|| format!("cannot write `{}`", args.output.display()))?;
@@ -302,6 +310,56 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// How many comments the TOML scenario `input` (a file or a built-in name) has: `#` outside a
+/// one-line string (multi-line strings are skipped). 0 for other formats or an unreadable file.
+fn toml_comments(input: &str) -> usize {
+    let text = match statecraft_io::builtin_source(input) {
+        Some(text) => text.to_owned(),
+        None if input.to_ascii_lowercase().ends_with(".toml") => {
+            std::fs::read_to_string(input).unwrap_or_default()
+        }
+        None => return 0,
+    };
+    let mut comments = 0;
+    let mut multi_line: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(delimiter) = multi_line {
+            if line.contains(delimiter) {
+                multi_line = None;
+            }
+            continue;
+        }
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some('"'), '\\') if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                (Some(q), c) if c == q && !escaped => quote = None,
+                (None, '"' | '\'') => {
+                    let triple = if c == '"' { "\"\"\"" } else { "'''" };
+                    if line[i..].starts_with(triple) {
+                        if !line[i + 3..].contains(triple) {
+                            multi_line = Some(triple);
+                        }
+                        break;
+                    }
+                    quote = Some(c);
+                }
+                (None, '#') => {
+                    comments += 1;
+                    break;
+                }
+                _ => {}
+            }
+            escaped = false;
+        }
+    }
+    comments
+}
+
 /// `statecraft fit`: the API fits, this writes the parameter file (never over an existing one
 /// without --force) and prints a summary.
 fn fit(args: crate::cli::FitArgs) -> Result<(), Failure> {
@@ -345,6 +403,7 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
     let format = report_format(&args)?;
     if let Some(path) = &args.output {
         refuse_input_as_output(path, args.scenario.as_deref())?;
+        refuse_overwrite(path, args.force)?;
     }
     let request = requests::report(&args)?;
     let response = execute(&request, args.store.clone(), |_| String::new())?;
@@ -424,10 +483,8 @@ fn run_request(args: RunArgs) -> Result<(), Failure> {
     print::write_out(&print::json(&response)?)
 }
 
-/// Refuses to write `output` when it is the scenario file the run reads: nothing a user wrote is
-/// replaced by a result.
 /// Refuses to write over an existing file unless `force`.
-fn refuse_overwrite(path: &Path, force: bool) -> Result<(), Failure> {
+pub(crate) fn refuse_overwrite(path: &Path, force: bool) -> Result<(), Failure> {
     if path.exists() && !force {
         return Err(diagnostics::usage(
             &format!(
@@ -488,6 +545,8 @@ fn infer(args: crate::cli::InferArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Refuses to write `output` when it is the scenario file the run reads (even with --force):
+/// nothing a user wrote is replaced by a result.
 fn refuse_input_as_output(output: &Path, input: Option<&str>) -> Result<(), Failure> {
     let Some(input) = input else { return Ok(()) };
     let same = match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
@@ -506,21 +565,46 @@ fn refuse_input_as_output(output: &Path, input: Option<&str>) -> Result<(), Fail
     Ok(())
 }
 
-/// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file.
+/// Writes to a temporary file beside `path`, then renames it: a failure never leaves half a file,
+/// nor the temporary file. Only regular files are written: a device, a FIFO or a directory at
+/// `path` is refused (renaming over it would replace it). A symbolic link is followed: the file
+/// it points to is replaced and the link kept.
 pub(crate) fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
-    let dir = path
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "it is not a regular file (a directory, device or FIFO); statecraft writes only regular files",
+            ))
+        }
+        _ => {}
+    }
+    let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.statecraft-tmp"));
-    std::fs::write(&temp, text)?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
+    let temp = dir.join(format!(".{name}.{}.statecraft-tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| {
+            file.write_all(text.as_ref())?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temp, &target));
+    if written.is_err() {
         let _ = std::fs::remove_file(&temp);
-    })
+    }
+    written
 }
 
 fn scenarios() -> Result<(), Failure> {

@@ -44,7 +44,7 @@ impl Model for NashBargaining {
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         let spec = &scenario.issues()[issue];
         let scale = spec.scale;
-        let bargainers: Vec<Bargainer> = weighted(scenario, issue)
+        let mut bargainers: Vec<Bargainer> = weighted(scenario, issue)
             .into_iter()
             .filter(|p| p.weight > 0.0)
             .map(|p| Bargainer {
@@ -59,6 +59,12 @@ impl Model for NashBargaining {
             .collect();
         if bargainers.is_empty() {
             return no_weight(scenario, issue);
+        }
+        // Only the ratios of the weights matter: relative to the largest, so that tiny weights
+        // (a salience of 5e-324) do not underflow the slope to 0 and end at the scale's edge.
+        let heaviest = bargainers.iter().map(|b| b.weight).fold(0.0, f64::max);
+        for b in &mut bargainers {
+            b.weight /= heaviest;
         }
         let name = |b: &Bargainer| format!("`{}`", scenario.actors()[b.actor].id);
         if let Some(b) = bargainers.iter().find(|b| b.reach == 0.0) {
@@ -131,7 +137,14 @@ impl Model for NashBargaining {
                 hi = mid;
             }
         }
-        IssueForecast::point(&spec.id, 0.5 * (lo + hi))
+        // The bisection's midpoint may round one unit in the last place past the outermost
+        // position on a tiny scale (1e-100 wide, say); the bargain lies between the positions.
+        let (first, last) = bargainers
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(x.position), b.max(x.position))
+            });
+        IssueForecast::point(&spec.id, (0.5 * (lo + hi)).clamp(first, last))
     }
 }
 

@@ -439,6 +439,27 @@ pub enum ErrorKind {
         /// The value.
         value: f64,
     },
+    /// Larger in magnitude than any value the models can carry (see [`MAX_MAGNITUDE`](crate::scenario::MAX_MAGNITUDE)).
+    #[error(
+        "{field} is {value:e}, larger in magnitude than the largest value allowed ({limit:e})"
+    )]
+    TooLarge {
+        /// Which field.
+        field: &'static str,
+        /// The value.
+        value: f64,
+        /// The limit, `MAX_MAGNITUDE`.
+        limit: f64,
+    },
+    /// A capability so small that its ratio to another capability cannot be carried (see
+    /// [`MIN_CAPABILITY`](crate::scenario::MIN_CAPABILITY)).
+    #[error("capability is {value:e}, smaller than the smallest capability allowed ({limit:e})")]
+    CapabilityTooSmall {
+        /// The value.
+        value: f64,
+        /// The limit, `MIN_CAPABILITY`.
+        limit: f64,
+    },
     /// Capability zero or negative.
     #[error("capability is {value}; it must be greater than 0")]
     CapabilityNotPositive {

@@ -16,4 +16,5 @@ pub use types::{
     RedLine, Response, Scale, Scenario, ScenarioParts, Stance, StanceChange, Statement, Successor,
     ValueRef,
 };
+pub use validate::{MAX_MAGNITUDE, MIN_CAPABILITY};
 pub use what_if::Change;

@@ -597,7 +597,10 @@ impl Scenario {
                 }
             }
             ValueRef::Capability { actor } => {
-                self.parts.actors[actor].capability = value.max(f64::MIN_POSITIVE);
+                self.parts.actors[actor].capability = value.clamp(
+                    super::validate::MIN_CAPABILITY,
+                    super::validate::MAX_MAGNITUDE,
+                );
                 true
             }
         }

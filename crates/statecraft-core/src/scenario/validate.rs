@@ -9,6 +9,17 @@ use super::error::{
 };
 use super::types::{ChangeTiming, Distribution, ObservationKind, ScenarioParts};
 
+/// The largest magnitude of any number in a scenario (positions, scales, capabilities, costs,
+/// ...). The models multiply a few such numbers together (capability x salience x position,
+/// squared distances between positions); 1e100 keeps every such product far from the largest
+/// double (about 1.8e308), so that every result is finite and correct. docs/scenario-format.md
+/// and docs/reliability.md name this limit.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// The smallest capability: with [`MAX_MAGNITUDE`] it bounds the ratio of two capabilities by
+/// 1e200, which a weighted sum still carries without underflowing every weight to 0.
+pub const MIN_CAPABILITY: f64 = 1e-100;
+
 /// Tolerance on successor probabilities adding up to 1.
 const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
 
@@ -35,15 +46,21 @@ impl Checker<'_> {
     }
 
     /// Checks that `value` is finite, then that it passes `rule`; returns whether it is finite.
+    /// A finite value larger in magnitude than [`MAX_MAGNITUDE`] is refused too (and counts as
+    /// not finite, so that no further rule is checked on it).
     fn finite(&mut self, locus: Locus, subject: &str, field: &'static str, value: f64) -> bool {
-        if value.is_finite() {
+        let kind = if !value.is_finite() {
+            ErrorKind::NotFinite { field, value }
+        } else if value.abs() > MAX_MAGNITUDE {
+            ErrorKind::TooLarge {
+                field,
+                value,
+                limit: MAX_MAGNITUDE,
+            }
+        } else {
             return true;
-        }
-        self.push(
-            locus,
-            format!("{subject}, {field}"),
-            ErrorKind::NotFinite { field, value },
-        );
+        };
+        self.push(locus, format!("{subject}, {field}"), kind);
         false
     }
 
@@ -175,6 +192,12 @@ impl Checker<'_> {
             {
                 let kind = ErrorKind::CapabilityNotPositive {
                     value: actor.capability,
+                };
+                self.push(locus, format!("{name}, capability"), kind);
+            } else if actor.capability.is_finite() && actor.capability < MIN_CAPABILITY {
+                let kind = ErrorKind::CapabilityTooSmall {
+                    value: actor.capability,
+                    limit: MIN_CAPABILITY,
                 };
                 self.push(locus, format!("{name}, capability"), kind);
             }

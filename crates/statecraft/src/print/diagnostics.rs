@@ -26,6 +26,7 @@ const MAX_SNIPPET_COLUMN: usize = 4096;
 
 /// Prints one problem (error or warning) with its source snippet.
 pub(crate) fn problem(problem: &Problem) {
+    let problem = &problem.printable();
     let far_right = problem
         .line_column
         .is_some_and(|(_, column)| column > MAX_SNIPPET_COLUMN);
@@ -45,12 +46,17 @@ pub(crate) fn problem(problem: &Problem) {
 
 /// Prints a note on how an input was read or what an analysis noticed.
 pub(crate) fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {text}");
+    let _ = writeln!(std::io::stderr(), "note: {}", super::printable(text));
 }
 
 /// Prints `error: MESSAGE` and `help: HELP`; the caller exits with code 2.
 pub(crate) fn usage(message: &str, help: &str) -> Failure {
-    let _ = writeln!(std::io::stderr(), "error: {message}\n  help: {help}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}\n  help: {}",
+        super::printable(message),
+        super::printable(help)
+    );
     Failure::BadInput
 }
 

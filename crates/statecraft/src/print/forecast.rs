@@ -40,7 +40,8 @@ pub(crate) fn write_trace(
             })
         }
     };
-    std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+    crate::commands::write_atomically(path, text)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
     let _ = writeln!(
         std::io::stderr(),
         "wrote the round-by-round trace to {}",

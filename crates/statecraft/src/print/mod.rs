@@ -29,9 +29,33 @@ fn stdout() -> std::io::StdoutLock<'static> {
 /// Writes `text` to stdout.
 pub(crate) fn write_out(text: &str) -> Result<(), Failure> {
     stdout()
-        .write_all(text.as_bytes())
+        .write_all(printable(text).as_bytes())
         .context("cannot write to stdout")?;
     Ok(())
+}
+
+/// `text` with every control character but newline and tab written out as `\x1b` (or `\u{9b}`),
+/// so that a name in a scenario cannot send escape sequences to the terminal (clear the screen,
+/// set its title) through `check`, `show`, `--explain` or any other output.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if (c as u32) < 0x100 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Pretty JSON with a final newline.

@@ -1,7 +1,9 @@
 //! Inputs that used to panic (issue 21's fuzzing found them): each must now exit 2 with a
 //! message, and never print a panic.
 
-use crate::support::{run, statecraft};
+use std::os::unix::fs::FileTypeExt;
+
+use crate::support::{message_text, run, statecraft};
 
 /// Runs `statecraft ARGS` in `dir`; asserts exit code 2, no panic and an `error:` message.
 fn refused(dir: &std::path::Path, args: &[&str]) -> String {
@@ -207,10 +209,370 @@ fn a_sweep_refuses_distributions_too_wide_to_draw_from() {
     let wide = TWO.replace("min = 0\nmax = 10", "min = -1e308\nmax = 1e308");
     std::fs::write(dir.path().join("wide.toml"), wide).unwrap();
     let stderr = refused(dir.path(), &["sweep", "wide.toml", "--runs", "10"]);
-    assert!(stderr.contains("cannot be drawn"), "{stderr}");
+    assert!(
+        message_text(&stderr).contains("largest value allowed (1e100)"),
+        "{stderr}"
+    );
     let stderr = refused(
         dir.path(),
         &["sweep", "--uncertainty", "1e308", "--runs", "10"],
     );
     assert!(stderr.contains("cannot be drawn"), "{stderr}");
+}
+
+#[test]
+fn magnitudes_a_model_cannot_carry_are_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Gave 95/100/100/95/100/100 with exit 0 (overflow), the opposite of the right answer.
+    let stderr = refused(
+        dir.path(),
+        &[
+            "forecast",
+            "--set",
+            "US.capability=1e308",
+            "--model",
+            "compromise",
+        ],
+    );
+    assert!(stderr.contains("capability is 1e308"), "{stderr}");
+    assert!(stderr.contains("1e100"), "the limit is named: {stderr}");
+    // Gave a Nash bargain of -inf.
+    let far = TWO
+        .replace("position = 2,", "position = -1e308,")
+        .replace("min = 0", "min = -1e308");
+    std::fs::write(dir.path().join("far.toml"), far).unwrap();
+    let stderr = refused(dir.path(), &["forecast", "far.toml", "--model", "nash"]);
+    assert!(stderr.contains("far.toml:3:"), "file and line: {stderr}");
+    assert!(
+        message_text(&stderr).contains("largest value allowed (1e100)"),
+        "{stderr}"
+    );
+    let stderr = refused(dir.path(), &["forecast", "--set", "US.capability=1e-300"]);
+    assert!(stderr.contains("1e-100"), "{stderr}");
+}
+
+/// A scenario at the edges of what is allowed: capabilities 1e100 and 1e-100, a scale of
+/// -1e100..1e100 and one of 0..1e-100, a salience of 5e-324.
+const EXTREMES: &str = r#"[scenario]
+title = "extremes"
+uncertainty = 0.5
+
+[[issues]]
+id = "x"
+min = -1e100
+max = 1e100
+status_quo = 0
+
+[[issues]]
+id = "y"
+min = 0
+max = 1e-100
+status_quo = 0
+
+[[actors]]
+id = "A"
+capability = 1e100
+positions = { x = { position = -1e100, salience = 1 }, y = { position = 1e-100, salience = 1 } }
+
+[[actors]]
+id = "B"
+capability = 1e100
+positions = { x = { position = 1e100, salience = 1 }, y = { position = 0, salience = 1 } }
+
+[[actors]]
+id = "C"
+capability = 1e-100
+positions = { x = { position = 5e99, salience = 5e-324 }, y = { position = 5e-101, salience = 0.5 } }
+"#;
+
+#[test]
+fn numbers_at_the_limits_give_finite_results_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ext.toml"), EXTREMES).unwrap();
+    let not_finite = |text: &str| {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity"))
+            || text.contains('\u{221e}')
+    };
+    for args in [
+        vec!["forecast", "ext.toml"],
+        vec!["forecast", "ext.toml", "--format", "csv"],
+        vec!["sweep", "ext.toml", "--runs", "40"],
+        vec!["coalitions", "ext.toml"],
+        vec!["report", "ext.toml", "-f", "md"],
+        vec![
+            "report",
+            "ext.toml",
+            "-f",
+            "html",
+            "--sweep",
+            "20",
+            "--histories",
+            "200",
+        ],
+    ] {
+        let (code, out, stderr) = run(statecraft().current_dir(dir.path()).args(&args));
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(
+            !not_finite(&out),
+            "{args:?} printed a number that is not finite:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn work_past_a_limit_is_refused_up_front_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, limit) in [
+        (vec!["sweep", "--runs", "100000000"], "1000000"),
+        (
+            vec!["sweep", "--runs", "10", "--sensitivity", "100000000"],
+            "1000000",
+        ),
+        (
+            vec!["forecast", "--model", "bdm", "--rounds", "1000000000"],
+            "10000",
+        ),
+        (vec!["report", "--sweep", "100000000"], "1000000"),
+        (vec!["report", "--histories", "1000000000000"], "10000000"),
+        (vec!["power", "--samples", "1000000000000"], "100000000"),
+        (vec!["durability", "--runs", "100000000"], "10000000"),
+        (
+            vec!["infer", "--chains", "1000", "--max-draws", "100000"],
+            "10000000",
+        ),
+        (
+            vec!["forecast", "--model", "bdm", "--max-rounds", "100000"],
+            "10000",
+        ),
+    ] {
+        let stderr = refused(dir.path(), &args);
+        assert!(
+            message_text(&stderr).contains(&format!("limit of {limit}")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_table_too_large_for_a_model_is_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = String::from("Actor,Capability,Position,Salience\n");
+    for k in 0..2_001 {
+        table.push_str(&format!("A{k},{},{},0.5\n", 1 + k % 7, k % 100));
+    }
+    std::fs::write(dir.path().join("big.csv"), table).unwrap();
+    // The default models include bdm, which keeps actor x actor tables.
+    let mut huge = String::from("Actor,Capability,Position,Salience\n");
+    for k in 0..20_001 {
+        huge.push_str(&format!("A{k},1,{},0.5\n", k % 100));
+    }
+    std::fs::write(dir.path().join("huge.csv"), huge).unwrap();
+    let stderr = refused(dir.path(), &["check", "huge.csv"]);
+    assert!(
+        stderr.contains("20001 actors, more than the limit of 20000"),
+        "{stderr}"
+    );
+    let stderr = refused(dir.path(), &["forecast", "big.csv"]);
+    assert!(stderr.contains("limit of 2000"), "{stderr}");
+    // The one-dimensional baselines run on it.
+    let (code, _, stderr) = run(statecraft().current_dir(dir.path()).args([
+        "forecast",
+        "big.csv",
+        "--model",
+        "compromise,median,nash",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    // Coalitions search packages over every issue: past 200 issues it is refused.
+    let mut many = String::new();
+    for i in 0..201 {
+        many.push_str(&format!(
+            "[[issues]]\nid = \"i{i}\"\nmin = 0\nmax = 10\nstatus_quo = 5\n\n"
+        ));
+    }
+    for a in ["A", "B"] {
+        let stances: Vec<String> = (0..201)
+            .map(|i| format!("i{i} = {{ position = {}, salience = 0.5 }}", i % 10))
+            .collect();
+        many.push_str(&format!(
+            "[[actors]]\nid = \"{a}\"\ncapability = 1\npositions = {{ {} }}\n\n",
+            stances.join(", ")
+        ));
+    }
+    std::fs::write(dir.path().join("many.toml"), many).unwrap();
+    let stderr = refused(dir.path(), &["coalitions", "many.toml"]);
+    assert!(stderr.contains("limit of 200"), "{stderr}");
+}
+
+#[test]
+fn existing_files_are_replaced_only_with_force_and_only_if_regular() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(path("two.toml"), TWO).unwrap();
+    std::fs::write(path("old.md"), "mine").unwrap();
+    std::fs::write(path("trace.csv"), "mine").unwrap();
+    // Without --force: refused, and the files are as they were.
+    let stderr = refused(dir.path(), &["report", "two.toml", "-o", "old.md"]);
+    assert!(stderr.contains("--force"), "{stderr}");
+    let trace = [
+        "forecast",
+        "two.toml",
+        "--model",
+        "bdm",
+        "--trace",
+        "trace.csv",
+    ];
+    refused(dir.path(), &trace);
+    assert_eq!(std::fs::read_to_string(path("old.md")).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(path("trace.csv")).unwrap(), "mine");
+    // With --force: replaced.
+    let (code, _, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(["report", "two.toml", "-o", "old.md", "--force"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::read_to_string(path("old.md"))
+        .unwrap()
+        .starts_with('#'));
+    let (code, _, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(trace)
+        .arg("--force"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::read_to_string(path("trace.csv"))
+        .unwrap()
+        .contains(','));
+    // A symbolic link is followed: the file it points to is replaced, the link kept.
+    std::fs::write(path("real.md"), "mine").unwrap();
+    std::os::unix::fs::symlink("real.md", path("link.md")).unwrap();
+    let (code, _, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(["report", "two.toml", "-o", "link.md", "--force"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::symlink_metadata(path("link.md"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(path("real.md"))
+        .unwrap()
+        .starts_with('#'));
+    // A FIFO or a directory is never replaced by a regular file.
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(path("fifo.md"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    std::fs::create_dir(path("dir.md")).unwrap();
+    for target in ["fifo.md", "dir.md"] {
+        let (code, _, stderr) = run(statecraft()
+            .current_dir(dir.path())
+            .args(["report", "two.toml", "-o", target, "--force"]));
+        assert_eq!(code, Some(1), "{target}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+    assert!(std::fs::symlink_metadata(path("fifo.md"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(path("dir.md").is_dir());
+    // No temporary file is left behind by the failures.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("statecraft-tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+const HOSTILE: &str = "[scenario]\ntitle = \"<script>alert(1)</script>\\u001b]0;owned\\u0007\"\n\
+    description = \"<img src=x onerror=alert(2)> [click](javascript:alert(3))\"\n\n\
+    [[issues]]\nid = \"x\"\nlabel = \"<img src=y onerror=alert(4)>\\u001b[2J\"\nmin = 0\nmax = 10\nstatus_quo = 5\n\n\
+    [[actors]]\nid = \"A\"\nname = \"<script>alert(5)</script>\\u001b[2J\"\ncapability = 1\n\
+    positions = { x = { position = 2, salience = 0.5 } }\n\n\
+    [[actors]]\nid = \"B\"\nname = \"B\"\ncapability = 1\npositions = { x = { position = 8, salience = 0.5 } }\n";
+
+#[test]
+fn the_markdown_report_escapes_what_a_scenario_says() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hostile.toml"), HOSTILE).unwrap();
+    let (code, md, stderr) = run(statecraft().current_dir(dir.path()).args([
+        "report",
+        "hostile.toml",
+        "-f",
+        "md",
+        "--histories",
+        "100",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    // A link needs an unescaped `](`.
+    let unescaped = md.replace("\\]", "");
+    for raw in ["<script", "<img", "](javascript"] {
+        assert!(!unescaped.contains(raw), "{raw} is in the Markdown:\n{md}");
+    }
+    assert!(md.contains("&lt;script&gt;"), "{md}");
+}
+
+#[test]
+fn escape_sequences_in_names_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hostile.toml"), HOSTILE).unwrap();
+    let broken = HOSTILE.replace(
+        "capability = 1\npositions = { x = { position = 8",
+        "capability = -1\npositions = { x = { position = 8",
+    );
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        format!("# \u{1b}[2J\u{9b}2J\n{broken}"),
+    )
+    .unwrap();
+    for args in [
+        vec!["show", "hostile.toml"],
+        vec!["check", "hostile.toml"],
+        vec!["check", "broken.toml"],
+        vec!["forecast", "hostile.toml", "--model", "bdm", "--explain"],
+        vec!["forecast", "hostile.toml", "--format", "csv"],
+    ] {
+        let (_, out, stderr) = run(statecraft().current_dir(dir.path()).args(&args));
+        for text in [&out, &stderr] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+                "{args:?} sent a control character: {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_json_key_written_with_escapes_keeps_its_line_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\n  \"issues\": [\n    { \"id\": \"x\", \"min\": 0, \"max\": 10, \"status_quo\": 5 }\n  ],\n  \"actors\": [\n    { \"id\": \"A\", \"capabilit\\u0079\": -1,\n      \"positions\": { \"x\": { \"position\": 2, \"salience\": 0.5 } } },\n    { \"id\": \"B\", \"capability\": 1,\n      \"positions\": { \"x\": { \"position\": 8, \"salience\": 0.5 } } }\n  ]\n}\n";
+    std::fs::write(dir.path().join("esc.json"), text).unwrap();
+    let (code, _, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(["check", "esc.json"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("esc.json:6:"),
+        "the line of the key: {stderr}"
+    );
+}
+
+#[test]
+fn a_report_on_a_bargain_that_halts_before_its_first_round_is_written() {
+    // Two actors of equal capability and salience: the reference halts before round 1, and the
+    // rounds chart used to panic on its empty series (found while testing issue 21).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.toml"), TWO).unwrap();
+    for format in ["md", "html"] {
+        let (code, out, stderr) = run(statecraft().current_dir(dir.path()).args([
+            "report",
+            "two.toml",
+            "-f",
+            format,
+            "--histories",
+            "100",
+        ]));
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(code, Some(0), "{format}: {stderr}");
+        assert!(!out.is_empty());
+    }
 }

@@ -1,0 +1,209 @@
+//! The most work any one request may ask for, checked before any is done, so that no request
+//! (from the CLI, the server or Python) can exhaust memory or run for hours: each limit is named
+//! in the refusal. docs/reliability.md lists them with the memory each needs.
+
+use statecraft_core::scenario::Scenario;
+
+use crate::{Analysis, ApiError, Request};
+
+/// The most draws of one sweep (`sweep --runs`, `report --sweep`). A sweep keeps every draw's
+/// forecast of every model and issue (for its quantiles): about 8 bytes each plus a few dozen
+/// bytes per draw, so 10^6 draws of the six-party scenario need about 400 MB.
+pub const MAX_RUNS: usize = 1_000_000;
+
+/// The most forecasts one sweep keeps: draws x models x issues, 8 bytes each (400 MB).
+pub const MAX_SWEEP_VALUES: usize = 50_000_000;
+
+/// The most Sobol base rows (`--sensitivity`); each row needs inputs + 2 forecasts.
+pub const MAX_SENSITIVITY: usize = 1_000_000;
+
+/// The most rounds of the expected-utility model (`--rounds`, `--max-rounds`) and turns of the
+/// spatial model: each round keeps a record per actor (about 100 bytes).
+pub const MAX_ROUNDS: usize = 10_000;
+
+/// The most Monte Carlo samples of `power` (they are summed as drawn, so memory does not grow;
+/// 10^8 samples of a 6-player game take about a minute).
+pub const MAX_SAMPLES: usize = 100_000_000;
+
+/// The most simulated histories per agreement form (`durability --runs`, `report
+/// --histories`): each keeps its end time (8 bytes, so 80 MB).
+pub const MAX_HISTORIES: usize = statecraft_core::durability::MAX_RUNS;
+
+/// The most draws of `infer` (chains x (warmup + most draws)), each keeping one value per
+/// uncertain input.
+pub const MAX_INFER_DRAWS: usize = 10_000_000;
+
+/// The most actors the expected-utility model runs on: it keeps actor x actor tables (8 bytes
+/// a cell, 32 MB at 2,000 actors), and the reference round takes minutes at this size.
+pub const MAX_BDM_ACTORS: usize = 2_000;
+
+/// The most actors and issues of a scenario any analysis is run on (a table of 100,000 actors
+/// used to abort asking for 80 GB).
+pub const MAX_ACTORS: usize = 20_000;
+
+/// The most issues of a scenario any analysis is run on.
+pub const MAX_ISSUES: usize = 1_000;
+
+/// The most issues `coalitions` and `report` (which includes it) search packages over: the
+/// linear programme grows with issues x actors, and 2,000 issues ran past two minutes.
+pub const MAX_COALITION_ISSUES: usize = 200;
+
+/// The refusal of `value` of `option` (at `field` of the request) for passing `limit`.
+fn over(option: &str, value: usize, limit: usize, what: &str, field: &str) -> ApiError {
+    ApiError::usage(
+        format!("{option} {value} is more than the limit of {limit} {what}"),
+        format!("give {option} {limit} or less (docs/reliability.md lists every limit)"),
+    )
+    .at_field(field)
+}
+
+/// Checks the request's options against the limits, before any scenario is read.
+pub(crate) fn check_options(request: &Request) -> Result<(), ApiError> {
+    let at = |analysis: &str, name: &str| format!("analysis.{analysis}.{name}");
+    let limit = |option: &str, value: usize, limit: usize, what: &str, field: String| {
+        if value > limit {
+            Err(over(option, value, limit, what, &field))
+        } else {
+            Ok(())
+        }
+    };
+    match &request.analysis {
+        Analysis::Forecast(o) => {
+            if let Some(rounds) = o.bdm.rounds {
+                limit(
+                    "--rounds",
+                    rounds,
+                    MAX_ROUNDS,
+                    "rounds",
+                    at("forecast", "bdm.rounds"),
+                )?;
+            }
+            limit(
+                "--max-rounds",
+                o.bdm.max_rounds,
+                MAX_ROUNDS,
+                "rounds",
+                at("forecast", "bdm.max_rounds"),
+            )?;
+            limit(
+                "--max-turns",
+                o.smp.max_turns,
+                MAX_ROUNDS,
+                "turns",
+                at("forecast", "smp.max_turns"),
+            )?;
+        }
+        Analysis::Sweep(o) => {
+            limit("--runs", o.runs, MAX_RUNS, "draws", at("sweep", "runs"))?;
+            if let Some(n) = o.sensitivity {
+                let field = at("sweep", "sensitivity");
+                limit("--sensitivity", n, MAX_SENSITIVITY, "base rows", field)?;
+            }
+        }
+        Analysis::Report(o) => {
+            limit("--sweep", o.sweep, MAX_RUNS, "draws", at("report", "sweep"))?;
+            if let Some(n) = o.sensitivity {
+                let field = at("report", "sensitivity");
+                limit("--sensitivity", n, MAX_SENSITIVITY, "base rows", field)?;
+            }
+            let field = at("report", "histories");
+            limit(
+                "--histories",
+                o.histories,
+                MAX_HISTORIES,
+                "histories",
+                field,
+            )?;
+        }
+        Analysis::Durability(o) => {
+            let field = at("durability", "runs");
+            limit("--runs", o.runs, MAX_HISTORIES, "histories", field)?;
+        }
+        Analysis::Power(o) => {
+            let field = at("power", "samples");
+            limit("--samples", o.samples, MAX_SAMPLES, "samples", field)?;
+        }
+        Analysis::Infer(o) => {
+            let draws = o
+                .chains
+                .saturating_mul(o.warmup.saturating_add(o.max_draws.max(o.draws)));
+            if draws > MAX_INFER_DRAWS {
+                return Err(ApiError::usage(
+                    format!(
+                        "{} chains of {} warm-up and up to {} draws are more than the limit of {MAX_INFER_DRAWS} draws in all",
+                        o.chains, o.warmup, o.max_draws.max(o.draws)
+                    ),
+                    "give fewer chains, warm-up or draws (docs/reliability.md lists every limit)",
+                )
+                .at_field(&at("infer", "max_draws")));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Checks the scenario's size against the limits of the analysis asked for.
+pub(crate) fn check_scenario(request: &Request, scenario: &Scenario) -> Result<(), ApiError> {
+    let (actors, issues) = (scenario.actors().len(), scenario.issues().len());
+    let size = |what: &str, n: usize, limit: usize, help: &str| {
+        ApiError::usage(
+            format!("the scenario has {n} {what}, more than the limit of {limit}"),
+            format!("{help} (docs/reliability.md lists every limit)"),
+        )
+    };
+    if actors > MAX_ACTORS {
+        return Err(size("actors", actors, MAX_ACTORS, "split the scenario"));
+    }
+    if issues > MAX_ISSUES {
+        return Err(size("issues", issues, MAX_ISSUES, "split the scenario"));
+    }
+    let runs_bdm =
+        |models: &[String]| models.is_empty() || models.iter().any(|m| m == "bdm" || m == "all");
+    let bdm = match &request.analysis {
+        Analysis::Forecast(o) => runs_bdm(&o.models),
+        Analysis::Sweep(o) => runs_bdm(&o.models),
+        Analysis::Report(_) => true,
+        _ => false,
+    };
+    if bdm && actors > MAX_BDM_ACTORS {
+        return Err(size(
+            "actors",
+            actors,
+            MAX_BDM_ACTORS,
+            "the expected-utility model (bdm) cannot run on so many; choose other models with --model compromise,median,nash",
+        ));
+    }
+    let coalitions = matches!(
+        request.analysis,
+        Analysis::Coalitions(_) | Analysis::Report(_)
+    );
+    if coalitions && issues > MAX_COALITION_ISSUES {
+        return Err(size(
+            "issues",
+            issues,
+            MAX_COALITION_ISSUES,
+            "the package search of coalitions (and of report) cannot cover so many; split the scenario",
+        ));
+    }
+    if let Analysis::Sweep(o) = &request.analysis {
+        let models = if o.models.is_empty() {
+            4
+        } else {
+            o.models.len().max(1)
+        };
+        let values = o.runs.saturating_mul(models).saturating_mul(issues);
+        if values > MAX_SWEEP_VALUES {
+            let most = MAX_SWEEP_VALUES / (models * issues).max(1);
+            return Err(ApiError::usage(
+                format!(
+                    "{} draws of {models} models on {issues} issues are {values} forecasts to keep, more than the limit of {MAX_SWEEP_VALUES}",
+                    o.runs
+                ),
+                format!("give --runs {most} or less, or fewer models (docs/reliability.md lists every limit)"),
+            )
+            .at_field("analysis.sweep.runs"));
+        }
+    }
+    Ok(())
+}
