@@ -161,6 +161,8 @@ pub enum Kind {
         years: f64,
         /// (form label, (years, share surviving)).
         series: Vec<(String, Vec<(f64, f64)>)>,
+        /// Scheduled leadership changes: (years from signing, mark drawn at the top).
+        elections: Vec<(f64, String)>,
     },
     /// Voting power bars.
     Power {
@@ -275,7 +277,11 @@ pub fn charts(report: &Report) -> Vec<Chart> {
             out.push(chart);
         }
     }
-    if let Some(d) = &report.durability {
+    if let Some(d) = report
+        .durability
+        .as_ref()
+        .filter(|d| !d.every_form_survives())
+    {
         out.push(survival_chart(d));
     }
     if let Some(p) = &report.power {
@@ -772,14 +778,27 @@ fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {
         id: "durability".into(),
         title: format!("Is it election-proof? Survival over {} years by form", fmt(d.years)),
         summary: format!(
-            "Share of {} simulated histories in which the agreement still holds, from signing on {}. {}.",
+            "Share of {} simulated histories in which the agreement still holds, from signing on {}. {}.{}",
             d.runs,
             d.start,
             d.forms
                 .iter()
                 .map(|f| format!("{}: {} after {} years", f.label, percent(f.survives_horizon), fmt(d.years)))
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "),
+            if d.elections.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " Dashed lines mark the scheduled changes: {}.",
+                    d.elections
+                        .iter()
+                        .enumerate()
+                        .map(|(k, e)| format!("E{} {} ({} y)", k + 1, e.label, fmt(e.at_years)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            }
         ),
         table: DataTable {
             header: vec![
@@ -806,6 +825,12 @@ fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {
         },
         kind: Kind::Survival {
             years: d.years,
+            elections: d
+                .elections
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (e.at_years, format!("E{}", k + 1)))
+                .collect(),
             series: d
                 .forms
                 .iter()
@@ -966,7 +991,11 @@ impl Chart {
                 rows,
                 win_set,
             } => draw_acceptance(root, &self.title, axis, rows, win_set),
-            Kind::Survival { years, series } => draw_survival(root, &self.title, *years, series),
+            Kind::Survival {
+                years,
+                series,
+                elections,
+            } => draw_survival(root, &self.title, *years, series, elections),
             Kind::Power { players } => draw_power(root, &self.title, players),
             Kind::Spread { axis, rows } => draw_spread(root, &self.title, axis, rows),
             Kind::Tornado { bars } => draw_tornado(root, &self.title, bars),
@@ -1404,6 +1433,7 @@ fn draw_survival<DB: DrawingBackend>(
     title: &str,
     years: f64,
     series: &[(String, Vec<(f64, f64)>)],
+    elections: &[(f64, String)],
 ) -> DrawResult<DB> {
     let mut chart = ChartBuilder::on(root)
         .caption(title, title_style())
@@ -1423,6 +1453,25 @@ fn draw_survival<DB: DrawingBackend>(
         .label_style(label_style())
         .axis_desc_style(label_style())
         .draw()?;
+    // The scheduled changes, behind the curves; marks alternate between two heights so that
+    // changes a few months apart do not print on top of each other.
+    for (k, (at, mark)) in elections.iter().enumerate() {
+        chart.draw_series(DashedLineSeries::new(
+            [(*at, 0.0), (*at, 100.0)],
+            6,
+            6,
+            GREY.stroke_width(1),
+        ))?;
+        let height = if k % 2 == 0 { 99.0 } else { 93.0 };
+        chart.draw_series(std::iter::once(Text::new(
+            mark.clone(),
+            (*at, height),
+            small_style().pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Top,
+            )),
+        )))?;
+    }
     for (f, (label, points)) in series.iter().enumerate() {
         let colour = PALETTE[f % PALETTE.len()];
         let data: Vec<(f64, f64)> = points.iter().map(|&(t, s)| (t, 100.0 * s)).collect();

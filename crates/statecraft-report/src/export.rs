@@ -469,8 +469,11 @@ impl Exporter for Markdown {
             md_charts(&mut out, &charts, "spread-");
             md_charts(&mut out, &charts, "tornado-");
         }
-        if report.durability.is_some() {
+        if let Some(d) = &report.durability {
             let _ = writeln!(out, "## Is it election-proof?\n");
+            if d.every_form_survives() {
+                let _ = writeln!(out, "{}\n", md_escape(&survives_everything(d)));
+            }
             md_charts(&mut out, &charts, "durability");
         }
         if report.power.is_some() {
@@ -703,6 +706,33 @@ pub struct HtmlSection {
     pub html: String,
 }
 
+/// What the report says instead of a chart of flat lines.
+fn survives_everything(d: &crate::report::DurabilitySection) -> String {
+    format!(
+        "Every form ({}) holds in all {} simulated histories for {} years{}: no new leader gains \
+         more from reneging than it costs, so there is no survival curve to draw.",
+        d.forms
+            .iter()
+            .map(|f| f.label.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        d.runs,
+        fmt(d.years),
+        if d.elections.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", through {}",
+                d.elections
+                    .iter()
+                    .map(|e| e.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }
+    )
+}
+
 /// The start of a self-contained page, up to the opened `<body>`: nothing may be fetched (styles
 /// are inline, images are inline SVG, there is no script).
 pub(crate) fn page_head(title: &str) -> String {
@@ -867,6 +897,9 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
             "<p>The package simulated: {}.</p>",
             escape(&package.join(", "))
         );
+        if d.every_form_survives() {
+            let _ = writeln!(out, "<p>{}</p>", escape(&survives_everything(d)));
+        }
         html_charts(&mut out, &charts, "durability")?;
         section("durability", "Is it election-proof?", out);
     }

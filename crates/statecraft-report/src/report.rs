@@ -282,6 +282,27 @@ pub struct DurabilitySection {
     pub start: String,
     /// One curve per form.
     pub forms: Vec<FormSurvival>,
+    /// The scheduled leadership changes within the horizon, marked on the survival chart.
+    pub elections: Vec<ElectionMark>,
+}
+
+impl DurabilitySection {
+    /// Whether every form holds in every simulated history to the horizon: then a chart of flat
+    /// lines says nothing a sentence does not.
+    pub fn every_form_survives(&self) -> bool {
+        self.forms
+            .iter()
+            .all(|f| f.survival.iter().all(|&s| s >= 1.0))
+    }
+}
+
+/// A scheduled leadership change on the survival chart's time axis.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ElectionMark {
+    /// The change's label (`United States: 2012 presidential election`).
+    pub label: String,
+    /// Years from signing.
+    pub at_years: f64,
 }
 
 /// The survival curve of one form.
@@ -670,9 +691,21 @@ fn durability_section(
     options: &DurabilityOptions,
 ) -> Result<DurabilitySection, String> {
     let mut forms = Vec::new();
+    let mut elections = Vec::new();
     for form in &options.forms {
         let d = durability::analyse(scenario, &options.package, form, &options.params)
             .map_err(|e| e.to_string())?;
+        if elections.is_empty() {
+            elections = d
+                .elections
+                .iter()
+                .filter(|e| e.at_years <= options.params.years)
+                .map(|e| ElectionMark {
+                    label: e.label.clone(),
+                    at_years: e.at_years,
+                })
+                .collect();
+        }
         forms.push(FormSurvival {
             form: d.form,
             label: d.label,
@@ -693,6 +726,7 @@ fn durability_section(
         runs: options.params.runs,
         start: options.params.start.format("%Y-%m-%d").to_string(),
         forms,
+        elections,
     })
 }
 

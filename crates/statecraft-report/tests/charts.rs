@@ -104,3 +104,100 @@ fn a_crowded_power_chart_shows_the_thirty_largest() {
     assert_eq!(power.table.rows.len(), 40);
     power.png().expect("draws");
 }
+
+/// A durability section with two forms: one that holds everywhere and one whose curve falls
+/// (`falls`), and two elections four months apart.
+fn durability(falls: bool) -> statecraft_report::DurabilitySection {
+    use statecraft_report::{DurabilitySection, ElectionMark, FormSurvival};
+    let curve = |drop: bool| FormSurvival {
+        form: if drop { "statement" } else { "treaty" }.into(),
+        label: if drop {
+            "Joint statement"
+        } else {
+            "Ratified treaty"
+        }
+        .into(),
+        times: vec![0.0, 1.0, 2.0, 3.0, 4.0],
+        survival: if drop {
+            vec![1.0, 1.0, 0.6, 0.6, 0.5]
+        } else {
+            vec![1.0; 5]
+        },
+        survives_horizon: if drop { 0.5 } else { 1.0 },
+        standard_error: 0.0,
+        median_years: None,
+        first_defector: None,
+    };
+    DurabilitySection {
+        package: vec![50.0],
+        years: 4.0,
+        runs: 1000,
+        start: "2009-05-09".into(),
+        forms: vec![curve(falls), curve(false)],
+        elections: vec![
+            ElectionMark {
+                label: "United States: 2012 presidential election".into(),
+                at_years: 1.5,
+            },
+            ElectionMark {
+                label: "South Korea: 2012 presidential election".into(),
+                at_years: 1.8,
+            },
+        ],
+    }
+}
+
+#[test]
+fn the_survival_chart_marks_the_elections_and_flat_lines_become_a_sentence() {
+    let mut r = report(3);
+    r.durability = Some(durability(true));
+    let all = charts(&r);
+    let chart = all
+        .iter()
+        .find(|c| c.id == "durability")
+        .expect("a falling curve is drawn");
+    let Kind::Survival { elections, .. } = &chart.kind else {
+        panic!("not a survival chart");
+    };
+    assert_eq!(
+        elections,
+        &vec![(1.5, "E1".to_owned()), (1.8, "E2".to_owned())]
+    );
+    assert!(
+        chart
+            .summary
+            .contains("E1 United States: 2012 presidential election (1.5 y)")
+            && chart.summary.contains("E2 South Korea"),
+        "{}",
+        chart.summary
+    );
+    let svg = chart.svg().expect("draws");
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .map(|t| t.split("</text>").next().unwrap_or_default())
+        .collect();
+    for mark in ["E1", "E2"] {
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.trim_end().ends_with(&format!(">\n{mark}"))),
+            "no mark {mark} among {texts:?}"
+        );
+    }
+
+    r.durability = Some(durability(false));
+    assert!(
+        charts(&r).iter().all(|c| c.id != "durability"),
+        "flat lines at 100% are not drawn"
+    );
+    let html = statecraft_report::exporter("html")
+        .expect("html")
+        .export(&r)
+        .expect("exports");
+    assert!(
+        html.contains("holds in all 1000 simulated histories for 4 years"),
+        "no sentence"
+    );
+    assert!(html.contains("through United States: 2012 presidential election"));
+}
