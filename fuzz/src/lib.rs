@@ -8,7 +8,7 @@ use statecraft_core::scenario::Scenario;
 use statecraft_io::{export, parse_str, Format, LoadError};
 
 /// Scenarios larger than this are read but not forecast (a fuzz run should stay fast).
-const MAX_FORECAST_CELLS: usize = 2_000;
+const MAX_FORECAST_CELLS: usize = 300;
 
 /// Reads `data` as `format` (named `file` in messages) and checks everything about the result.
 pub fn check_scenario(file: &str, data: &[u8], format: Format) {
