@@ -438,8 +438,9 @@ impl toml_edit::visit_mut::VisitMut for WholeNumbers {
     fn visit_value_mut(&mut self, node: &mut Value) {
         if let Value::Float(f) = node {
             let v = *f.value();
-            // Beyond 2^53 not every integer is a float; such values keep their float form.
-            if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            // Beyond 2^53 not every integer is a float; such values keep their float form, and
+            // so does -0 (an integer has no sign of zero: `-0` would read back as 0).
+            if v.fract() == 0.0 && v.abs() < 9.0e15 && !(v == 0.0 && v.is_sign_negative()) {
                 let decor = f.decor().clone();
                 let mut whole = Value::from(v as i64);
                 *whole.decor_mut() = decor;

@@ -175,9 +175,32 @@ impl Store {
             path: name.clone(),
             source,
         };
-        let connection =
-            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(wrap)?;
+        use rusqlite::OpenFlags;
+        let readable =
+            |c: &Connection| c.query_row("SELECT COUNT(*) FROM sqlite_master", [], |_| Ok(()));
+        let mut connection =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(wrap)?;
+        if readable(&connection).is_err() && path.exists() {
+            // A store in write-ahead-log mode needs its `-shm` file, which a read-only
+            // directory cannot hold; nobody can be writing there, so it is read as immutable.
+            let mut uri = String::from("file:");
+            for b in path.as_os_str().as_encoded_bytes() {
+                if b.is_ascii_alphanumeric() || b"/._-~".contains(b) {
+                    uri.push(char::from(*b));
+                } else {
+                    uri.push_str(&format!("%{b:02X}"));
+                }
+            }
+            uri.push_str("?immutable=1");
+            if let Ok(immutable) = Connection::open_with_flags(
+                &uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+            ) {
+                if readable(&immutable).is_ok() {
+                    connection = immutable;
+                }
+            }
+        }
         connection.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
         Ok(Store {
             connection,

@@ -14,7 +14,19 @@ use crate::diagnostic::Problem;
 use crate::{Format, LoadError, Loaded};
 
 /// Column names accepted for each field of the one-issue table, lower case.
-const ACTOR_NAMES: &[&str] = &["actor", "stakeholder", "name", "player", "actors", "party"];
+const ACTOR_NAMES: &[&str] = &[
+    "actor",
+    "stakeholder",
+    "name",
+    "player",
+    "actors",
+    "party",
+    "country",
+    "state",
+    "member",
+    "participant",
+    "delegation",
+];
 const CAPABILITY_NAMES: &[&str] = &[
     "capability",
     "clout",
@@ -24,8 +36,22 @@ const CAPABILITY_NAMES: &[&str] = &[
     "cap",
     "capabilities",
 ];
-const POSITION_NAMES: &[&str] = &["position", "pos", "stance", "policy position"];
-const SALIENCE_NAMES: &[&str] = &["salience", "sal", "importance", "policy salience"];
+const POSITION_NAMES: &[&str] = &[
+    "position",
+    "pos",
+    "stance",
+    "policy position",
+    "preference",
+    "ideal point",
+];
+const SALIENCE_NAMES: &[&str] = &[
+    "salience",
+    "sal",
+    "importance",
+    "policy salience",
+    "priority",
+    "intensity",
+];
 
 /// Tells a KTAB CSV or a Decide TSV from a plain one-issue table by its first lines.
 pub(crate) fn sniff(text: &str) -> Format {
@@ -158,6 +184,8 @@ struct Builder<'a> {
     notes: Vec<String>,
     /// The table's own name for capability (KTAB's and Decide's `power`), used in messages.
     capability_column: Option<&'static str>,
+    /// Whether numbers may use a decimal comma (`0,5`), as semicolon-separated tables do.
+    decimal_comma: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -169,6 +197,7 @@ impl<'a> Builder<'a> {
             problems: Vec::new(),
             notes: Vec::new(),
             capability_column: None,
+            decimal_comma: false,
         }
     }
 
@@ -193,7 +222,13 @@ impl<'a> Builder<'a> {
     /// Parses a number cell, or records a problem naming the row's actor and the field.
     fn number(&mut self, row: &Row, k: usize, what: &str) -> Option<f64> {
         let cell = row.cell(k);
-        match cell.parse::<f64>() {
+        let parsed = match cell.parse::<f64>() {
+            Err(_) if self.decimal_comma && cell.matches(',').count() == 1 => {
+                cell.replace(',', ".").parse::<f64>()
+            }
+            other => other,
+        };
+        match parsed {
             Ok(v) => Some(v),
             Err(_) => {
                 let message = if cell.is_empty() {
@@ -303,15 +338,52 @@ pub(crate) fn id_from_name(name: &str) -> String {
     id.trim_matches('_').to_owned()
 }
 
+/// The delimiter of a one-issue table: tab for `.tsv`, else whichever of `,`, `;` and tab
+/// splits the header line (outside quotes) into the most fields; `,` when none does.
+fn table_delimiter(file: &str, text: &str) -> u8 {
+    if file.to_ascii_lowercase().ends_with(".tsv") {
+        return b'\t';
+    }
+    let header = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in header.bytes() {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in &mut counts {
+                if c == *d {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    // Ties go to the comma (the first), then the semicolon.
+    let best = counts.iter().fold(
+        (b',', 0),
+        |best, &(d, n)| if n > best.1 { (d, n) } else { best },
+    );
+    best.0
+}
+
+fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b';' => "semicolon",
+        b'\t' => "tab",
+        _ => "comma",
+    }
+}
+
 /// A one-issue table: `Actor,Capability,Position,Salience` in any order, with synonyms.
 pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
-    let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = table_delimiter(file, &text);
     let rows = read_rows(file, &text, delimiter, b'"')?;
     let mut b = Builder::new(file, &text);
+    b.decimal_comma = delimiter == b';';
     let header = &rows[0];
     let find = |names: &[&str]| {
         header
@@ -328,10 +400,14 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
     for (what, names, found) in &columns {
         if found.is_none() {
             let message = format!(
-                "the header has no {what} column (found: {})",
-                header.fields.join(", ")
+                "the header has no {what} column (found: {}; read as {}-separated)",
+                header.fields.join(", "),
+                delimiter_name(delimiter)
             );
-            let help = format!("name the column one of: {} (any case)", names.join(", "));
+            let help = format!(
+                "name the {what} column one of: {} (any case)",
+                names.join(", ")
+            );
             b.problem(header.line.clone(), message, &help);
         }
     }
@@ -339,6 +415,31 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
         return Err(LoadError {
             problems: b.problems,
         });
+    }
+    let recognised: Vec<String> = columns
+        .iter()
+        .filter_map(|(what, _, found)| found.map(|k| format!("`{}` as {what}", header.cell(k))))
+        .collect();
+    let decimal = if b.decimal_comma {
+        " (decimal commas accepted)"
+    } else {
+        ""
+    };
+    b.notes.push(format!(
+        "{file}: {}-separated{decimal}; read {}",
+        delimiter_name(delimiter),
+        recognised.join(", ")
+    ));
+    let unread: Vec<String> = (0..header.fields.len())
+        .filter(|k| columns.iter().all(|c| c.2 != Some(*k)))
+        .filter(|k| !header.cell(*k).is_empty())
+        .map(|k| format!("`{}`", header.cell(k)))
+        .collect();
+    if !unread.is_empty() {
+        b.notes.push(format!(
+            "{file}: column(s) {} are not read: a one-issue table gives each actor's capability, position and salience; keep the other columns in the original",
+            unread.join(", ")
+        ));
     }
     let [actor_col, cap_col, pos_col, sal_col] = columns.map(|c| c.2.expect("checked above"));
     let stem = std::path::Path::new(file)
@@ -545,6 +646,11 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
             .iter()
             .enumerate()
             .all(|(k, d)| !descriptions[..k].contains(d));
+    if !distinct && descriptions.iter().any(|d| !d.is_empty()) {
+        b.notes.push(format!(
+            "{file}: the Description column does not name every actor once (some are empty or repeated); each actor keeps its description as its note"
+        ));
+    }
     let mut actors = Vec::new();
     let mut stances = Vec::new();
     for row in data {
@@ -605,11 +711,14 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
             );
         }
         let mut actor = Actor::new(id_from_name(&name), capability.unwrap_or(f64::NAN));
-        actor.name = if distinct {
-            row.cell(1).to_owned()
+        if distinct {
+            actor.name = row.cell(1).to_owned();
         } else {
-            name
-        };
+            // Descriptions that cannot name the actors (some empty or repeated) are kept as
+            // each actor's note, so that nothing the file says is lost.
+            actor.name = name;
+            actor.note = Some(row.cell(1).to_owned()).filter(|d| !d.is_empty());
+        }
         actors.push(actor);
         stances.push(stance_row);
     }

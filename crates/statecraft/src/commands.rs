@@ -5,13 +5,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use indicatif::{ProgressBar, ProgressStyle};
 use statecraft_api::{AnalysisResult, CancelToken, Context, Event, Request, Response};
 use statecraft_io::Format;
 use statecraft_report::{charts, Report};
 
 use crate::cli::{CheckArgs, Command, ConvertArgs, OutputFormat, ReportArgs, RunArgs, ShowArgs};
 use crate::print::{self, diagnostics};
+use crate::progress::Progress;
 use crate::{requests, Failure};
 
 pub(crate) fn run(command: Command) -> Result<(), Failure> {
@@ -73,7 +73,12 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             let AnalysisResult::Sweep(result) = &response.result else {
                 unreachable!("a sweep request gives a sweep result")
             };
-            print::sweep::print(scenario(&response), result, args.format)
+            print::sweep::print(scenario(&response), result, args.format)?;
+            if result.complete {
+                Ok(())
+            } else {
+                Err(Failure::Interrupted)
+            }
         }
         Command::Runs(args) => crate::runs::run(args),
         Command::Power(args) => {
@@ -123,24 +128,25 @@ fn on_event(event: &Event, recorded: &dyn Fn(i64) -> String) {
     }
 }
 
-/// Runs a request, printing its notes and warnings as they come; errors are printed and become
-/// the exit code.
+/// Runs a request, printing its notes and warnings as they come, and its progress on stderr
+/// when it reports any; errors are printed and become the exit code.
 fn execute(
     request: &Request,
     store: Option<PathBuf>,
     recorded: impl Fn(i64) -> String,
 ) -> Result<Response, Failure> {
-    let events = |event: Event| on_event(&event, &recorded);
-    let context = Context {
-        on_event: Some(&events),
-        cancel: CancelToken::new(),
+    run_with_progress(
+        request,
         store,
-    };
-    statecraft_api::run(request, &context).map_err(diagnostics::api_error)
+        &recorded,
+        "steps",
+        CancelToken::new(),
+        diagnostics::api_error,
+    )
 }
 
-/// Like [`execute`], with a progress bar on a terminal and Ctrl-C stopping the run between
-/// chunks.
+/// Like [`execute`], with Ctrl-C stopping the run between chunks (the partial result is
+/// printed, then the command exits 130).
 fn execute_long(
     request: &Request,
     store: Option<PathBuf>,
@@ -154,17 +160,21 @@ fn execute_long(
         // A second handler cannot be installed; the first one is enough for a process.
         let _ = ctrlc::set_handler(move || cancel.cancel());
     }
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{eta}} left"))
-            .expect("a valid template"),
-    );
+    run_with_progress(request, store, &recorded, unit, cancel, render)
+}
+
+fn run_with_progress(
+    request: &Request,
+    store: Option<PathBuf>,
+    recorded: &dyn Fn(i64) -> String,
+    unit: &str,
+    cancel: CancelToken,
+    render: fn(statecraft_api::ApiError) -> Failure,
+) -> Result<Response, Failure> {
+    let progress = std::cell::RefCell::new(Progress::new(unit));
     let events = |event: Event| match event {
-        Event::Progress { done, total } => {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-        other => bar.suspend(|| on_event(&other, &recorded)),
+        Event::Progress { done, total } => progress.borrow_mut().update(done, total),
+        other => progress.borrow().suspend(|| on_event(&other, recorded)),
     };
     let context = Context {
         on_event: Some(&events),
@@ -172,7 +182,7 @@ fn execute_long(
         store,
     };
     let result = statecraft_api::run(request, &context);
-    bar.finish_and_clear();
+    progress.borrow().finish();
     result.map_err(render)
 }
 
@@ -480,7 +490,11 @@ fn run_request(args: RunArgs) -> Result<(), Failure> {
         "units",
         diagnostics::request_error,
     )?;
-    print::write_out(&print::json(&response)?)
+    print::write_out(&print::json(&response)?)?;
+    match &response.result {
+        AnalysisResult::Sweep(result) if !result.complete => Err(Failure::Interrupted),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses to write over an existing file unless `force`.

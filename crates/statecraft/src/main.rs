@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod print;
+mod progress;
 mod requests;
 mod runs;
 mod serve;
@@ -19,6 +20,8 @@ pub(crate) enum Failure {
     BadInput,
     /// The input was fine but the command failed (exit 1).
     Failed(anyhow::Error),
+    /// Ctrl-C stopped the run; what was done was printed (exit 130, as a shell reports SIGINT).
+    Interrupted,
 }
 
 impl From<anyhow::Error> for Failure {
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BadInput) => ExitCode::from(2),
+        Err(Failure::Interrupted) => ExitCode::from(130),
         Err(Failure::Failed(e)) => {
             // A closed pipe (`statecraft forecast | head`) is not a failure.
             if e.downcast_ref::<std::io::Error>()

@@ -279,7 +279,7 @@ fn percent_saliences_are_divided_by_100_with_a_note() {
     assert_eq!(code, Some(0), "stderr:\n{stderr}");
     let note = stderr
         .lines()
-        .find(|l| l.starts_with("note:"))
+        .find(|l| l.starts_with("note:") && l.contains("saliences"))
         .unwrap_or_else(|| panic!("no note on stderr:\n{stderr}"));
     assert!(note.contains("percent.csv"), "{note}");
     assert!(note.contains("divided by 100"), "{note}");

@@ -6,6 +6,7 @@ mod cli;
 mod coalitions;
 mod distributions;
 mod durability;
+mod imports;
 mod infer;
 mod malformed;
 mod power;

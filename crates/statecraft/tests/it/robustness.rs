@@ -576,3 +576,123 @@ fn a_report_on_a_bargain_that_halts_before_its_first_round_is_written() {
         assert!(!out.is_empty());
     }
 }
+
+#[test]
+fn a_sweep_stopped_by_sigint_prints_its_partial_result_and_exits_130() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_statecraft"))
+        .args(["sweep", "--runs", "1000000", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the sweep starts");
+    // stderr is a pipe, not a terminal: progress comes as plain lines.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = stderr.read_line(&mut line).unwrap();
+        assert!(n > 0, "the sweep ended without a progress line");
+        if line.starts_with("progress: ") {
+            break;
+        }
+    }
+    assert!(line.contains(" of 1,000,000 draws ("), "{line}");
+    let status = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
+        .status()
+        .expect("sh -c 'kill -INT PID'");
+    assert!(status.success());
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{rest}");
+    assert!(rest.contains("stopped after"), "{rest}");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the partial result is printed as JSON");
+    assert_eq!(printed["complete"], false);
+    let runs = printed["runs"].as_u64().unwrap();
+    assert!((1..1_000_000).contains(&runs), "{runs} draws");
+}
+
+#[test]
+fn quick_runs_print_no_progress_lines() {
+    let (code, _, stderr) = run(statecraft().args(["sweep", "--runs", "50"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("progress:"), "{stderr}");
+}
+
+#[test]
+fn a_store_in_a_read_only_directory_can_still_be_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(statecraft().current_dir(dir.path()).args([
+        "sweep",
+        "--runs",
+        "20",
+        "--store",
+        "runs.sqlite",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let set_mode = |path: &std::path::Path, mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let store = dir.path().join("runs.sqlite");
+    set_mode(&store, 0o444);
+    set_mode(dir.path(), 0o555);
+    // Root ignores modes; an immutable directory (chattr +i) stops root too.
+    let writable = || std::fs::write(dir.path().join("probe"), "").is_ok();
+    let mut immutable = false;
+    if writable() {
+        let _ = std::fs::remove_file(dir.path().join("probe"));
+        immutable = std::process::Command::new("chattr")
+            .args(["+i", dir.path().to_str().unwrap()])
+            .status()
+            .is_ok_and(|s| s.success());
+    }
+    let read_only = !writable();
+    let listed =
+        run(statecraft()
+            .current_dir(dir.path())
+            .args(["runs", "list", "--store", "runs.sqlite"]));
+    if immutable {
+        let _ = std::process::Command::new("chattr")
+            .args(["-i", dir.path().to_str().unwrap()])
+            .status();
+    }
+    set_mode(dir.path(), 0o755);
+    set_mode(&store, 0o644);
+    if !read_only {
+        let why = "cannot make a directory read-only here (root without chattr)";
+        assert!(
+            std::env::var_os("STATECRAFT_REQUIRE_ALL").is_none(),
+            "required (STATECRAFT_REQUIRE_ALL): {why}"
+        );
+        crate::support::skipped(why);
+        return;
+    }
+    let (code, list, stderr) = listed;
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(list.contains(" done "), "{list}");
+}
+
+#[test]
+fn minus_zero_keeps_its_sign_through_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("z.csv"),
+        "Actor,Capability,Position,Salience\nA,1,-0,0.5\nB,2,10,0.5\n",
+    )
+    .unwrap();
+    let (code, toml, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(["convert", "z.csv", "-"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(toml.contains("position = -0.0"), "{toml}");
+    std::fs::write(dir.path().join("z.toml"), &toml).unwrap();
+    let (code, json, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(["convert", "z.toml", "--to", "json", "-"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(json.contains("\"position\": -0.0"), "{json}");
+}
