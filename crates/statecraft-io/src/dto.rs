@@ -799,7 +799,10 @@ impl FormDto {
 impl FileDto {
     /// Turns the file's structure into scenario parts, resolving names; values are checked later
     /// by `Scenario::new`.
-    pub(crate) fn to_parts(&self) -> Result<ScenarioParts, Vec<DtoError>> {
+    /// The scenario's parts and the problems found building them: a value with a problem (a
+    /// reference to an undefined id, a bad date) is left out, so that the rest can still be
+    /// validated and every problem reported in one pass.
+    pub(crate) fn to_parts(&self) -> (ScenarioParts, Vec<DtoError>) {
         let mut errors = Vec::new();
         let issue_ids: Vec<&str> = self.issues.iter().map(|i| i.id.as_str()).collect();
         let meta = Metadata {
@@ -999,19 +1002,16 @@ impl FileDto {
             .agreement
             .as_ref()
             .and_then(|a| a.to_record(&issue_ids, &mut errors));
-        if errors.is_empty() {
-            Ok(ScenarioParts {
-                meta,
-                actors,
-                issues,
-                stances,
-                forms,
-                observations,
-                agreement,
-            })
-        } else {
-            Err(errors)
-        }
+        let parts = ScenarioParts {
+            meta,
+            actors,
+            issues,
+            stances,
+            forms,
+            observations,
+            agreement,
+        };
+        (parts, errors)
     }
 
     /// The file structure that describes `scenario`.

@@ -166,21 +166,31 @@ fn build(
         };
         Problem::new(file, text, located, message)
     };
-    let parts = dto.to_parts().map_err(|errors| LoadError {
-        problems: errors
-            .into_iter()
-            .map(|e| {
-                let p = at(&e.path, e.message).with_path(Some(display_path(&e.path)));
-                match e.help {
-                    Some(h) => p.with_help(h),
-                    None => p,
-                }
-            })
-            .collect(),
-    })?;
+    let (parts, errors) = dto.to_parts();
+    let mut problems: Vec<Problem> = errors
+        .into_iter()
+        .map(|e| {
+            let p = at(&e.path, e.message).with_path(Some(display_path(&e.path)));
+            match e.help {
+                Some(h) => p.with_help(h),
+                None => p,
+            }
+        })
+        .collect();
     let locate_locus = |locus: Locus| locate(&dto.locus_path(locus));
     let path_of = |locus: Locus| Some(display_path(&dto.locus_path(locus)));
-    crate::validate(file, text, parts, &locate_locus, &path_of)
+    match crate::validate(file, text, parts, &locate_locus, &path_of) {
+        Ok(loaded) if problems.is_empty() => Ok(loaded),
+        // The values left out for their problems are not validated; the rest are, so that one
+        // run reports every problem.
+        Ok(_) => Err(LoadError { problems }),
+        Err(more) => {
+            problems.extend(more.problems);
+            // Problems in file order.
+            problems.sort_by_key(|p| p.line_column.unwrap_or((usize::MAX, usize::MAX)));
+            Err(LoadError { problems })
+        }
+    }
 }
 
 /// A TOML parse or structure error as a problem, with "did you mean" for unknown keys.
@@ -195,12 +205,31 @@ fn toml_error(file: &str, text: &Arc<String>, e: &toml::de::Error) -> Problem {
         None => message.clone(),
     };
     let mut problem = Problem::new(file, text, e.span(), shown);
-    if let Some(help) = unknown_key_help(&message) {
+    let at = e
+        .span()
+        .and_then(|span| text.get(span.start..))
+        .unwrap_or("");
+    let line = at.lines().next().unwrap_or("");
+    if let Some(key) = decimal_key(line) {
+        problem = problem.with_help(format!(
+            "TOML reads the bare key `{key}` as the dotted key `{}`: quote it, `\"{key}\" = ...`",
+            key.replace('.', "` then `")
+        ));
+    } else if let Some(help) = unknown_key_help(&message) {
         problem = problem.with_help(help);
     } else if message.contains("missing field") {
         problem = problem.with_help("see docs/scenario-format.md for the required keys");
     }
     problem
+}
+
+/// The bare decimal key a line starts with (`3.67 = "..."` gives `3.67`): TOML splits it at the
+/// point, so an anchor written that way becomes a table.
+fn decimal_key(line: &str) -> Option<&str> {
+    let key = line.split('=').next()?.trim();
+    let (whole, fraction) = key.trim_start_matches('-').split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (line.contains('=') && digits(whole) && digits(fraction)).then_some(key)
 }
 
 /// The key of `key = value` when the value starts at byte `offset` (`capability = "high"` gives

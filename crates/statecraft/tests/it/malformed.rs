@@ -137,6 +137,8 @@ const CASES: &[(&str, usize, &[&str])] = &[
     ("json_unknown_key.json", 7, &["`capabilty`", "did you mean `capability`"]),
     ("json_salience_out_of_range.json", 26, &["actor `B`", "salience 1.7"]),
     ("json_capability_string.json", 7, &["`capability`", "invalid type"]),
+    ("decimal_anchor_key.toml", 8, &["`3.67`", "quote it", "\"3.67\" = "]),
+    ("several_problems.toml", 5, &["status_quo 50", "capability is -1", "issue `y`", "position 80", "salience 1.5"]),
 ];
 
 /// Checks one refused input; returns what is wrong with statecraft's answer, if anything.
@@ -346,4 +348,23 @@ mod negative_scenario_uncertainty {
         assert!(refused("u.toml", TOML).contains("u.toml:3:"));
         assert!(refused("u.json", JSON).contains("u.json:4:"));
     }
+}
+
+#[test]
+fn check_reports_every_independent_problem_in_one_run() {
+    let (code, _, stderr) = run(statecraft()
+        .current_dir(malformed_dir())
+        .args(["check", "several_problems.toml"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    let located: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("several_problems.toml:") && l.contains('×'))
+        .collect();
+    // In file order: the status quo, the capability, the undefined issue, the position, the
+    // salience.
+    let lines: Vec<&str> = located
+        .iter()
+        .map(|l| l.split(':').nth(1).unwrap())
+        .collect();
+    assert_eq!(lines, ["5", "12", "13", "18", "18"], "{stderr}");
 }
