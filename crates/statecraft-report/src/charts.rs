@@ -508,15 +508,24 @@ fn acceptance_chart(
     };
     Chart {
         id: format!("coalition-{}", issue.id),
-        title: format!("Who accepts what (other issues at the status quo): {}", issue.label),
+        title: format!(
+            "Who accepts what (other issues at the status quo): {}",
+            issue.label
+        ),
         summary: format!(
-            "Each bar is where an actor prefers moving {} alone to the status quo. All {} accept: {}.{holdouts}",
+            "Each bar is where an actor prefers moving {} alone to the status quo. {}{holdouts}",
             issue.label,
-            rows.len(),
             if ic.win_set.is_empty() {
-                "nowhere but the status quo".to_owned()
+                format!(
+                    "No move of it is accepted by all {}: only the status quo is.",
+                    rows.len()
+                )
             } else {
-                intervals_text(&ic.win_set)
+                format!(
+                    "All {} accept moving it to {}.",
+                    rows.len(),
+                    intervals_text(&ic.win_set)
+                )
             }
         ),
         table: DataTable {

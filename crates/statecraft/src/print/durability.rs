@@ -97,10 +97,8 @@ fn table(
         "\nShare of histories in which the agreement is still in force:\n{t}\n"
     ));
     if let Some(first) = results.first() {
-        out.push_str(&format!(
-            "Monte Carlo standard error at the horizon: at most {:.1} points.\n",
-            100.0 * results.iter().map(|r| r.standard_error).fold(0.0, f64::max)
-        ));
+        let se = 100.0 * results.iter().map(|r| r.standard_error).fold(0.0, f64::max);
+        out.push_str(&standard_error_line(se));
         if !first.elections.is_empty() {
             let mut t = new_table();
             let mut header = vec![Cell::new("Scheduled change"), Cell::new("In")];
@@ -284,4 +282,32 @@ fn backtest_table(result: &Backtest) -> String {
     }
     out.push_str(&format!("\nCalibration:\n{t}\n"));
     out
+}
+
+/// The Monte Carlo error line, never `at most 0.0 points`.
+fn standard_error_line(points: f64) -> String {
+    if points == 0.0 {
+        "Monte Carlo standard error at the horizon: none (every history of a form ends the same way).\n".into()
+    } else if points < 0.05 {
+        "Monte Carlo standard error at the horizon: below 0.05 points.\n".into()
+    } else {
+        format!("Monte Carlo standard error at the horizon: at most {points:.1} points.\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_error_line_never_says_at_most_zero() {
+        for (points, said) in [
+            (0.0, "none (every history"),
+            (0.01, "below 0.05 points"),
+            (0.049, "below 0.05 points"),
+            (0.26, "at most 0.3 points"),
+        ] {
+            let line = super::standard_error_line(points);
+            assert!(line.contains(said), "{points}: {line}");
+            assert!(!line.contains("0.0 points"), "{line}");
+        }
+    }
 }

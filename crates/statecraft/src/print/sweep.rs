@@ -101,13 +101,19 @@ pub(crate) fn print(
             }
             if let Some(d) = &output.durability {
                 let q = d.quantiles;
+                let spread = if format!("{:.1}", 100.0 * q[0]) == format!("{:.1}", 100.0 * q[4]) {
+                    format!("{:.1}% in all draws", 100.0 * d.mean)
+                } else {
+                    format!(
+                        "mean {:.1}%, 90% of draws between {:.1}% and {:.1}%",
+                        100.0 * d.mean,
+                        100.0 * q[0],
+                        100.0 * q[4]
+                    )
+                };
                 out.push_str(&format!(
-                    "\nChance that the compromise package survives 8 years as `{}` ({} histories a draw): mean {:.1}%, 90% of draws between {:.1}% and {:.1}%.\n",
-                    d.form,
-                    d.histories,
-                    100.0 * d.mean,
-                    100.0 * q[0],
-                    100.0 * q[4]
+                    "\nChance that the compromise package survives 8 years as `{}` ({} histories a draw): {spread}.\n",
+                    d.form, d.histories,
                 ));
             }
             if let Some(s) = &output.sensitivity {
