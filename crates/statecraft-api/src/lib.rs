@@ -497,6 +497,20 @@ pub fn sweep_draws(
             .with_help("give run indices from 0 up to `runs`"),
         ));
     }
+    let values = (runs.end - runs.start)
+        .saturating_mul(plan.model_count())
+        .saturating_mul(plan.issue_count());
+    if values > limits::MAX_SWEEP_VALUES {
+        return Err(ApiError::bad_input(
+            ProblemData::message(format!(
+                "draws {}..{} are {values} forecasts, more than the limit of {} one slice holds",
+                runs.start,
+                runs.end,
+                limits::MAX_SWEEP_VALUES
+            ))
+            .with_help("split the sweep into smaller slices (docs/reliability.md)"),
+        ));
+    }
     let start = runs.start;
     let outcomes = plan.draws(runs);
     let values = outcomes.into_iter().flatten().flatten().collect();
@@ -529,7 +543,7 @@ pub fn sweep_summary(request: &Request, values: &[f64]) -> Result<Response, ApiE
             .map(|draw| draw.chunks(issues.max(1)).map(<[f64]>::to_vec).collect())
             .collect()
     };
-    let output = plan.summary(options, &outcomes, true, None)?;
+    let output = plan.summary(options, plan.summarise(&outcomes), true, None)?;
     Ok(Response {
         schema: SCHEMA_VERSION.into(),
         result: AnalysisResult::Sweep(output),

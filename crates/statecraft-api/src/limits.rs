@@ -6,12 +6,23 @@ use statecraft_core::scenario::Scenario;
 
 use crate::{Analysis, ApiError, Request};
 
-/// The most draws of one sweep (`sweep --runs`, `report --sweep`). A sweep keeps every draw's
-/// forecast of every model and issue (for its quantiles): about 8 bytes each plus a few dozen
-/// bytes per draw, so 10^6 draws of the six-party scenario need about 400 MB.
-pub const MAX_RUNS: usize = 1_000_000;
+/// The most draws of one sweep (`sweep --runs`, `report --sweep`). A sweep summarises its draws
+/// chunk by chunk as they come (`statecraft_core::sweep::streaming`): it keeps at most
+/// 10^7 forecasts for exact quantiles (80 MB) and a 16 KB histogram per model and issue beyond,
+/// so memory does not grow with the runs; this limit only bounds the time asked for (10^9 draws
+/// of the compromise alone on the six-party scenario take hours).
+pub const MAX_RUNS: usize = 1_000_000_000;
 
-/// The most forecasts one sweep keeps: draws x models x issues, 8 bytes each (400 MB).
+/// The most draws of a sweep recorded in a run store (`--store`): the store keeps every draw's
+/// forecasts on disk (about 1 KB a draw of the six-party scenario), so that it can resume.
+pub const MAX_STORED_RUNS: usize = 1_000_000;
+
+/// The most draws of a sweep with `--durability`: each draw simulates 200 histories and keeps its
+/// chance of survival (8 bytes) for the quantiles.
+pub const MAX_DURABILITY_DRAWS: usize = 1_000_000;
+
+/// The most forecasts held at once by one chunk of a sweep (`--chunk` x models x issues, 8 bytes
+/// each, 400 MB), and by one slice of a split sweep (`sweep_draws`).
 pub const MAX_SWEEP_VALUES: usize = 50_000_000;
 
 /// The most Sobol base rows (`--sensitivity`); each row needs inputs + 2 forecasts.
@@ -95,6 +106,16 @@ pub(crate) fn check_options(request: &Request) -> Result<(), ApiError> {
         }
         Analysis::Sweep(o) => {
             limit("--runs", o.runs, MAX_RUNS, "draws", at("sweep", "runs"))?;
+            if o.durability.is_some() {
+                let field = at("sweep", "runs");
+                limit(
+                    "--runs",
+                    o.runs,
+                    MAX_DURABILITY_DRAWS,
+                    "draws with --durability",
+                    field,
+                )?;
+            }
             if let Some(n) = o.sensitivity {
                 let field = at("sweep", "sensitivity");
                 limit("--sensitivity", n, MAX_SENSITIVITY, "base rows", field)?;
@@ -192,17 +213,18 @@ pub(crate) fn check_scenario(request: &Request, scenario: &Scenario) -> Result<(
         } else {
             o.models.len().max(1)
         };
-        let values = o.runs.saturating_mul(models).saturating_mul(issues);
+        // A sweep holds one chunk of draws at a time.
+        let held = o.runs.min(o.chunk.max(1));
+        let values = held.saturating_mul(models).saturating_mul(issues);
         if values > MAX_SWEEP_VALUES {
             let most = MAX_SWEEP_VALUES / (models * issues).max(1);
             return Err(ApiError::usage(
                 format!(
-                    "{} draws of {models} models on {issues} issues are {values} forecasts to keep, more than the limit of {MAX_SWEEP_VALUES}",
-                    o.runs
+                    "chunks of {held} draws of {models} models on {issues} issues are {values} forecasts to hold at once, more than the limit of {MAX_SWEEP_VALUES}",
                 ),
-                format!("give --runs {most} or less, or fewer models (docs/reliability.md lists every limit)"),
+                format!("give --chunk {most} or less, or fewer models (docs/reliability.md lists every limit)"),
             )
-            .at_field("analysis.sweep.runs"));
+            .at_field("analysis.sweep.chunk"));
         }
     }
     Ok(())

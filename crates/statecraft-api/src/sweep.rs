@@ -2,16 +2,14 @@
 //! one, so that a stopped sweep resumes), runs the models on every draw, and summarises the
 //! spreads, the coalition and durability spreads and the Sobol indices.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use statecraft_core::models::bdm::BdmParams;
 use statecraft_core::models::Model;
 use statecraft_core::scenario::Scenario;
 use statecraft_core::sweep::{
-    coalition_sweep, durability_sweep, sensitivity, summarise, sweep_outcomes, uncertain_inputs,
-    CoalitionSpread, DurabilitySpread, InputIndex, SweepResult, UncertainInput,
+    coalition_sweep, durability_sweep, sensitivity, sweep_outcomes, uncertain_inputs,
+    CoalitionSpread, DurabilitySpread, InputIndex, Summariser, SweepResult, UncertainInput,
 };
 use statecraft_core::validation::FittedModel;
 use statecraft_io::store::Store;
@@ -339,6 +337,21 @@ pub(crate) fn run(
     context: &Context,
     notes: &NoteLog,
 ) -> Result<(AnalysisResult, Scenario), ApiError> {
+    if context.store.is_some()
+        && options.resume.is_none()
+        && options.runs > crate::limits::MAX_STORED_RUNS
+    {
+        return Err(ApiError::usage(
+            format!(
+                "--runs {} is more than the limit of {} draws of a sweep kept in a run store",
+                options.runs,
+                crate::limits::MAX_STORED_RUNS
+            ),
+            "the store keeps every draw to resume from; leave out --store (a sweep without it \
+             keeps no draws), or give --runs 1000000 or less (docs/reliability.md)",
+        )
+        .at_field("analysis.sweep.runs"));
+    }
     let store = match &context.store {
         Some(path) => Some(open(path)?),
         None => None,
@@ -379,47 +392,66 @@ pub(crate) fn run(
     let plan = Plan::new(scenario, settings)?;
     let settings = &plan.settings;
 
-    // Draws in chunks: the store keeps each chunk as it is done; cancellation stops between
-    // chunks.
+    // Draws in chunks, summarised in chunk order as they come and then dropped, so that memory
+    // does not grow with the runs: the store keeps each chunk as it is done (a resumed run reads
+    // its stored chunks back one at a time); cancellation stops the drawing between chunks.
     let chunk = settings.chunk.max(1);
     let chunks = settings.runs.div_ceil(chunk);
-    let mut done: BTreeMap<usize, Vec<Vec<Vec<f64>>>> = BTreeMap::new();
-    if let (Some(store), Some(id)) = (&store, run_id) {
-        for (c, data) in store.chunks(id).map_err(store_error)? {
-            if let Some(outcomes) = decode(&data) {
-                done.insert(c, outcomes);
-            }
-        }
-    }
+    let stored: std::collections::BTreeSet<usize> = match (&store, run_id) {
+        (Some(store), Some(id)) => store
+            .chunk_numbers(id)
+            .map_err(store_error)?
+            .into_iter()
+            .collect(),
+        _ => Default::default(),
+    };
+    let size = |c: usize| ((c + 1) * chunk).min(settings.runs) - c * chunk;
     let total = settings.runs as u64;
-    let mut finished: u64 = done.values().map(|o| o.len() as u64).sum();
+    let mut finished: u64 = stored
+        .iter()
+        .filter(|&&c| c < chunks)
+        .map(|&c| size(c) as u64)
+        .sum();
     context.event(Event::Progress {
         done: finished,
         total,
     });
+    let mut summariser = plan.summariser();
+    let mut summarised = 0;
     for c in 0..chunks {
-        if done.contains_key(&c) {
-            continue;
-        }
-        if context.cancel.is_cancelled() {
-            break;
-        }
-        let range = c * chunk..((c + 1) * chunk).min(settings.runs);
-        let outcomes = plan.draws(range);
-        if let (Some(store), Some(id)) = (&store, run_id) {
-            store
-                .put_chunk(id, c, &encode(&outcomes))
-                .map_err(store_error)?;
-        }
-        finished += outcomes.len() as u64;
-        context.event(Event::Progress {
-            done: finished,
-            total,
-        });
-        done.insert(c, outcomes);
+        let kept = match (&store, run_id, stored.contains(&c)) {
+            (Some(store), Some(id), true) => store
+                .chunk(id, c)
+                .map_err(store_error)?
+                .and_then(|data| decode(&data)),
+            _ => None,
+        };
+        let outcomes = match kept {
+            Some(outcomes) => outcomes,
+            // Once stopped, only the chunks already stored are summarised.
+            None if context.cancel.is_cancelled() => continue,
+            None => {
+                let outcomes = plan.draws(c * chunk..((c + 1) * chunk).min(settings.runs));
+                if let (Some(store), Some(id)) = (&store, run_id) {
+                    store
+                        .put_chunk(id, c, &encode(&outcomes))
+                        .map_err(store_error)?;
+                }
+                if !stored.contains(&c) {
+                    finished += outcomes.len() as u64;
+                }
+                context.event(Event::Progress {
+                    done: finished,
+                    total,
+                });
+                outcomes
+            }
+        };
+        summariser.add(&outcomes);
+        summarised += 1;
     }
-    let complete = done.len() == chunks;
-    let outcomes: Vec<Vec<Vec<f64>>> = done.into_values().flatten().collect();
+    let complete = summarised == chunks;
+    let draws = summariser.draws();
     if !complete {
         let hint = match (run_id, &context.store) {
             (Some(id), Some(path)) => {
@@ -428,12 +460,12 @@ pub(crate) fn run(
             _ => "use --store FILE to keep a sweep that may be stopped".into(),
         };
         notes.note(format!(
-            "stopped after {} of {} draws; the spreads below are of those ({hint})",
-            outcomes.len(),
+            "stopped after {draws} of {} draws; the spreads below are of those ({hint})",
             settings.runs
         ));
     }
-    let output = plan.summary(options, &outcomes, complete, run_id)?;
+    let result = summariser.finish(&plan.scenario, &plan.inputs, settings.seed);
+    let output = plan.summary(options, result, complete, run_id)?;
     if let (Some(store), Some(id), true) = (&store, run_id, complete) {
         let value = serde_json::to_value(&output).expect("the result serialises");
         store.finish(id, &value).map_err(store_error)?;
@@ -511,20 +543,33 @@ impl Plan {
         )
     }
 
-    /// The sweep's result from all its draws in run order.
+    /// A summariser of this sweep's draws ([`Summariser::add`] them in run order).
+    pub(crate) fn summariser(&self) -> Summariser {
+        let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
+        Summariser::new(&self.scenario, &ids)
+    }
+
+    /// The sweep's spreads from all its draws in run order.
+    pub(crate) fn summarise(&self, outcomes: &[Vec<Vec<f64>>]) -> SweepResult {
+        let mut summariser = self.summariser();
+        summariser.add(outcomes);
+        summariser.finish(&self.scenario, &self.inputs, self.settings.seed)
+    }
+
+    /// The sweep's result from its spreads (`result`, of `result.runs` draws) and the
+    /// analyses asked for beside them.
     pub(crate) fn summary(
         &self,
         options: &SweepOptions,
-        outcomes: &[Vec<Vec<f64>>],
+        result: SweepResult,
         complete: bool,
         run_id: Option<i64>,
     ) -> Result<SweepResultOutput, ApiError> {
         let (scenario, inputs, settings) = (&self.scenario, &self.inputs, &self.settings);
-        let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
-        let result = summarise(scenario, inputs, &ids, outcomes, settings.seed);
+        let draws = result.runs;
         let coalitions = if options.coalitions {
             Some(
-                coalition_sweep(scenario, inputs, outcomes.len(), settings.seed).map_err(|e| {
+                coalition_sweep(scenario, inputs, draws, settings.seed).map_err(|e| {
                     ApiError::bad_input(
                         crate::ProblemData::message(format!("--coalitions: {e}"))
                             .at_field("analysis.sweep.coalitions"),
@@ -539,7 +584,7 @@ impl Plan {
                 scenario,
                 inputs,
                 form,
-                outcomes.len(),
+                draws,
                 settings.seed,
             )?),
             None => None,

@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::models::Model;
 use crate::scenario::{Distribution, Scenario, ValueRef};
 
+pub mod streaming;
+pub use streaming::{Summariser, EXACT_VALUES, FINE_BINS};
+
 /// Redraws allowed before a truncated draw falls back to the central value.
 pub const MAX_REDRAWS: usize = 100;
 
@@ -168,6 +171,11 @@ pub struct Spread {
     pub sd: Option<f64>,
     /// The 5, 25, 50, 75 and 95% quantiles (linear interpolation between order statistics).
     pub quantiles: Option<[f64; 5]>,
+    /// `None` when the quantiles are exact; otherwise the most they can be off by: the width of
+    /// the fine histogram they were read from, once the sweep had more draws than it keeps
+    /// ([`streaming`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantile_resolution: Option<f64>,
     /// Counts in [`BINS`] equal bins over the issue's scale (the last bin includes the max).
     pub histogram: Vec<usize>,
 }
@@ -230,6 +238,7 @@ fn spread(scenario: &Scenario, issue: usize, mut values: Vec<f64>) -> Spread {
         mean,
         sd,
         quantiles,
+        quantile_resolution: None,
         histogram,
     }
 }
@@ -274,33 +283,16 @@ pub fn summarise(
     outcomes: &[Vec<Vec<f64>>],
     seed: u64,
 ) -> SweepResult {
-    let issues = scenario.issues().len();
-    let models = model_ids
-        .iter()
-        .enumerate()
-        .map(|(m, id)| ModelSpread {
-            model: (*id).to_owned(),
-            issues: (0..issues)
-                .map(|i| {
-                    let values = outcomes
-                        .iter()
-                        .map(|o| o[m][i])
-                        .filter(|v| !v.is_nan())
-                        .collect();
-                    spread(scenario, i, values)
-                })
-                .collect(),
-        })
-        .collect();
-    SweepResult {
-        runs: outcomes.len(),
-        seed,
-        inputs: inputs.iter().map(|i| i.label.clone()).collect(),
-        models,
-    }
+    let mut summariser = Summariser::new(scenario, model_ids);
+    summariser.add(outcomes);
+    summariser.finish(scenario, inputs, seed)
 }
 
-/// Runs every model on `runs` draws of the uncertain inputs.
+/// Draws computed at a time by [`sweep`] before they are summarised and dropped.
+pub const SWEEP_CHUNK: usize = 10_000;
+
+/// Runs every model on `runs` draws of the uncertain inputs, in chunks of [`SWEEP_CHUNK`]
+/// draws: memory stays bounded however many runs are asked for.
 pub fn sweep(
     scenario: &Scenario,
     inputs: &[UncertainInput],
@@ -308,9 +300,13 @@ pub fn sweep(
     runs: usize,
     seed: u64,
 ) -> SweepResult {
-    let outcomes = sweep_outcomes(scenario, inputs, models, 0..runs, seed);
     let ids: Vec<&str> = models.iter().map(|m| m.id()).collect();
-    summarise(scenario, inputs, &ids, &outcomes, seed)
+    let mut summariser = Summariser::new(scenario, &ids);
+    for start in (0..runs).step_by(SWEEP_CHUNK) {
+        let range = start..(start + SWEEP_CHUNK).min(runs);
+        summariser.add(&sweep_outcomes(scenario, inputs, models, range, seed));
+    }
+    summariser.finish(scenario, inputs, seed)
 }
 
 /// How often, over the draws, every actor can agree (6-0), and how often each actor is a
@@ -335,7 +331,10 @@ pub fn coalition_sweep(
     seed: u64,
 ) -> Result<CoalitionSpread, crate::coalitions::CoalitionError> {
     let lean = scenario.lean();
-    let draws: Vec<(bool, Vec<usize>)> = (0..runs)
+    let actors = scenario.actors().len();
+    // Counted as drawn (integer sums, so in any order): memory does not grow with the runs.
+    let zero = || (0usize, 0usize, vec![0usize; actors]);
+    let (unanimous, no_n_minus_1, counts) = (0..runs)
         .into_par_iter()
         .map(|r| {
             let mut rng = stream(seed, r as u64);
@@ -345,22 +344,33 @@ pub fn coalition_sweep(
             }
             crate::coalitions::unanimity(&sample, crate::coalitions::Shape::Linear)
         })
-        .collect::<Result<_, _>>()?;
-    let mut holdouts: Vec<(String, usize)> = scenario
-        .actors()
-        .iter()
-        .map(|a| (a.id.clone(), 0))
-        .collect();
-    for (_, outside) in &draws {
-        for &h in outside {
-            holdouts[h].1 += 1;
-        }
-    }
+        .try_fold(zero, |mut acc, draw| {
+            let (all, outside) = draw?;
+            acc.0 += usize::from(all);
+            acc.1 += usize::from(!all && outside.is_empty());
+            for h in outside {
+                acc.2[h] += 1;
+            }
+            Ok(acc)
+        })
+        .try_reduce(zero, |mut a, b| {
+            a.0 += b.0;
+            a.1 += b.1;
+            for (x, y) in a.2.iter_mut().zip(b.2) {
+                *x += y;
+            }
+            Ok(a)
+        })?;
     Ok(CoalitionSpread {
         runs,
-        unanimous: draws.iter().filter(|d| d.0).count(),
-        no_n_minus_1: draws.iter().filter(|d| !d.0 && d.1.is_empty()).count(),
-        holdouts,
+        unanimous,
+        no_n_minus_1,
+        holdouts: scenario
+            .actors()
+            .iter()
+            .zip(counts)
+            .map(|(a, n)| (a.id.clone(), n))
+            .collect(),
     })
 }
 

@@ -8,7 +8,10 @@ use statecraft_core::models::{baseline_models, Model, WeightedMedian};
 use statecraft_core::scenario::{
     Actor, Distribution, Issue, Scale, Scenario, ScenarioParts, Stance,
 };
-use statecraft_core::sweep::{sensitivity, sobol_indices, sweep, uncertain_inputs, uniform_row};
+use statecraft_core::sweep::{
+    sensitivity, sobol_indices, summarise, sweep, uncertain_inputs, uniform_row, Summariser,
+    FINE_BINS,
+};
 
 #[test]
 fn sobol_indices_of_the_ishigami_function_match_the_analytic_values() {
@@ -185,4 +188,56 @@ fn a_coalition_sweep_counts_unanimity_and_holdouts() {
         .iter()
         .filter(|(id, _)| id != "H")
         .all(|(_, k)| *k == 0));
+}
+
+/// Raw outcomes of one model on `middle_decides`'s one issue: a fixed scatter over 0..100.
+fn scattered(draws: usize) -> Vec<Vec<Vec<f64>>> {
+    (0..draws)
+        .map(|k| vec![vec![((k * 7919) % 10007) as f64 / 100.07]])
+        .collect()
+}
+
+#[test]
+fn a_streamed_summary_within_its_budget_is_the_exact_one_whatever_the_chunks() {
+    let s = middle_decides();
+    let inputs = uncertain_inputs(&s, None);
+    let outcomes = scattered(5_000);
+    let exact = summarise(&s, &inputs, &["median"], &outcomes, 3);
+    let mut streamed = Summariser::with_budget(&s, &["median"], 5_000);
+    for chunk in outcomes.chunks(777) {
+        streamed.add(chunk);
+    }
+    let streamed = streamed.finish(&s, &inputs, 3);
+    assert_eq!(streamed, exact);
+    assert_eq!(exact.models[0].issues[0].quantile_resolution, None);
+}
+
+#[test]
+fn past_its_budget_a_summary_keeps_a_histogram_and_states_its_resolution() {
+    let s = middle_decides();
+    let inputs = uncertain_inputs(&s, None);
+    let outcomes = scattered(20_000);
+    let exact = &summarise(&s, &inputs, &["median"], &outcomes, 3).models[0].issues[0];
+    let run = |chunk: usize| {
+        let mut streamed = Summariser::with_budget(&s, &["median"], 1_000);
+        for part in outcomes.chunks(chunk) {
+            streamed.add(part);
+        }
+        streamed.finish(&s, &inputs, 3)
+    };
+    let result = run(1_000);
+    assert_eq!(result, run(313), "the same whatever the chunks");
+    let got = &result.models[0].issues[0];
+    let resolution = 100.0 / FINE_BINS as f64;
+    assert_eq!(got.quantile_resolution, Some(resolution));
+    assert_eq!(got.runs_with_value, 20_000);
+    assert_eq!(got.histogram, exact.histogram);
+    let (q, e) = (got.quantiles.unwrap(), exact.quantiles.unwrap());
+    for (a, b) in q.iter().zip(e) {
+        assert!((a - b).abs() <= resolution, "{q:?} against {e:?}");
+    }
+    // Not exact (so the test would notice quantiles kept from all values), but close.
+    assert_ne!(q, e);
+    let (m, sd) = (got.mean.unwrap(), got.sd.unwrap());
+    assert!((m - exact.mean.unwrap()).abs() < 1e-9 && (sd - exact.sd.unwrap()).abs() < 1e-9);
 }

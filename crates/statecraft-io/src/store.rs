@@ -279,6 +279,31 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.wrap(e))
     }
 
+    /// The numbers of the chunks stored for a run, in order (their data is read one at a time
+    /// with [`Store::chunk`], so that resuming a long run does not hold all of it).
+    pub fn chunk_numbers(&self, run: i64) -> Result<Vec<usize>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT chunk FROM chunks WHERE run = ?1 ORDER BY chunk")
+            .map_err(|e| self.wrap(e))?;
+        let rows = statement
+            .query_map(params![run], |row| Ok(row.get::<_, i64>(0)? as usize))
+            .map_err(|e| self.wrap(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.wrap(e))
+    }
+
+    /// The data of one stored chunk of a run, if it is stored.
+    pub fn chunk(&self, run: i64, chunk: usize) -> Result<Option<String>, StoreError> {
+        self.connection
+            .query_row(
+                "SELECT data FROM chunks WHERE run = ?1 AND chunk = ?2",
+                params![run, chunk as i64],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(|e| self.wrap(e))
+    }
+
     /// Marks a run done with its result.
     pub fn finish(&self, run: i64, result: &serde_json::Value) -> Result<(), StoreError> {
         self.connection

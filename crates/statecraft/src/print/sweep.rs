@@ -35,6 +35,9 @@ pub(crate) fn print(
                         for (p, v) in [5, 25, 50, 75, 95].iter().zip(q) {
                             row(&format!("q{p}"), v.to_string());
                         }
+                        if let Some(r) = s.quantile_resolution {
+                            row("quantile_resolution", r.to_string());
+                        }
                     }
                 }
             }
@@ -75,6 +78,19 @@ pub(crate) fn print(
                     t.add_row(row);
                 }
                 out.push_str(&format!("\n{}:\n{t}\n", m.model));
+                if let Some(r) = m
+                    .issues
+                    .iter()
+                    .filter_map(|s| s.quantile_resolution)
+                    .reduce(f64::max)
+                {
+                    out.push_str(&format!(
+                        "Quantiles past the first {} forecasts kept are read from a histogram of {} bins per issue: each is within {} of the exact one.\n",
+                        crate::progress::grouped(statecraft_core::sweep::EXACT_VALUES as u64),
+                        statecraft_core::sweep::FINE_BINS,
+                        fmt_value(r)
+                    ));
+                }
             }
             if let Some(c) = &output.coalitions {
                 let share = |k: usize| 100.0 * k as f64 / c.runs as f64;

@@ -324,7 +324,19 @@ fn numbers_at_the_limits_give_finite_results_in_every_output() {
 fn work_past_a_limit_is_refused_up_front_with_the_limit_named() {
     let dir = tempfile::tempdir().unwrap();
     for (args, limit) in [
-        (vec!["sweep", "--runs", "100000000"], "1000000"),
+        (vec!["sweep", "--runs", "10000000000"], "1000000000"),
+        (
+            vec!["sweep", "--runs", "2000000", "--store", "runs.sqlite"],
+            "1000000 draws of a sweep kept in a run store",
+        ),
+        (
+            vec!["sweep", "--runs", "2000000", "--durability", "treaty"],
+            "1000000 draws with --durability",
+        ),
+        (
+            vec!["sweep", "--runs", "100000000", "--chunk", "100000000"],
+            "50000000",
+        ),
         (
             vec!["sweep", "--runs", "10", "--sensitivity", "100000000"],
             "1000000",
@@ -333,7 +345,7 @@ fn work_past_a_limit_is_refused_up_front_with_the_limit_named() {
             vec!["forecast", "--model", "bdm", "--rounds", "1000000000"],
             "10000",
         ),
-        (vec!["report", "--sweep", "100000000"], "1000000"),
+        (vec!["report", "--sweep", "10000000000"], "1000000000"),
         (vec!["report", "--histories", "1000000000000"], "10000000"),
         (vec!["power", "--samples", "1000000000000"], "100000000"),
         (vec!["durability", "--runs", "100000000"], "10000000"),
