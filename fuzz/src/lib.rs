@@ -64,7 +64,8 @@ fn forecasts_agree(a: &Scenario, b: &Scenario) {
 }
 
 /// Renders every problem of a load error as the CLI does (miette's graphical handler, 100
-/// columns; problems past column 4096 are printed without their snippet, as the CLI does).
+/// columns; problems past column 4096, and past the 20th, are printed without their snippet, as
+/// the CLI does).
 pub fn render_error(error: &LoadError) {
     assert!(!error.problems.is_empty(), "a load error names a problem");
     render_all(&error.problems);
@@ -73,8 +74,9 @@ pub fn render_error(error: &LoadError) {
 fn render_all(problems: &[statecraft_io::Problem]) {
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
-    for problem in problems {
-        if problem.line_column.is_some_and(|(_, column)| column > 4096) {
+    // As the CLI: the first 20 problems with their source lines, the rest one line each.
+    for (k, problem) in problems.iter().enumerate() {
+        if k >= 20 || problem.line_column.is_some_and(|(_, column)| column > 4096) {
             let _ = problem.to_string();
             continue;
         }

@@ -390,11 +390,24 @@ pub fn export_report(response: &Response, format: &str) -> Result<String, ApiErr
     let exporter = statecraft_report::exporter(format).ok_or_else(|| {
         ApiError::usage(
             format!("unknown report format `{format}`"),
-            "the formats are html, md, json and csv",
+            "the formats are html, md, json, csv and xlsx",
         )
     })?;
     exporter
         .export(report)
+        .map_err(|e| ApiError::failed(format!("cannot write the report: {e}")))
+}
+
+/// A report response as the bytes of a file in `format`: the text formats of [`export_report`],
+/// or `xlsx`, a workbook with one sheet per section.
+pub fn export_report_bytes(response: &Response, format: &str) -> Result<Vec<u8>, ApiError> {
+    if format != "xlsx" {
+        return export_report(response, format).map(String::into_bytes);
+    }
+    let AnalysisResult::Report(report) = &response.result else {
+        return export_report(response, format).map(String::into_bytes);
+    };
+    statecraft_report::xlsx(report)
         .map_err(|e| ApiError::failed(format!("cannot write the report: {e}")))
 }
 

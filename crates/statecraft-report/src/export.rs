@@ -18,6 +18,9 @@ pub enum ExportError {
     /// The CSV writer failed.
     #[error("cannot write CSV: {0}")]
     Csv(String),
+    /// The workbook writer failed.
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(String),
 }
 
 /// Writes a [`Report`] in one format.
@@ -84,9 +87,31 @@ impl Exporter for Csv {
     }
     fn export(&self, report: &Report) -> Result<String, ExportError> {
         let mut w = csv::Writer::from_writer(Vec::new());
+        for record in long_rows(report)? {
+            w.write_record(&record)
+                .map_err(|e| ExportError::Csv(e.to_string()))?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| ExportError::Csv(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+    }
+}
+
+/// The report as one long table, `section,subject,issue,measure,value` (the header first), at
+/// full precision: the CSV export writes it as it is, the workbook one sheet per section.
+pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError> {
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    {
         let mut row = |section: &str, subject: &str, issue: &str, measure: &str, value: String| {
-            w.write_record([section, subject, issue, measure, &value])
-                .map_err(|e| ExportError::Csv(e.to_string()))
+            rows.push([
+                section.to_owned(),
+                subject.to_owned(),
+                issue.to_owned(),
+                measure.to_owned(),
+                value,
+            ]);
+            Ok::<(), ExportError>(())
         };
         row("section", "subject", "issue", "measure", "value".into())?;
         for s in &report.scenario.stances {
@@ -245,14 +270,11 @@ impl Exporter for Csv {
                 }
             }
         }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| ExportError::Csv(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
     }
+    Ok(rows)
 }
 
-fn title(report: &Report) -> String {
+pub(crate) fn title(report: &Report) -> String {
     report
         .scenario
         .title

@@ -5,12 +5,13 @@
 //! and, when asked, a sweep with Sobol sensitivity) and gathers the results into one document.
 //! [`charts`] turns the document into charts drawn with plotters, as SVG or PNG; the
 //! [`Exporter`]s write it as JSON (stable, for notebooks), CSV, Markdown or a self-contained HTML
-//! page. Nothing here reads or writes files: the binary does.
+//! page, and [`xlsx`] writes its tables as a workbook. Nothing here reads or writes files: the binary does.
 
 mod charts;
 mod export;
 mod report;
 mod validation;
+mod xlsx;
 
 pub use charts::{charts, Chart, ChartError, DataTable, Kind, ScaleAxis, HEIGHT, PALETTE, WIDTH};
 pub use export::{
@@ -19,3 +20,4 @@ pub use export::{
 };
 pub use report::*;
 pub use validation::{validation_chart, validation_html, validation_section};
+pub use xlsx::xlsx;

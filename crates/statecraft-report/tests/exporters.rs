@@ -7,7 +7,7 @@ use statecraft_core::durability::{default_forms, DurabilityParams};
 use statecraft_core::models::bdm::{BdmParams, Variant};
 use statecraft_core::scenario::Scenario;
 use statecraft_report::{
-    charts, exporters, DurabilityOptions, Report, ReportOptions, SweepOptions, SCHEMA,
+    charts, exporters, DurabilityOptions, Exporter, Report, ReportOptions, SweepOptions, SCHEMA,
 };
 
 fn fixture() -> Scenario {
@@ -116,5 +116,66 @@ fn each_chart_draws_the_same_svg_twice_and_a_png_of_the_stated_size() {
         )));
         let png = chart.png().expect("draws");
         assert_eq!(&png[1..4], b"PNG", "{}", chart.id);
+    }
+}
+
+/// The parts of an `.xlsx` file (a zip archive) as text, by name.
+fn workbook_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    (0..archive.len())
+        .map(|k| {
+            let mut file = archive.by_index(k).expect("a part");
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).expect("a text part");
+            (file.name().expect("a named part").to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_has_a_sheet_per_section_with_every_number_of_the_csv() {
+    let report = report();
+    let csv = statecraft_report::Csv.export(&report).unwrap();
+    let mut sections: Vec<String> = Vec::new();
+    let mut numbers: Vec<(String, String)> = Vec::new();
+    for line in csv.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let section = fields[0].to_owned();
+        if !sections.contains(&section) {
+            sections.push(section.clone());
+        }
+        let value = fields.last().unwrap();
+        if value.parse::<f64>().is_ok_and(f64::is_finite) {
+            numbers.push((section, (*value).to_owned()));
+        }
+    }
+    assert!(sections.len() >= 6, "{sections:?}");
+    let parts = workbook_parts(&statecraft_report::xlsx(&report).unwrap());
+    let book = &parts["xl/workbook.xml"];
+    let names: Vec<&str> = book
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        sections.len() + 1,
+        "{names:?} for {sections:?}"
+    );
+    for name in [
+        "About",
+        "Scenario",
+        "Forecasts",
+        "Expected-utility rounds",
+        "Durability",
+    ] {
+        assert!(names.contains(&name), "{names:?}");
+    }
+    // Sheet k+2 is section k; its numbers are stored as numbers, at full precision.
+    for (k, section) in sections.iter().enumerate() {
+        let sheet = &parts[&format!("xl/worksheets/sheet{}.xml", k + 2)];
+        for (_, v) in numbers.iter().filter(|(s, _)| s == section) {
+            assert!(sheet.contains(&format!("<v>{v}</v>")), "{section}: {v}");
+        }
     }
 }

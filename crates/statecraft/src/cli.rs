@@ -463,8 +463,9 @@ pub struct ReportArgs {
     /// Replace the file of --output if it exists.
     #[arg(long, requires = "output")]
     pub force: bool,
-    /// Report format [default: from the output file's extension, else html].
-    #[arg(long, short, value_name = "FORMAT", value_parser = ["html", "md", "json", "csv"])]
+    /// Report format [default: from the output file's extension, else html]; xlsx is a workbook
+    /// with one sheet per section (needs --output).
+    #[arg(long, short, value_name = "FORMAT", value_parser = ["html", "md", "json", "csv", "xlsx"])]
     pub format: Option<String>,
     /// Also write every chart as SVG and PNG (1280x720) into this directory.
     #[arg(long, value_name = "DIR")]

@@ -120,7 +120,7 @@ fn recorded_in(path: &Option<PathBuf>) -> impl Fn(i64) -> String + '_ {
 fn on_event(event: &Event, recorded: &dyn Fn(i64) -> String) {
     match event {
         Event::Note(text) => diagnostics::note(text),
-        Event::Warning(problem) => diagnostics::problem(problem),
+        Event::Warning(problem) => diagnostics::warning(problem),
         Event::Recorded(id) => {
             let _ = writeln!(std::io::stderr(), "{}", recorded(*id));
         }
@@ -402,15 +402,22 @@ fn report_format(args: &ReportArgs) -> Result<String, Failure> {
         "md" | "markdown" => Ok("md".into()),
         "json" => Ok("json".into()),
         "csv" => Ok("csv".into()),
+        "xlsx" => Ok("xlsx".into()),
         _ => Err(diagnostics::usage(
             &format!("cannot tell the report format from `{}`", path.display()),
-            "name the file .html, .md, .json or .csv, or give --format",
+            "name the file .html, .md, .json, .csv or .xlsx, or give --format",
         )),
     }
 }
 
 fn report(args: ReportArgs) -> Result<(), Failure> {
     let format = report_format(&args)?;
+    if format == "xlsx" && args.output.is_none() {
+        return Err(diagnostics::usage(
+            "a workbook is not text: it is not written to the terminal",
+            "give -o FILE.xlsx",
+        ));
+    }
     if let Some(path) = &args.output {
         refuse_input_as_output(path, args.scenario.as_deref())?;
         refuse_overwrite(path, args.force)?;
@@ -420,14 +427,15 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
     let AnalysisResult::Report(report) = &response.result else {
         unreachable!("a report request gives a report")
     };
-    let text = statecraft_api::export_report(&response, &format).map_err(diagnostics::api_error)?;
+    let text =
+        statecraft_api::export_report_bytes(&response, &format).map_err(diagnostics::api_error)?;
     match &args.output {
         Some(path) => {
             write_atomically(path, &text)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
             let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
         }
-        None => print::write_out(&text)?,
+        None => print::write_out(&String::from_utf8_lossy(&text))?,
     }
     if let Some(dir) = &args.charts {
         write_charts(report, dir)?;

@@ -24,14 +24,48 @@ fn handler() -> GraphicalReportHandler {
 /// cannot draw a label past column 65,535, and a line that long cannot be read on a screen.
 const MAX_SNIPPET_COLUMN: usize = 4096;
 
-/// Prints one problem (error or warning) with its source snippet.
-pub(crate) fn problem(problem: &Problem) {
+/// Problems of one input drawn with their source lines; the rest are printed one line each
+/// (`file:line:column: message`). Drawing a snippet reads the text up to the problem, so that
+/// drawing every one of 100,000 bad rows would take time quadratic in the file.
+pub(crate) const MAX_SNIPPETS: usize = 20;
+
+/// Prints every problem of one input: the first [`MAX_SNIPPETS`] with their source lines.
+pub(crate) fn problems<'a>(all: impl IntoIterator<Item = &'a Problem>) {
+    let all: Vec<&Problem> = all.into_iter().collect();
+    for (k, p) in all.iter().enumerate() {
+        if k == MAX_SNIPPETS {
+            let _ = writeln!(
+                std::io::stderr(),
+                "({} more, without their source lines:)",
+                all.len() - MAX_SNIPPETS
+            );
+        }
+        drawn(p, k < MAX_SNIPPETS);
+    }
+}
+
+/// Warnings drawn so far by [`warning`] (a process prints one input's warnings).
+static WARNINGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Prints a warning as it comes: the first [`MAX_SNIPPETS`] with their source lines.
+pub(crate) fn warning(problem: &Problem) {
+    let k = WARNINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if k == MAX_SNIPPETS {
+        let _ = writeln!(
+            std::io::stderr(),
+            "(further warnings without their source lines:)"
+        );
+    }
+    drawn(problem, k < MAX_SNIPPETS);
+}
+
+fn drawn(problem: &Problem, snippet: bool) {
     let problem = &problem.printable();
     let far_right = problem
         .line_column
         .is_some_and(|(_, column)| column > MAX_SNIPPET_COLUMN);
     let mut out = String::new();
-    if far_right || handler().render_report(&mut out, problem).is_err() {
+    if !snippet || far_right || handler().render_report(&mut out, problem).is_err() {
         let kind = match problem.severity {
             statecraft_io::Severity::Error => "error",
             statecraft_io::Severity::Warning => "warning",
@@ -87,9 +121,7 @@ fn render(error: ApiError, fields: bool) -> Failure {
                     let _ = write!(std::io::stderr(), "{text}");
                 }
             } else {
-                for p in &error.located {
-                    problem(p);
-                }
+                problems(&error.located);
                 let n = error
                     .located
                     .iter()

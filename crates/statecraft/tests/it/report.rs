@@ -338,6 +338,24 @@ fn the_report_is_written_in_every_format() {
         let text = std::fs::read_to_string(&path).expect("the report");
         assert!(text.contains(check), "{file} lacks `{check}`");
     }
+    // The workbook: a zip archive whose workbook names a sheet per section.
+    let path = dir.path().join("r.xlsx");
+    ok_with(
+        &[],
+        &[
+            "report",
+            "-o",
+            path.to_str().expect("UTF-8"),
+            "--histories",
+            "500",
+        ],
+    );
+    let bytes = std::fs::read(&path).expect("the workbook");
+    assert!(bytes.starts_with(b"PK\x03\x04"), "not a zip archive");
+    let text = String::from_utf8_lossy(&bytes);
+    for part in ["xl/workbook.xml", "xl/worksheets/sheet2.xml"] {
+        assert!(text.contains(part), "the workbook lacks {part}");
+    }
     let json = report_json();
     assert_eq!(json["schema"], "statecraft-report/1");
     // Asked for, the sweep is there; the compromise model's spread brackets its forecast.
@@ -431,6 +449,7 @@ fn bad_report_usage_exits_2_with_a_message() {
             "unknown agreement form",
         ),
         (vec!["report", "no-such-file.toml"], "no-such-file.toml"),
+        (vec!["report", "--format", "xlsx"], "give -o FILE.xlsx"),
     ] {
         let mut cmd = statecraft();
         cmd.current_dir(dir.path()).args(&args);

@@ -708,3 +708,36 @@ fn minus_zero_keeps_its_sign_through_toml() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(json.contains("\"position\": -0.0"), "{json}");
 }
+
+#[test]
+fn past_twenty_problems_the_rest_are_listed_one_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = String::from("Actor,Capability,Position,Salience\n");
+    for k in 0..30 {
+        table.push_str(&format!("A{k},-1,{k},0.5\n"));
+    }
+    std::fs::write(dir.path().join("bad.csv"), table).unwrap();
+    let (code, _, stderr) = run(statecraft()
+        .current_dir(dir.path())
+        .args(["check", "bad.csv"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(10 more, without their source lines:)"),
+        "{stderr}"
+    );
+    // Every problem is still named, the last ten one line each.
+    for line in 2..=31 {
+        assert!(
+            stderr.contains(&format!("bad.csv:{line}:")),
+            "line {line}: {stderr}"
+        );
+    }
+    let tail = stderr.split("(10 more").nth(1).unwrap();
+    assert_eq!(
+        tail.lines()
+            .filter(|l| l.starts_with("error: bad.csv:"))
+            .count(),
+        10,
+        "{tail}"
+    );
+}
