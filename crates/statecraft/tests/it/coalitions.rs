@@ -592,7 +592,10 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
     let json = coalitions_json(&[]);
     let csv = ok(&["coalitions", "--format", "csv"]);
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("package,members,kind,id,value"));
+    assert_eq!(
+        lines.next(),
+        Some("package,members,kind,id,value,red_lines")
+    );
     let issues = strings(&json["issues"]);
     let actors = strings(&json["actors"]);
     // The packages of the JSON, in the order the CSV lists them.
