@@ -142,12 +142,12 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         out.push_str(&format!(
             "  {n}-0 is possible. The package that does best by the least satisfied ({who} {:.3}):\n{}\n",
             p.min_gain,
-            describe(scenario, &p)
+            describe(scenario, p)
         ));
         if let Some(nash) = &analysis.nash {
             out.push_str(&format!(
                 "  The Nash bargaining point inside the win-set (the most capability-weighted log-gain):\n{}\n",
-                describe(scenario, &nash)
+                describe(scenario, nash)
             ));
         }
         out.push_str("  Values every actor accepts span, issue by issue:\n");
