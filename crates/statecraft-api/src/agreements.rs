@@ -144,7 +144,7 @@ pub struct PackageValue {
     /// The status quo.
     pub status_quo: Option<f64>,
     /// The actors' red lines that the value falls inside.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub red_lines: Vec<RedLineFlag>,
 }
 

@@ -180,7 +180,7 @@ pub struct IssueValue {
     /// The model's remark, if any.
     pub note: Option<String>,
     /// The actors' red lines the value falls inside.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub red_lines: Vec<RedLineFlag>,
 }
 
@@ -239,7 +239,7 @@ pub struct CoalitionSection {
     pub least_satisfied: Vec<String>,
     /// The actors' red lines that package falls inside (outsiders' only: it avoids every
     /// actor's).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unanimous_red_lines: Vec<RedLineFlag>,
     /// The actor whose inclusion costs the others most (the holdout when 6-0 fails).
     pub holdout: Option<String>,
@@ -288,7 +288,7 @@ pub struct DurabilitySection {
     /// The package, one value per issue.
     pub package: Vec<f64>,
     /// The actors' red lines the package falls inside, in issue then actor order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub red_lines: Vec<RedLineFlag>,
     /// Horizon in years.
     pub years: f64,

@@ -55,7 +55,7 @@ pub struct Package {
     pub least_satisfied: Vec<String>,
     /// The red lines (of any actor: members avoid their own, so these are outsiders') that the
     /// package falls inside, in issue then actor order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub red_lines: Vec<crate::red_lines::RedLineFlag>,
 }
 

@@ -620,7 +620,7 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
     }
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     for row in &rows {
-        assert_eq!(row.len(), 5, "{row:?}");
+        assert_eq!(row.len(), 6, "{row:?}");
     }
     assert_eq!(
         rows.len(),
