@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use statecraft_core::coalitions::{analyse as analyse_coalitions, CoalitionAnalysis, Shape};
 use statecraft_core::durability::{analyse, default_forms, Durability, DurabilityParams};
 use statecraft_core::models::{Compromise, Model};
+use statecraft_core::red_lines::{self, RedLineFlag};
 use statecraft_core::scenario::{AgreementForm, Scenario};
 
 use crate::context::{Context, Event, NoteLog};
@@ -142,6 +143,9 @@ pub struct PackageValue {
     pub value: f64,
     /// The issue's status quo.
     pub status_quo: Option<f64>,
+    /// The actors' red lines that the value falls inside.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<RedLineFlag>,
 }
 
 impl DurabilityResult {
@@ -240,10 +244,12 @@ pub(crate) fn durability(
             .issues()
             .iter()
             .zip(&package)
-            .map(|(i, &value)| PackageValue {
+            .enumerate()
+            .map(|(k, (i, &value))| PackageValue {
                 issue: i.id.clone(),
                 value,
                 status_quo: i.status_quo,
+                red_lines: red_lines::at_point(scenario, k, value),
             })
             .collect(),
         forms: results,

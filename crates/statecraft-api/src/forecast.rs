@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
 use statecraft_core::models::smp::{self, SmpInput, SmpParams, SmpRun, SpatialModel};
 use statecraft_core::models::{all_models, ExpectedUtility, Forecast, IssueForecast, Model};
+use statecraft_core::red_lines;
 use statecraft_core::scenario::Scenario;
 use statecraft_core::validation::{forecast_fitted, FittedForecast};
 use statecraft_io::Loaded;
@@ -50,8 +51,10 @@ impl Default for ForecastOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct BdmOptions {
-    /// `scholz-reference` (the reference implementation, bit for bit) or `scholz-paper`.
-    pub variant: String,
+    /// `scholz-reference` (the reference implementation, bit for bit) or `scholz-paper`
+    /// [default: scholz-reference]; only with the bdm model among the models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     /// Run exactly this many rounds, with no early stop.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rounds: Option<usize>,
@@ -68,7 +71,7 @@ pub struct BdmOptions {
 impl Default for BdmOptions {
     fn default() -> Self {
         Self {
-            variant: "scholz-reference".into(),
+            variant: None,
             rounds: None,
             max_rounds: 100,
             capitulation_fix: false,
@@ -180,7 +183,7 @@ pub(crate) fn bdm_params(options: &BdmOptions) -> Result<BdmParams, ApiError> {
             .at_field(&format!("analysis.forecast.bdm.{}", &name[2..])));
         }
     }
-    let variant = variant(&options.variant)?;
+    let variant = variant(options.variant.as_deref().unwrap_or(DEFAULT_VARIANT))?;
     let mut params = BdmParams::forecast(variant);
     params.capitulation_fix = options.capitulation_fix;
     params.q = options.q;
@@ -195,6 +198,27 @@ pub(crate) fn bdm_params(options: &BdmOptions) -> Result<BdmParams, ApiError> {
     Ok(params)
 }
 
+/// The expected-utility model's variant when none is named.
+pub(crate) const DEFAULT_VARIANT: &str = "scholz-reference";
+
+/// Refuses a variant named for a run without the expected-utility model, which alone has
+/// variants: it would be ignored, and the reader would think it mattered.
+pub(crate) fn variant_needs_bdm(variant: Option<&str>, models: &[String]) -> Result<(), ApiError> {
+    let Some(name) = variant else {
+        return Ok(());
+    };
+    if models.iter().any(|m| m == "bdm" || m == "all") {
+        return Ok(());
+    }
+    Err(ApiError::usage(
+        format!(
+            "--variant {name} applies to the expected-utility model (bdm), which is not among the models ({})",
+            models.join(", ")
+        ),
+        "add bdm to --model, or leave out --variant",
+    ))
+}
+
 /// The expected-utility model's variant by name.
 pub(crate) fn variant(name: &str) -> Result<Variant, ApiError> {
     Variant::from_name(name).ok_or_else(|| {
@@ -206,7 +230,8 @@ pub(crate) fn variant(name: &str) -> Result<Variant, ApiError> {
     })
 }
 
-/// The one-issue models named (or `all`), in the order given.
+/// The models named (or `all`: every one-issue model), in the order given; `smp`, the spatial
+/// model with KTAB's default parameters, only when named.
 pub(crate) fn selected_models(
     names: &[String],
     bdm: BdmParams,
@@ -214,12 +239,17 @@ pub(crate) fn selected_models(
     if names.iter().any(|n| n == "all") {
         return Ok(all_models(bdm));
     }
-    let mut chosen = Vec::new();
+    let mut chosen: Vec<Box<dyn Model>> = Vec::new();
     for name in names {
+        if name == SMP {
+            chosen.push(Box::new(SpatialModel::default()));
+            continue;
+        }
         match all_models(bdm).into_iter().find(|m| m.id() == name) {
             Some(model) => chosen.push(model),
             None => {
-                let ids: Vec<&str> = all_models(bdm).iter().map(|m| m.id()).collect();
+                let mut ids: Vec<&str> = all_models(bdm).iter().map(|m| m.id()).collect();
+                ids.push(SMP);
                 return Err(ApiError::usage(
                     format!("unknown model `{name}`"),
                     format!("the models are: {}, or all", ids.join(", ")),
@@ -292,6 +322,7 @@ fn run_smp(
                 issue: i.id.clone(),
                 value: None,
                 note: Some(message.clone()),
+                red_lines: Vec::new(),
             })
             .collect(),
     };
@@ -336,6 +367,8 @@ pub(crate) fn run(
     options: &ForecastOptions,
     notes: &NoteLog,
 ) -> Result<(AnalysisResult, Scenario), ApiError> {
+    variant_needs_bdm(options.bdm.variant.as_deref(), &options.models)
+        .map_err(|e| e.at_field("analysis.forecast.bdm.variant"))?;
     let params = bdm_params(&options.bdm)?;
     // The spatial model runs every issue at once, so it is not among `all`: it is named.
     let smp_wanted = options.models.iter().any(|n| n == SMP);
@@ -452,11 +485,23 @@ pub(crate) fn run(
                             }
                             _ => Some("no answer: the models it is built on have none".into()),
                         },
+                        red_lines: Vec::new(),
                     })
                     .collect(),
             });
         }
     }
+    // Every forecast says which actors' red lines it falls inside (the models themselves do not
+    // all respect them: docs/models/).
+    for forecast in &mut forecasts {
+        red_lines::flag_forecast(&scenario, forecast);
+    }
+    let baseline = baseline.map(|mut baseline| {
+        for forecast in &mut baseline {
+            red_lines::flag_forecast(&loaded.scenario, forecast);
+        }
+        baseline
+    });
     let result = ForecastResult {
         scenario: scenario.meta().title.clone(),
         issues: scenario
@@ -487,7 +532,7 @@ pub(crate) fn run(
 pub(crate) fn store_params(options: &ForecastOptions, what_if: &WhatIf) -> serde_json::Value {
     serde_json::json!({
         "models": options.models,
-        "variant": options.bdm.variant,
+        "variant": options.bdm.variant.as_deref().unwrap_or(DEFAULT_VARIANT),
         "rounds": options.bdm.rounds,
         "max_rounds": options.bdm.max_rounds,
         "capitulation_fix": options.bdm.capitulation_fix,

@@ -17,7 +17,7 @@ use statecraft_io::Format;
 
 use crate::context::{Context, Event, NoteLog};
 use crate::error::ApiError;
-use crate::forecast::{selected_models, variant};
+use crate::forecast::{selected_models, variant, variant_needs_bdm, DEFAULT_VARIANT};
 use crate::store::{open, store_error};
 use crate::{AnalysisResult, Request};
 
@@ -28,7 +28,8 @@ pub const FALLBACK_UNCERTAINTY: f64 = 0.1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SweepOptions {
-    /// Models to run on every draw: compromise, median, nash, bdm, or all.
+    /// Models to run on every draw: compromise, median, nash, bdm, smp (the spatial model, all
+    /// issues at once), or all (every one-issue model: all but smp).
     pub models: Vec<String>,
     /// Number of draws.
     pub runs: usize,
@@ -43,8 +44,10 @@ pub struct SweepOptions {
     /// Also repeat the durability analysis of the compromise package under this form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub durability: Option<String>,
-    /// The expected-utility model's variant, when `bdm` is among the models.
-    pub variant: String,
+    /// The expected-utility model's variant [default: scholz-reference]; only with `bdm` among
+    /// the models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     /// Also rank the inputs by their Sobol indices on the first model, from this many base rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<usize>,
@@ -69,7 +72,7 @@ impl Default for SweepOptions {
             uncertainty: None,
             coalitions: false,
             durability: None,
-            variant: "scholz-reference".into(),
+            variant: None,
             sensitivity: None,
             chunk: 1000,
             resume: None,
@@ -210,11 +213,11 @@ fn fresh(
         ));
     }
     // Check the model names now rather than after the scenario is stored.
-    selected_models(
-        &options.models,
-        BdmParams::forecast(variant(&options.variant)?),
-    )
-    .map_err(|e| e.at_field(&field("models")))?;
+    variant_needs_bdm(options.variant.as_deref(), &options.models)
+        .map_err(|e| e.at_field(&field("variant")))?;
+    let variant_name = options.variant.as_deref().unwrap_or(DEFAULT_VARIANT);
+    selected_models(&options.models, BdmParams::forecast(variant(variant_name)?))
+        .map_err(|e| e.at_field(&field("models")))?;
     let mut uncertainty = options
         .uncertainty
         .or(scenario.meta().uncertainty)
@@ -246,7 +249,7 @@ fn fresh(
         runs: options.runs,
         seed: options.seed,
         uncertainty,
-        variant: options.variant.clone(),
+        variant: variant_name.to_owned(),
         chunk: options.chunk,
         params,
     })
@@ -359,6 +362,7 @@ pub(crate) fn run(
     let (scenario, settings, run_id) = match (options.resume, &store) {
         (Some(id), Some(store)) => {
             let (scenario, settings) = stored(store, id)?;
+            store.resume(id).map_err(store_error)?;
             (scenario, settings, Some(id))
         }
         (Some(_), None) => {
@@ -465,6 +469,10 @@ pub(crate) fn run(
         ));
     }
     let result = summariser.finish(&plan.scenario, &plan.inputs, settings.seed);
+    if let (Some(store), Some(id), false) = (&store, run_id, complete) {
+        // Stopped, not crashed: `runs list` says so, and --resume takes it up again.
+        store.interrupt(id).map_err(store_error)?;
+    }
     let output = plan.summary(options, result, complete, run_id)?;
     if let (Some(store), Some(id), true) = (&store, run_id, complete) {
         let value = serde_json::to_value(&output).expect("the result serialises");

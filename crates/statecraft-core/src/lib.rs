@@ -30,6 +30,7 @@ pub mod durability;
 pub mod inference;
 pub mod models;
 pub mod power;
+pub mod red_lines;
 pub mod scenario;
 pub mod sweep;
 pub mod text;

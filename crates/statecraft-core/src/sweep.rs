@@ -158,18 +158,32 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// Bins of every histogram, over the issue's scale.
 pub const BINS: usize = 10;
 
+/// The fewest draws with a value whose spread is given as a distribution (standard deviation
+/// and quantiles). With fewer, a 5% or 95% quantile is an interpolation between a handful of
+/// values, not a property of the forecast: only the count and the mean are given, and the
+/// outputs say why ("a value in 8 of 2,000 draws: too few for a spread").
+pub const MIN_DRAWS: usize = 30;
+
 /// The spread of one model's forecast on one issue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Spread {
     /// The issue's id.
     pub issue: String,
+    /// Draws made (with a value or not).
+    #[serde(default)]
+    pub runs: usize,
     /// Runs in which the model gave a value.
     pub runs_with_value: usize,
+    /// Whether fewer than [`MIN_DRAWS`] draws gave a value, so that `sd` and `quantiles` are
+    /// left out: too few values for a distribution.
+    #[serde(default)]
+    pub too_few: bool,
     /// Mean of those values (`None` if there are none).
     pub mean: Option<f64>,
-    /// Standard deviation of those values.
+    /// Standard deviation of those values (`None` with fewer than [`MIN_DRAWS`]).
     pub sd: Option<f64>,
-    /// The 5, 25, 50, 75 and 95% quantiles (linear interpolation between order statistics).
+    /// The 5, 25, 50, 75 and 95% quantiles (linear interpolation between order statistics;
+    /// `None` with fewer than [`MIN_DRAWS`] values).
     pub quantiles: Option<[f64; 5]>,
     /// `None` when the quantiles are exact; otherwise the most they can be off by: the width of
     /// the fine histogram they were read from, once the sweep had more draws than it keeps
@@ -209,7 +223,29 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-fn spread(scenario: &Scenario, issue: usize, mut values: Vec<f64>) -> Spread {
+impl Spread {
+    /// Why there is no distribution, in words, when there is none: "a value in 8 of 2,000
+    /// draws: too few for a spread" (`None` when there is one).
+    pub fn too_few_reason(&self) -> Option<String> {
+        let n = self.runs_with_value;
+        if n >= MIN_DRAWS && !self.too_few {
+            return None;
+        }
+        let of = crate::text::count(self.runs.max(n));
+        Some(match n {
+            0 => format!("no value in any of {of} draws"),
+            1 => {
+                format!("a value in 1 of {of} draws: too few for a spread (fewer than {MIN_DRAWS})")
+            }
+            n => format!(
+                "a value in {} of {of} draws: too few for a spread (fewer than {MIN_DRAWS})",
+                crate::text::count(n)
+            ),
+        })
+    }
+}
+
+fn spread(scenario: &Scenario, issue: usize, runs: usize, mut values: Vec<f64>) -> Spread {
     let scale = scenario.issues()[issue].scale;
     let mut histogram = vec![0; BINS];
     for &v in &values {
@@ -226,15 +262,21 @@ fn spread(scenario: &Scenario, issue: usize, mut values: Vec<f64>) -> Spread {
         let mean = shift + values.iter().map(|v| v - shift).sum::<f64>() / n as f64;
         let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
         values.sort_by(f64::total_cmp);
-        (
-            Some(mean),
-            Some(var.sqrt()),
-            Some(QUANTILES.map(|q| quantile(&values, q))),
-        )
+        if n < MIN_DRAWS {
+            (Some(mean), None, None)
+        } else {
+            (
+                Some(mean),
+                Some(var.sqrt()),
+                Some(QUANTILES.map(|q| quantile(&values, q))),
+            )
+        }
     };
     Spread {
         issue: scenario.issues()[issue].id.clone(),
+        runs,
         runs_with_value: n,
+        too_few: n < MIN_DRAWS,
         mean,
         sd,
         quantiles,

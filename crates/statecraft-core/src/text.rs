@@ -12,9 +12,35 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// A count with thousands separated by commas: `2000` is `2,000`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{count, number};
+
+    #[test]
+    fn counts_group_their_thousands() {
+        for (n, text) in [
+            (0, "0"),
+            (8, "8"),
+            (999, "999"),
+            (2000, "2,000"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(count(n), text);
+        }
+    }
 
     #[test]
     fn numbers_read_without_noise() {

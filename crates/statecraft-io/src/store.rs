@@ -38,7 +38,9 @@ pub struct RunSummary {
     pub kind: String,
     /// When it started (UTC, RFC 3339).
     pub created: String,
-    /// `running` (unfinished: stopped or killed) or `done`.
+    /// `running` (started and not finished: still running, or killed before it could say so),
+    /// `interrupted` (stopped, e.g. by Ctrl-C, with its finished chunks kept: it can be
+    /// resumed) or `done`.
     pub status: String,
     /// The scenario's title, if any.
     pub title: Option<String>,
@@ -310,6 +312,26 @@ impl Store {
             .execute(
                 "UPDATE runs SET status = 'done', result = ?2 WHERE id = ?1",
                 params![run, result.to_string()],
+            )
+            .map_err(|e| self.wrap(e))?;
+        Ok(())
+    }
+
+    /// Marks a running run `interrupted`: it was stopped before its end and can be resumed.
+    pub fn interrupt(&self, run: i64) -> Result<(), StoreError> {
+        self.set_status(run, "running", "interrupted")
+    }
+
+    /// Marks an interrupted run `running` again, as it is resumed.
+    pub fn resume(&self, run: i64) -> Result<(), StoreError> {
+        self.set_status(run, "interrupted", "running")
+    }
+
+    fn set_status(&self, run: i64, from: &str, to: &str) -> Result<(), StoreError> {
+        self.connection
+            .execute(
+                "UPDATE runs SET status = ?3 WHERE id = ?1 AND status = ?2",
+                params![run, from, to],
             )
             .map_err(|e| self.wrap(e))?;
         Ok(())

@@ -706,11 +706,24 @@ fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSect
             Some((label(&m.model), spread.quantiles?, spread.mean?))
         })
         .collect();
+    // Models with too few values for a box: named, with why, and their mean in the table.
+    let thin: Vec<(String, Option<f64>, String)> = s
+        .models
+        .iter()
+        .filter_map(|m| {
+            let spread = m.issues.iter().find(|x| x.issue == issue.id)?;
+            Some((label(&m.model), spread.mean, spread.too_few.clone()?))
+        })
+        .collect();
+    let thin_words: String = thin
+        .iter()
+        .map(|(m, _, why)| format!(" {m}: no box, {why}."))
+        .collect();
     Chart {
         id: format!("spread-{}", issue.id),
         title: format!("How sure: forecast spread over {} draws: {}", s.runs, issue.label),
         summary: format!(
-            "Boxes span the middle half of the forecasts, whiskers 5% to 95%, over {} draws of the uncertain inputs. {}.",
+            "Boxes span the middle half of the forecasts, whiskers 5% to 95%, over {} draws of the uncertain inputs. {}.{thin_words}",
             s.runs,
             rows.iter()
                 .map(|(m, q, mean)| format!(
@@ -733,6 +746,12 @@ fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSect
                     row.extend(q.iter().map(|&v| fmt(v)));
                     row
                 })
+                .chain(thin.iter().map(|(m, mean, why)| {
+                    let mut row = vec![m.clone(), mean.map_or("none".into(), fmt)];
+                    row.push(why.clone());
+                    row.extend(std::iter::repeat_n("-".to_string(), 4));
+                    row
+                }))
                 .collect(),
         },
         kind: Kind::Spread {

@@ -143,6 +143,10 @@ pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError
             for v in &f.issues {
                 let value = v.value.map(|x| x.to_string()).unwrap_or_default();
                 row("forecast", &f.model, &v.issue, "value", value)?;
+                for l in &v.red_lines {
+                    let line = format!("{} {}..={}", l.actor, l.min, l.max);
+                    row("forecast", &f.model, &v.issue, "inside_red_line", line)?;
+                }
             }
         }
         for b in &report.bdm {
@@ -243,8 +247,13 @@ pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError
         if let Some(s) = &report.sweep {
             for m in &s.models {
                 for sp in &m.issues {
-                    if let (Some(mean), Some(q)) = (sp.mean, sp.quantiles) {
+                    let with_value = sp.runs_with_value.to_string();
+                    row("sweep", &m.model, &sp.issue, "runs_with_value", with_value)?;
+                    if let Some(mean) = sp.mean {
                         row("sweep", &m.model, &sp.issue, "mean", mean.to_string())?;
+                    }
+                    // No quantiles from fewer than MIN_DRAWS values.
+                    if let Some(q) = sp.quantiles {
                         for (name, v) in ["q05", "q25", "q50", "q75", "q95"].iter().zip(q) {
                             row("sweep", &m.model, &sp.issue, name, v.to_string())?;
                         }
@@ -282,6 +291,54 @@ pub(crate) fn title(report: &Report) -> String {
         .unwrap_or_else(|| "Untitled scenario".into())
 }
 
+/// The mark of a forecast inside a red line, explained by [`red_line_words`].
+const RED_LINE_MARK: &str = "\u{2020}";
+
+/// `DPRK's red line 0..=10`, and a model's forecasts inside one, in sentences.
+fn red_line_words(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &report.forecasts {
+        for v in &f.issues {
+            let (Some(x), false) = (v.value, v.red_lines.is_empty()) else {
+                continue;
+            };
+            let label = report
+                .issue(&v.issue)
+                .map_or(v.issue.as_str(), |i| i.label.as_str());
+            out.push(format!(
+                "{RED_LINE_MARK} {} on {label}: {} is inside {}.",
+                f.label,
+                fmt(x),
+                lines_in_words(report, &v.red_lines)
+            ));
+        }
+    }
+    if !out.is_empty() {
+        out.insert(
+            0,
+            "Forecasts marked \u{2020} fall inside a red line: a value its actor says it will never accept (both edges of a red line are part of it)."
+                .into(),
+        );
+    }
+    out
+}
+
+/// "DPRK's red line 0..=10 and the United States' 80..=100".
+fn lines_in_words(report: &Report, flags: &[statecraft_core::red_lines::RedLineFlag]) -> String {
+    flags
+        .iter()
+        .map(|l| {
+            format!(
+                "{}'s red line {}..={}",
+                report.actor_name(&l.actor),
+                fmt(l.min),
+                fmt(l.max)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 /// The forecast table: one row per model, one column per issue.
 fn forecast_table(report: &Report) -> DataTable {
     let mut header = vec!["Model".to_string()];
@@ -293,7 +350,15 @@ fn forecast_table(report: &Report) -> DataTable {
             .iter()
             .map(|f| {
                 let mut row = vec![f.label.clone()];
-                row.extend(f.issues.iter().map(|v| v.value.map_or("—".into(), fmt)));
+                row.extend(f.issues.iter().map(|v| {
+                    v.value.map_or("—".into(), |x| {
+                        if v.red_lines.is_empty() {
+                            fmt(x)
+                        } else {
+                            format!("{} {RED_LINE_MARK}", fmt(x))
+                        }
+                    })
+                }));
                 row
             })
             .collect(),
@@ -346,10 +411,18 @@ fn coalition_words(report: &Report) -> Vec<String> {
         out.push(format!(
             "{n}-0 is possible: there are packages that every actor prefers to the status quo{}.",
             c.unanimous_min_gain
-                .map(|g| format!(
-                    "; in the best of them the least-satisfied actor gains {}",
-                    fmt(g)
-                ))
+                .map(|g| match c.least_satisfied.as_slice() {
+                    [one] => format!(
+                        "; in the best of them the least satisfied, {}, gains {}",
+                        report.actor_name(one),
+                        fmt(g)
+                    ),
+                    tied => format!(
+                        "; in the best of them the least satisfied, tied, are {}, who each gain {}",
+                        names_in_words(report, tied),
+                        fmt(g)
+                    ),
+                })
                 .unwrap_or_default()
         ));
         if let Some(p) = &c.unanimous_package {
@@ -371,21 +444,38 @@ fn coalition_words(report: &Report) -> Vec<String> {
                 ),
                 _ => String::new(),
             };
-            out.push(format!(
-                "The actor whose inclusion costs the others most is {}{cost}.",
-                report.actor_name(h)
-            ));
+            out.push(if c.holdouts.len() > 1 {
+                format!(
+                    "Tied as the actor whose inclusion costs the others most: {} (figures for {}){cost}.",
+                    names_in_words(report, &c.holdouts),
+                    report.actor_name(h)
+                )
+            } else {
+                format!(
+                    "The actor whose inclusion costs the others most is {}{cost}.",
+                    report.actor_name(h)
+                )
+            });
         }
     } else {
         out.push(format!(
             "No package makes all {n} actors better off than the status quo: {n}-0 is not possible."
         ));
         if let Some(h) = &c.holdout {
-            out.push(format!(
-                "The {}-1 coalition that isolates {} is the one the failure rests on most clearly.",
-                n - 1,
-                report.actor_name(h)
-            ));
+            out.push(if c.holdouts.len() > 1 {
+                format!(
+                    "The {}-1 coalitions that isolate {} tie as the ones the failure rests on most clearly (the figures below are for {}).",
+                    n - 1,
+                    names_in_words(report, &c.holdouts),
+                    report.actor_name(h)
+                )
+            } else {
+                format!(
+                    "The {}-1 coalition that isolates {} is the one the failure rests on most clearly.",
+                    n - 1,
+                    report.actor_name(h)
+                )
+            });
             if let Some(g) = c.holdout_net_gain {
                 let red_line = c
                     .holdout_red_line
@@ -459,6 +549,9 @@ impl Exporter for Markdown {
         }
         let _ = writeln!(out, "## Where it lands\n");
         md_table(&mut out, &forecast_table(report));
+        for line in red_line_words(report) {
+            let _ = writeln!(out, "{}\n", md_escape(&line));
+        }
         md_charts(&mut out, &charts, "forecast-");
         if !report.bdm.is_empty() {
             let _ = writeln!(out, "## Who pressed whom\n");
@@ -836,6 +929,9 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
         &forecast_table(report),
         Some("Every model's forecast, per issue"),
     );
+    for line in red_line_words(report) {
+        let _ = writeln!(out, "<p>{}</p>", escape(&line));
+    }
     html_charts(&mut out, &charts, "forecast-")?;
     section("forecasts", "Where it lands", out);
 
@@ -975,5 +1071,15 @@ impl Exporter for Html {
             env!("CARGO_PKG_VERSION")
         );
         Ok(out)
+    }
+}
+
+/// Actors' names in a sentence: `Japan, China and Russia`.
+fn names_in_words(report: &Report, ids: &[String]) -> String {
+    let names: Vec<&str> = ids.iter().map(|id| report.actor_name(id)).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -11,6 +11,7 @@ use statecraft_core::models::{all_models, smp, ExpectedUtility, Model, SpatialMo
 use statecraft_core::power::{
     capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
 };
+use statecraft_core::red_lines::{self, RedLineFlag};
 use statecraft_core::scenario::{AgreementForm, Scenario};
 use statecraft_core::sweep as sw;
 use statecraft_core::validation::{FittedModel, FittedParameters};
@@ -178,6 +179,9 @@ pub struct IssueValue {
     pub nearest_anchor: Option<String>,
     /// The model's remark, if any.
     pub note: Option<String>,
+    /// The actors' red lines the value falls inside.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<RedLineFlag>,
 }
 
 /// The expected-utility model's rounds on one issue.
@@ -230,8 +234,17 @@ pub struct CoalitionSection {
     pub unanimous_package: Option<Vec<f64>>,
     /// The smallest gain over the status quo in that package.
     pub unanimous_min_gain: Option<f64>,
+    /// Every actor with that smallest gain (ties within
+    /// [`statecraft_core::coalitions::TIE_TOLERANCE`]), in scenario order.
+    pub least_satisfied: Vec<String>,
+    /// The actors' red lines that package falls inside (outsiders' only: it avoids every
+    /// actor's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unanimous_red_lines: Vec<RedLineFlag>,
     /// The actor whose inclusion costs the others most (the holdout when 6-0 fails).
     pub holdout: Option<String>,
+    /// Every actor tied with `holdout` for that place, `holdout` among them, in scenario order.
+    pub holdouts: Vec<String>,
     /// Whether 6-0 fails and the holdout is blamed for it.
     pub holdout_blamed: bool,
     /// The others' smallest gain in their best package without the holdout (against
@@ -274,6 +287,9 @@ pub struct ActorIntervals {
 pub struct DurabilitySection {
     /// The package, one value per issue.
     pub package: Vec<f64>,
+    /// The actors' red lines the package falls inside, in issue then actor order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<RedLineFlag>,
     /// Horizon in years.
     pub years: f64,
     /// Simulated histories per form.
@@ -379,10 +395,17 @@ pub struct ModelSpread {
 pub struct Spread {
     /// Issue id.
     pub issue: String,
+    /// Draws that gave a value (of the section's `runs`).
+    pub runs_with_value: usize,
     /// Mean over the draws that gave a value.
     pub mean: Option<f64>,
-    /// 5, 25, 50, 75 and 95% quantiles.
+    /// 5, 25, 50, 75 and 95% quantiles; `None` when fewer than
+    /// [`statecraft_core::sweep::MIN_DRAWS`] draws gave a value.
     pub quantiles: Option<[f64; 5]>,
+    /// Why there is no distribution, when too few draws gave a value ("a value in 8 of 2,000
+    /// draws: too few for a spread").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_few: Option<String>,
 }
 
 /// Which inputs move one issue's forecast most.
@@ -560,11 +583,16 @@ fn forecasts(
                     .issues
                     .into_iter()
                     .zip(scenario.issues())
-                    .map(|(f, issue)| IssueValue {
+                    .enumerate()
+                    .map(|(k, (f, issue))| IssueValue {
                         nearest_anchor: f
                             .value
                             .and_then(|v| issue.nearest_anchor(v))
                             .map(|a| a.label.clone()),
+                        red_lines: f
+                            .value
+                            .map(|v| red_lines::at_point(scenario, k, v))
+                            .unwrap_or_default(),
                         issue: f.issue,
                         value: f.value,
                         note: f.note,
@@ -680,6 +708,21 @@ fn coalition_section(scenario: &Scenario) -> Result<CoalitionSection, String> {
         unanimous_possible: analysis.unanimous.is_some(),
         unanimous_package: analysis.unanimous.as_ref().map(|p| p.values.clone()),
         unanimous_min_gain: analysis.unanimous.as_ref().map(|p| p.min_gain),
+        least_satisfied: analysis
+            .unanimous
+            .as_ref()
+            .map(|p| p.least_satisfied.clone())
+            .unwrap_or_default(),
+        unanimous_red_lines: analysis
+            .unanimous
+            .as_ref()
+            .map(|p| p.red_lines.clone())
+            .unwrap_or_default(),
+        holdouts: analysis
+            .blame
+            .as_ref()
+            .map(|b| b.holdouts.clone())
+            .unwrap_or_default(),
         holdout_blamed: analysis.unanimous.is_none() && holdout.is_some(),
         holdout,
         issues,
@@ -722,6 +765,10 @@ fn durability_section(
     }
     Ok(DurabilitySection {
         package: options.package.clone(),
+        red_lines: red_lines::in_package(scenario, &options.package)
+            .into_iter()
+            .flatten()
+            .collect(),
         years: options.params.years,
         runs: options.params.runs,
         start: options.params.start.format("%Y-%m-%d").to_string(),
@@ -818,9 +865,14 @@ impl SweepSection {
                         .issues
                         .into_iter()
                         .map(|s| Spread {
+                            too_few: s.too_few_reason(),
                             issue: s.issue,
+                            runs_with_value: s.runs_with_value,
                             mean: s.mean,
-                            quantiles: s.quantiles,
+                            // A stored sweep of an older version may hold quantiles of too few.
+                            quantiles: s
+                                .quantiles
+                                .filter(|_| s.runs_with_value >= statecraft_core::sweep::MIN_DRAWS),
                         })
                         .collect(),
                 })

@@ -130,6 +130,7 @@ fn durability(falls: bool) -> statecraft_report::DurabilitySection {
     };
     DurabilitySection {
         package: vec![50.0],
+        red_lines: Vec::new(),
         years: 4.0,
         runs: 1000,
         start: "2009-05-09".into(),

@@ -193,9 +193,10 @@ pub struct SmpArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Expected-utility model (bdm)")]
 pub struct BdmArgs {
-    /// Which reconstruction: the reference implementation (bit for bit) or the paper's model.
-    #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
-    pub variant: String,
+    /// Which reconstruction: the reference implementation (bit for bit) or the paper's model
+    /// [default: scholz-reference]; only with bdm among the models.
+    #[arg(long, value_name = "VARIANT", value_parser = ["scholz-reference", "scholz-paper"])]
+    pub variant: Option<String>,
     /// Run exactly N rounds, with no early stop.
     #[arg(long, value_name = "N", conflicts_with = "max_rounds")]
     pub rounds: Option<usize>,
@@ -265,7 +266,8 @@ pub struct SweepArgs {
     /// Read the input as this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
     pub from: Option<String>,
-    /// Models to run on every draw, comma-separated: compromise, median, nash, bdm, or all.
+    /// Models to run on every draw, comma-separated: compromise, median, nash, bdm, smp (the
+    /// spatial model, all issues at once), or all (every one-issue model: all but smp).
     #[arg(
         long,
         short,
@@ -292,9 +294,10 @@ pub struct SweepArgs {
     /// on every draw (8 years, 200 histories per draw): the spread of its chance to survive.
     #[arg(long, value_name = "FORM")]
     pub durability: Option<String>,
-    /// The expected-utility model's variant, when `bdm` is among the models.
-    #[arg(long, value_name = "VARIANT", default_value = "scholz-reference", value_parser = ["scholz-reference", "scholz-paper"])]
-    pub variant: String,
+    /// The expected-utility model's variant [default: scholz-reference]; only with bdm among
+    /// the models.
+    #[arg(long, value_name = "VARIANT", value_parser = ["scholz-reference", "scholz-paper"])]
+    pub variant: Option<String>,
     /// Also rank the inputs by their Sobol indices on the first model's forecast, from N base
     /// rows ((inputs + 2) x N model runs).
     #[arg(long, value_name = "N")]

@@ -27,6 +27,16 @@ use optimise::{
 const RED_LINE_GAP: f64 = 1e-9;
 /// Net gains within this of 0 count as 0 (the optimiser's tolerance).
 pub const GAIN_TOLERANCE: f64 = 1e-9;
+/// Two gains count as tied when they differ by at most this share of the larger (or by this
+/// much, below 1): the optimiser's and floating point's noise (0.40766304332 against
+/// 0.40766304338) must not single out one actor where several are equally placed.
+pub const TIE_TOLERANCE: f64 = 1e-9;
+
+/// Whether `a` and `b` tie within [`TIE_TOLERANCE`].
+pub fn ties(a: f64, b: f64) -> bool {
+    (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()).max(1.0)
+}
+
 /// The largest number of actors whose coalitions are all enumerated.
 const MAX_ENUMERATED: usize = 16;
 
@@ -40,6 +50,13 @@ pub struct Package {
     pub net_gains: Vec<f64>,
     /// The smallest net gain among the actors the package was made for.
     pub min_gain: f64,
+    /// The actors the package was made for whose net gain is `min_gain` (within
+    /// [`TIE_TOLERANCE`]): every least satisfied actor, in scenario order.
+    pub least_satisfied: Vec<String>,
+    /// The red lines (of any actor: members avoid their own, so these are outsiders') that the
+    /// package falls inside, in issue then actor order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<crate::red_lines::RedLineFlag>,
 }
 
 /// One issue's unanimous win-set with the other issues at the status quo.
@@ -83,6 +100,10 @@ pub struct IssueGap {
 pub struct Blame {
     /// The holdout's id.
     pub holdout: String,
+    /// Every actor whose all-but-one coalition ties with the holdout's (the same capability
+    /// share and smallest gain, within [`TIE_TOLERANCE`]), the holdout among them, in scenario
+    /// order: any of them could be named in its place; the rest of the blame is the holdout's.
+    pub holdouts: Vec<String>,
     /// The most generous package to the holdout that every other actor still accepts.
     pub most_generous: Package,
     /// The holdout's net gain there: below 0, by how much it falls short.
@@ -205,10 +226,21 @@ impl<'u> Search<'u> {
             .iter()
             .map(|&i| net_gains[i])
             .fold(f64::INFINITY, f64::min);
+        let red_lines = crate::red_lines::in_package(self.u.scenario, &x)
+            .into_iter()
+            .flatten()
+            .collect();
+        let least_satisfied = members
+            .iter()
+            .filter(|&&i| ties(net_gains[i], min_gain))
+            .map(|&i| self.u.scenario.actors()[i].id.clone())
+            .collect();
         Package {
             values: x,
             net_gains,
             min_gain,
+            least_satisfied,
+            red_lines,
         }
     }
 
@@ -390,6 +422,7 @@ impl<'u> Search<'u> {
             .unwrap_or_default();
         Blame {
             holdout: ids(holdout),
+            holdouts: vec![ids(holdout)],
             most_generous,
             holdout_net_gain,
             red_line,
@@ -527,7 +560,20 @@ pub fn analyse(scenario: &Scenario, shape: Shape) -> Result<CoalitionAnalysis, C
         if let Some(best) = coalitions.first().filter(|c| c.outsiders.len() == 1) {
             let holdout = scenario.actor_index(&best.outsiders[0]).expect("an actor");
             let members: Vec<usize> = (0..n).filter(|&i| i != holdout).collect();
-            blame = Some(search.blame(&members, holdout));
+            let mut b = search.blame(&members, holdout);
+            let tied = |c: &Coalition| {
+                c.outsiders.len() == 1
+                    && ties(c.package.min_gain, best.package.min_gain)
+                    && (unanimous.is_some() || ties(c.capability_share, best.capability_share))
+            };
+            let mut holdouts: Vec<usize> = coalitions
+                .iter()
+                .filter(|c| tied(c))
+                .filter_map(|c| scenario.actor_index(&c.outsiders[0]))
+                .collect();
+            holdouts.sort_unstable();
+            b.holdouts = holdouts.iter().map(|&i| actors[i].id.clone()).collect();
+            blame = Some(b);
         }
     }
     if !search.converged {

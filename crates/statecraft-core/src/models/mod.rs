@@ -28,6 +28,10 @@ pub struct IssueForecast {
     pub value: Option<f64>,
     /// Why there is no answer, or what is special about this one (a tie, say).
     pub note: Option<String>,
+    /// The actors' red lines that the value falls inside (set by the analysis API and reports,
+    /// not by the models: see [`crate::red_lines`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<crate::red_lines::RedLineFlag>,
 }
 
 impl IssueForecast {
@@ -36,6 +40,7 @@ impl IssueForecast {
             issue: issue.to_owned(),
             value: Some(value),
             note: None,
+            red_lines: Vec::new(),
         }
     }
 
@@ -44,6 +49,7 @@ impl IssueForecast {
             issue: issue.to_owned(),
             value: None,
             note: Some(note),
+            red_lines: Vec::new(),
         }
     }
 }

@@ -15,7 +15,7 @@
 //! Draws must be added in run order for the result to be the same whatever the chunking; the
 //! API adds stored and new chunks in chunk order.
 
-use super::{spread, Spread, SweepResult, UncertainInput, BINS, QUANTILES};
+use super::{spread, Spread, SweepResult, UncertainInput, BINS, MIN_DRAWS, QUANTILES};
 use crate::scenario::{Scale, Scenario};
 
 /// The most forecasts (draws x models x issues) a sweep keeps for exact quantiles: 80 MB.
@@ -106,10 +106,11 @@ impl Cell {
         self.max
     }
 
-    fn spread(self, scenario: &Scenario, issue: usize) -> Spread {
+    fn spread(self, scenario: &Scenario, issue: usize, runs: usize) -> Spread {
         if let Some(values) = self.values {
-            return spread(scenario, issue, values);
+            return spread(scenario, issue, runs, values);
         }
+        let too_few = self.n < MIN_DRAWS;
         let scale = scenario.issues()[issue].scale;
         let n = self.n as f64;
         let mean_d = self.sum / n;
@@ -122,11 +123,13 @@ impl Cell {
         });
         Spread {
             issue: scenario.issues()[issue].id.clone(),
+            runs,
             runs_with_value: self.n,
+            too_few,
             mean: Some(self.first + mean_d),
-            sd: Some(var.sqrt()),
-            quantiles: Some(quantiles),
-            quantile_resolution: Some(scale.range() / FINE_BINS as f64),
+            sd: (!too_few).then(|| var.sqrt()),
+            quantiles: (!too_few).then_some(quantiles),
+            quantile_resolution: (!too_few).then(|| scale.range() / FINE_BINS as f64),
             histogram: self.histogram,
         }
     }
@@ -185,7 +188,7 @@ impl Summariser {
 
     /// The sweep's result.
     pub fn finish(self, scenario: &Scenario, inputs: &[UncertainInput], seed: u64) -> SweepResult {
-        let issues = self.scales.len();
+        let (issues, draws) = (self.scales.len(), self.draws);
         let mut cells = self.cells.into_iter();
         let models = self
             .models
@@ -197,13 +200,13 @@ impl Summariser {
                         cells
                             .next()
                             .expect("a cell per model and issue")
-                            .spread(scenario, i)
+                            .spread(scenario, i, draws)
                     })
                     .collect(),
             })
             .collect();
         SweepResult {
-            runs: self.draws,
+            runs: draws,
             seed,
             inputs: inputs.iter().map(|i| i.label.clone()).collect(),
             models,

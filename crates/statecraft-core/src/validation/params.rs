@@ -361,6 +361,7 @@ impl Model for FittedModel {
             note: value
                 .is_none()
                 .then(|| "the fitted forecaster has no answer: its base models give none".into()),
+            red_lines: Vec::new(),
         }
     }
 }

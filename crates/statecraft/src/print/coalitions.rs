@@ -4,7 +4,7 @@ use statecraft_api::CoalitionsResult;
 use statecraft_core::coalitions::{CoalitionAnalysis, Package, Shape, GAIN_TOLERANCE};
 use statecraft_core::scenario::Scenario;
 
-use super::{fmt_value, name};
+use super::{fmt_value, name, red_line_cell, RED_LINE_MARK};
 use crate::cli::OutputFormat;
 use crate::Failure;
 
@@ -53,30 +53,52 @@ fn packages(analysis: &CoalitionAnalysis) -> Vec<(String, String, &Package)> {
 
 /// One row per package and issue value or actor gain.
 fn csv(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
-    let mut text = String::from("package,members,kind,id,value\n");
+    let mut text = String::from("package,members,kind,id,value,red_lines\n");
     for (name, members, p) in packages(analysis) {
         for (issue, v) in scenario.issues().iter().zip(&p.values) {
-            text.push_str(&format!("{name},{members},value,{},{v}\n", issue.id));
+            let flags: Vec<_> = p
+                .red_lines
+                .iter()
+                .filter(|f| f.issue == issue.id)
+                .cloned()
+                .collect();
+            text.push_str(&format!(
+                "{name},{members},value,{},{v},{}\n",
+                issue.id,
+                red_line_cell(&flags)
+            ));
         }
         for (actor, g) in analysis.actors.iter().zip(&p.net_gains) {
-            text.push_str(&format!("{name},{members},net_gain,{actor},{g}\n"));
+            text.push_str(&format!("{name},{members},net_gain,{actor},{g},\n"));
         }
     }
     text
 }
 
-/// "nuclear_status 18.8, sanctions 55" with the anchor nearest each value.
-fn describe(scenario: &Scenario, values: &[f64]) -> String {
+/// "nuclear_status 18.8, sanctions 55" with the anchor nearest each value, and the red lines a
+/// value falls inside.
+fn describe(scenario: &Scenario, package: &Package) -> String {
     scenario
         .issues()
         .iter()
-        .zip(values)
+        .zip(&package.values)
         .map(|(issue, &v)| {
             let anchor = issue
                 .nearest_anchor(v)
                 .map(|a| format!(" (\"{}\")", a.label))
                 .unwrap_or_default();
-            format!("    {}: {}{anchor}", issue.id, fmt_value(v))
+            let inside: Vec<String> = package
+                .red_lines
+                .iter()
+                .filter(|f| f.issue == issue.id)
+                .map(|f| f.describe())
+                .collect();
+            let red = if inside.is_empty() {
+                String::new()
+            } else {
+                format!(" {RED_LINE_MARK} inside {}", inside.join(", "))
+            };
+            format!("    {}: {}{anchor}{red}", issue.id, fmt_value(v))
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -111,22 +133,21 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
     }
     out.push_str("\nAll issues together:\n");
     if let Some(p) = &analysis.unanimous {
-        let weakest = analysis
-            .actors
-            .iter()
-            .zip(&p.net_gains)
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(a, _)| name(scenario, a))
-            .unwrap_or_default();
+        let weakest = names(scenario, &p.least_satisfied);
+        let who = if p.least_satisfied.len() == 1 {
+            format!("{weakest}, who gains")
+        } else {
+            format!("tied: {weakest}, who each gain")
+        };
         out.push_str(&format!(
-            "  {n}-0 is possible. The package that does best by the least satisfied ({weakest}, who gains {:.3}):\n{}\n",
+            "  {n}-0 is possible. The package that does best by the least satisfied ({who} {:.3}):\n{}\n",
             p.min_gain,
-            describe(scenario, &p.values)
+            describe(scenario, p)
         ));
         if let Some(nash) = &analysis.nash {
             out.push_str(&format!(
                 "  The Nash bargaining point inside the win-set (the most capability-weighted log-gain):\n{}\n",
-                describe(scenario, &nash.values)
+                describe(scenario, nash)
             ));
         }
         out.push_str("  Values every actor accepts span, issue by issue:\n");
@@ -165,7 +186,7 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
                 }
                 out.push_str(&format!(
                     "  The best coalition's package:\n{}\n",
-                    describe(scenario, &best.package.values)
+                    describe(scenario, &best.package)
                 ));
             }
         }
@@ -176,23 +197,38 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         analysis.coalitions.first(),
     ) {
         let holdout = name(scenario, &b.holdout);
+        let whose = if b.holdouts.len() > 1 {
+            format!(
+                "Tied as the actor whose inclusion costs the others most: {} (below, {holdout})",
+                names(scenario, &b.holdouts)
+            )
+        } else {
+            format!("The actor whose inclusion costs the others most is {holdout}")
+        };
         out.push_str(&format!(
-            "\nNo one is isolated. The actor whose inclusion costs the others most is {holdout}: without it, the others' smallest gain would be {:.3} instead of {:.3}.\n",
+            "\nNo one is isolated. {whose}: without it, the others' smallest gain would be {:.3} instead of {:.3}.\n",
             without.package.min_gain, unanimous.min_gain
         ));
         out.push_str(&format!(
             "  The best {}-1 package, without {holdout}:\n{}\n",
             n - 1,
-            describe(scenario, &without.package.values)
+            describe(scenario, &without.package)
         ));
         out.push_str(&format!(
             "  The most the others would give {holdout} without any of them losing ({holdout} would gain {:.3}):\n{}\n",
             b.holdout_net_gain,
-            describe(scenario, &b.most_generous.values)
+            describe(scenario, &b.most_generous)
         ));
     } else if let Some(b) = &analysis.blame {
         let holdout = name(scenario, &b.holdout);
-        out.push_str(&format!("\nIsolation: {holdout}.\n"));
+        if b.holdouts.len() > 1 {
+            out.push_str(&format!(
+                "\nIsolation: tied between {} (the same capability share and smallest gain); below, {holdout}.\n",
+                names(scenario, &b.holdouts)
+            ));
+        } else {
+            out.push_str(&format!("\nIsolation: {holdout}.\n"));
+        }
         let verdict = match &b.red_line {
             Some(issue) => format!(
                 "it crosses {holdout}'s red line on {issue}, and its gain there is {:.3}",
@@ -209,7 +245,7 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         };
         out.push_str(&format!(
             "  The most the others would give {holdout} without any of them losing:\n{}\n  and {verdict}.\n",
-            describe(scenario, &b.most_generous.values)
+            describe(scenario, &b.most_generous)
         ));
         out.push_str("  Issue by issue, moving that issue alone toward its position:\n");
         for gap in &b.issues {
@@ -263,4 +299,14 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         out.push_str(&format!("\nnote: {note}\n"));
     }
     out
+}
+
+/// Actors' names as a list: `South Korea`, `Japan and China`, `Japan, China and Russia`.
+fn names(scenario: &Scenario, ids: &[String]) -> String {
+    let names: Vec<&str> = ids.iter().map(|id| name(scenario, id)).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }

@@ -2,12 +2,12 @@
 //! elections, and who would renege; or the survival curves as CSV. Also the backtest's scores.
 
 use comfy_table::{Cell, CellAlignment};
-use statecraft_api::DurabilityResult;
+use statecraft_api::{DurabilityResult, PackageValue};
 use statecraft_core::backtest::Backtest;
 use statecraft_core::durability::{Durability, DurabilityParams};
 use statecraft_core::scenario::Scenario;
 
-use super::{fmt_value, name, new_table};
+use super::{fmt_value, marked, name, new_table, red_line_notes};
 use crate::cli::OutputFormat;
 use crate::Failure;
 
@@ -28,7 +28,7 @@ pub(crate) fn print(
             }
             text
         }
-        OutputFormat::Table => table(scenario, &result.values(), &result.params(), &result.forms),
+        OutputFormat::Table => table(scenario, &result.package, &result.params(), &result.forms),
     };
     super::write_out(&text)
 }
@@ -41,7 +41,7 @@ fn percent(p: f64) -> String {
 /// would renege.
 fn table(
     scenario: &Scenario,
-    package: &[f64],
+    package: &[PackageValue],
     params: &DurabilityParams,
     results: &[Durability],
 ) -> String {
@@ -53,18 +53,23 @@ fn table(
         "How long an agreement signed on {} survives changes of government ({} simulated histories, seed {}).\n\nThe package:\n",
         params.start, params.runs, params.seed
     ));
-    for (issue, value) in scenario.issues().iter().zip(package) {
+    for (issue, p) in scenario.issues().iter().zip(package) {
         let sq = issue.status_quo.map_or("none".into(), fmt_value);
         let label = issue
-            .nearest_anchor(*value)
+            .nearest_anchor(p.value)
             .map(|a| format!(" (nearest \"{}\")", a.label))
             .unwrap_or_default();
         out.push_str(&format!(
             "  {}: {}{label}; status quo {sq}\n",
             issue.id,
-            fmt_value(*value)
+            marked(p.value, &p.red_lines)
         ));
     }
+    out.push_str(&red_line_notes(
+        package
+            .iter()
+            .map(|p| (p.issue.clone(), p.value, p.red_lines.as_slice())),
+    ));
     if results.iter().all(|r| r.survival.iter().all(|&s| s == 1.0)) {
         out.push_str(&format!(
             "\nEvery form survives every simulated history for {} years: no new leader gains more from reneging than it costs.\n",

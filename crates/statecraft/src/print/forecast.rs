@@ -9,11 +9,11 @@ use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
 use statecraft_api::{BdmRunOutput, ForecastResult, ModelInfo};
 use statecraft_core::models::bdm;
-use statecraft_core::models::Forecast;
+use statecraft_core::models::{Forecast, IssueForecast};
 use statecraft_core::scenario::Scenario;
 
 use super::diagnostics::usage;
-use super::{fmt_value, new_table, write_out};
+use super::{fmt_value, marked, new_table, red_line_notes, write_out};
 use crate::cli::OutputFormat;
 use crate::Failure;
 
@@ -66,7 +66,7 @@ pub(crate) fn print(
         }
         OutputFormat::Json => super::json(result)?,
         OutputFormat::Csv => super::csv_text(
-            &["model", "issue", "value", "note"],
+            &["model", "issue", "value", "note", "red_lines"],
             forecasts.iter().flat_map(|f| {
                 f.issues.iter().map(|issue| {
                     [
@@ -74,12 +74,14 @@ pub(crate) fn print(
                         issue.issue.clone(),
                         issue.value.map(|v| v.to_string()).unwrap_or_default(),
                         issue.note.clone().unwrap_or_default(),
+                        super::red_line_cell(&issue.red_lines),
                     ]
                 })
             }),
         )?,
         OutputFormat::Table => {
-            let mut text = forecast_table(scenario, &result.models, forecasts);
+            let changes = result.what_if.as_ref().map(|w| w.changes.as_str());
+            let mut text = forecast_table(scenario, &result.models, forecasts, changes);
             if let Some(run) = &result.smp_run {
                 text.push_str(&super::smp::tables(run));
             }
@@ -136,9 +138,12 @@ fn what_if_table(
     for (i, issue) in scenario.issues().iter().enumerate() {
         let mut row = vec![Cell::new(&issue.id)];
         for (b, c) in baseline.iter().zip(changed) {
-            let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), fmt_value);
-            let (was, now) = (b.issues[i].value, c.issues[i].value);
-            let text = if was == now {
+            let show = |f: &IssueForecast| {
+                f.value
+                    .map_or_else(|| "none".to_string(), |v| marked(v, &f.red_lines))
+            };
+            let (was, now) = (&b.issues[i], &c.issues[i]);
+            let text = if was.value == now.value {
                 format!("{} (same)", show(now))
             } else {
                 format!("{} -> {}", show(was), show(now))
@@ -147,7 +152,21 @@ fn what_if_table(
         }
         t.add_row(row);
     }
-    format!("\nWhat if {changes}: baseline -> with the change\n{t}\n")
+    let notes = red_line_notes(flagged(baseline, " (baseline)"));
+    format!("\nWhat if {changes}: baseline -> with the change\n{t}\n{notes}")
+}
+
+/// Every value of `forecasts` with its red-line flags, named `model on issue{suffix}`.
+fn flagged<'a>(
+    forecasts: &'a [Forecast],
+    suffix: &'a str,
+) -> impl Iterator<Item = (String, f64, &'a [statecraft_core::red_lines::RedLineFlag])> + 'a {
+    forecasts.iter().flat_map(move |f| {
+        f.issues.iter().filter_map(move |i| {
+            let what = format!("{} on {}{suffix}", f.model, i.issue);
+            Some((what, i.value?, i.red_lines.as_slice()))
+        })
+    })
 }
 
 /// Python's `repr` of a float (shortest round trip, exponent below 1e-4 and from 1e16), so that
@@ -237,11 +256,20 @@ pub(crate) fn trace_csv(scenario: &Scenario, runs: &[BdmRunOutput]) -> Result<St
     Ok(String::from_utf8(writer.into_inner().context("CSV")?).context("CSV is UTF-8")?)
 }
 
-fn forecast_table(scenario: &Scenario, models: &[ModelInfo], forecasts: &[Forecast]) -> String {
+/// The table of every model on every issue; with what-ifs (`changes`) its title names them, as
+/// the values are those of the changed scenario.
+fn forecast_table(
+    scenario: &Scenario,
+    models: &[ModelInfo],
+    forecasts: &[Forecast],
+    changes: Option<&str>,
+) -> String {
     let mut out = String::new();
-    if let Some(title) = &scenario.meta().title {
-        out.push_str(title);
-        out.push('\n');
+    match (&scenario.meta().title, changes) {
+        (Some(title), None) => out.push_str(&format!("{title}\n")),
+        (Some(title), Some(changes)) => out.push_str(&format!("{title}, with {changes}\n")),
+        (None, Some(changes)) => out.push_str(&format!("The scenario with {changes}\n")),
+        (None, None) => {}
     }
     let mut table = new_table();
     let mut header = vec![
@@ -266,7 +294,7 @@ fn forecast_table(scenario: &Scenario, models: &[ModelInfo], forecasts: &[Foreca
         for f in forecasts {
             let result = &f.issues[i];
             let text = match result.value {
-                Some(v) => fmt_value(v),
+                Some(v) => marked(v, &result.red_lines),
                 None => "none".into(),
             };
             if let Some(note) = &result.note {
@@ -303,6 +331,7 @@ fn forecast_table(scenario: &Scenario, models: &[ModelInfo], forecasts: &[Foreca
             }
         }
     }
+    out.push_str(&red_line_notes(flagged(forecasts, "")));
     if !notes.is_empty() {
         out.push_str("\nNotes:\n");
         for note in notes {

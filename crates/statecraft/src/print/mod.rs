@@ -17,6 +17,7 @@ use std::io::Write;
 use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
+use statecraft_core::red_lines::RedLineFlag;
 
 use crate::Failure;
 
@@ -94,4 +95,46 @@ pub(crate) fn name<'a>(scenario: &'a statecraft_core::scenario::Scenario, id: &'
     scenario
         .actor_index(id)
         .map_or(id, |a| scenario.actors()[a].name.as_str())
+}
+
+/// The mark after a value that falls inside a red line (explained by [`red_line_notes`]).
+pub(crate) const RED_LINE_MARK: &str = "\u{2020}";
+
+/// `value` as a table shows it, marked when it falls inside a red line.
+pub(crate) fn marked(value: f64, flags: &[RedLineFlag]) -> String {
+    if flags.is_empty() {
+        fmt_value(value)
+    } else {
+        format!("{} {RED_LINE_MARK}", fmt_value(value))
+    }
+}
+
+/// The footnote of the marked values: per (what, value, flags), the red lines it is inside.
+pub(crate) fn red_line_notes<'a>(
+    marked: impl IntoIterator<Item = (String, f64, &'a [RedLineFlag])>,
+) -> String {
+    let lines: Vec<String> = marked
+        .into_iter()
+        .filter(|(_, _, flags)| !flags.is_empty())
+        .map(|(what, value, flags)| {
+            let lines: Vec<String> = flags.iter().map(RedLineFlag::describe).collect();
+            format!("  {what} {}: inside {}", fmt_value(value), lines.join(", "))
+        })
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n{RED_LINE_MARK} Inside a red line (a value its actor says it will never accept; a red line's edges are part of it):\n{}\n",
+        lines.join("\n")
+    )
+}
+
+/// Flags as one CSV cell: `DPRK 0..=10; US 80..=100`.
+pub(crate) fn red_line_cell(flags: &[RedLineFlag]) -> String {
+    flags
+        .iter()
+        .map(|f| format!("{} {}..={}", f.actor, f.min, f.max))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

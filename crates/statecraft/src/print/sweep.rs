@@ -28,9 +28,13 @@ pub(crate) fn print(
                     let mut row = |stat: &str, v: String| {
                         text.push_str(&format!("{},{},{stat},{v}\n", m.model, s.issue));
                     };
+                    row("runs", s.runs.to_string());
                     row("runs_with_value", s.runs_with_value.to_string());
-                    if let (Some(mean), Some(sd), Some(q)) = (s.mean, s.sd, s.quantiles) {
+                    if let Some(mean) = s.mean {
                         row("mean", mean.to_string());
+                    }
+                    // Below MIN_DRAWS values there is no sd and no quantile (`too_few`).
+                    if let (Some(sd), Some(q)) = (s.sd, s.quantiles) {
                         row("sd", sd.to_string());
                         for (p, v) in [5, 25, 50, 75, 95].iter().zip(q) {
                             row(&format!("q{p}"), v.to_string());
@@ -59,6 +63,7 @@ pub(crate) fn print(
                 t.set_header([
                     "Issue", "Mean", "SD", "5%", "25%", "Median", "75%", "95%", "Runs",
                 ]);
+                let mut thin = Vec::new();
                 for s in &m.issues {
                     let mut row = vec![Cell::new(&s.issue)];
                     let numbers: Vec<String> = match (s.mean, s.sd, s.quantiles) {
@@ -67,8 +72,15 @@ pub(crate) fn print(
                             .chain(q)
                             .map(fmt_value)
                             .collect(),
+                        // Too few values for a distribution: the mean alone, and why.
+                        (Some(mean), _, _) => std::iter::once(fmt_value(mean))
+                            .chain(std::iter::repeat_n("-".to_string(), 6))
+                            .collect(),
                         _ => vec!["none".into(); 7],
                     };
+                    if let Some(reason) = s.too_few_reason() {
+                        thin.push(format!("  {}: {reason}\n", s.issue));
+                    }
                     row.extend(
                         numbers
                             .into_iter()
@@ -89,6 +101,12 @@ pub(crate) fn print(
                         crate::progress::grouped(statecraft_core::sweep::EXACT_VALUES as u64),
                         statecraft_core::sweep::FINE_BINS,
                         fmt_value(r)
+                    ));
+                }
+                if !thin.is_empty() {
+                    out.push_str(&format!(
+                        "No spread where too few draws gave a value (the mean alone is shown):\n{}",
+                        thin.concat()
                     ));
                 }
             }

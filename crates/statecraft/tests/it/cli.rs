@@ -231,7 +231,7 @@ fn show_prints_the_actor_names() {
 fn forecast_as_csv_with_chosen_models() {
     let stdout = ok(&["forecast", "--model", "nash,median", "--format", "csv"]);
     let mut lines = stdout.lines();
-    assert_eq!(lines.next(), Some("model,issue,value,note"));
+    assert_eq!(lines.next(), Some("model,issue,value,note,red_lines"));
     let models: std::collections::BTreeSet<&str> =
         lines.map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(models, ["median", "nash"].into());

@@ -592,7 +592,10 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
     let json = coalitions_json(&[]);
     let csv = ok(&["coalitions", "--format", "csv"]);
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("package,members,kind,id,value"));
+    assert_eq!(
+        lines.next(),
+        Some("package,members,kind,id,value,red_lines")
+    );
     let issues = strings(&json["issues"]);
     let actors = strings(&json["actors"]);
     // The packages of the JSON, in the order the CSV lists them.
@@ -617,7 +620,7 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
     }
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     for row in &rows {
-        assert_eq!(row.len(), 5, "{row:?}");
+        assert_eq!(row.len(), 6, "{row:?}");
     }
     assert_eq!(
         rows.len(),

@@ -17,5 +17,6 @@ mod smp;
 mod store;
 mod support;
 mod sweep;
+mod truths;
 mod validate;
 mod what_if;

@@ -128,8 +128,11 @@ fn a_sweep_stopped_with_ctrl_c_keeps_its_chunks_and_resumes() {
         "Ctrl-C ends the sweep with 130 after its partial result: {:?}",
         output.status
     );
+    // Stopped, not killed: the store says so (a killed sweep stays `running`).
     let stopped = show(&store);
-    assert_eq!(stopped["status"], "running");
+    assert_eq!(stopped["status"], "interrupted");
+    let list = ok_args(&with_store(&["runs", "list"], &store));
+    assert!(list.contains("interrupted"), "{list}");
     let resumed = ok_args(&with_store(
         &["sweep", "--resume", "1", "--format", "json"],
         &store,

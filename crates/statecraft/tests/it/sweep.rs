@@ -178,6 +178,23 @@ fn check_spread(s: &Value, runs: usize, (min, max): (f64, f64)) -> Vec<String> {
         }
         return wrong;
     }
+    if with_value < 30 {
+        // Too few values for a distribution (MIN_DRAWS): the mean alone.
+        for key in ["sd", "quantiles"] {
+            if !s[key].is_null() {
+                wrong.push(format!(
+                    "{name}: {with_value} values but {key} is {}",
+                    s[key]
+                ));
+            }
+        }
+        if s["too_few"] != true {
+            wrong.push(format!(
+                "{name}: {with_value} values but too_few is not true"
+            ));
+        }
+        return wrong;
+    }
     let q: Vec<f64> = s["quantiles"]
         .as_array()
         .expect("quantiles")
@@ -648,9 +665,13 @@ fn csv_has_one_row_per_statistic_matching_the_json() {
             let mut push = |stat: &str, v: f64| {
                 expected.push((model.into(), issue.into(), stat.into(), v));
             };
+            push("runs", num(&s["runs"]));
             push("runs_with_value", num(&s["runs_with_value"]));
             if count(&s["runs_with_value"]) > 0 {
                 push("mean", num(&s["mean"]));
+            }
+            // No sd or quantiles from fewer than 30 values.
+            if count(&s["runs_with_value"]) >= 30 {
                 push("sd", num(&s["sd"]));
                 let q = s["quantiles"].as_array().unwrap();
                 for (name, v) in ["q5", "q25", "q50", "q75", "q95"].iter().zip(q) {
@@ -659,7 +680,7 @@ fn csv_has_one_row_per_statistic_matching_the_json() {
             }
         }
     }
-    // 3 models x 6 issues, 8 rows each, 1 for an issue with no value at all.
+    // 3 models x 6 issues, 9 rows each, 2 for an issue with no value at all.
     assert_eq!(rows.len(), expected.len(), "{csv}");
     assert!(rows.len() > 18, "{csv}");
     for (row, (model, issue, stat, value)) in rows.iter().zip(&expected) {
