@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::charts::{charts, fmt, percent, Chart, ChartError, DataTable};
 use crate::report::Report;
+use statecraft_core::models::disagreement::{Between, DISAGREEMENT_SHARE};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +120,17 @@ impl Exporter for Csv {
                 let value = v.value.map(|x| x.to_string()).unwrap_or_default();
                 row("forecast", &f.model, &v.issue, "value", value)?;
             }
+        }
+        for d in &report.disagreements {
+            let between = between_name(d.between);
+            row(
+                "disagreement",
+                between,
+                &d.issue,
+                "share",
+                d.share.to_string(),
+            )?;
+            row("disagreement", between, &d.issue, "note", d.note.clone())?;
         }
         for b in &report.bdm {
             for (r, positions) in b.positions.iter().enumerate() {
@@ -242,6 +254,26 @@ impl Exporter for Csv {
                         "total",
                         i.total.to_string(),
                     )?;
+                    let intervals = [
+                        ("first_order", i.first_order_interval),
+                        ("total", i.total_interval),
+                    ];
+                    for (name, interval) in intervals {
+                        if let Some([lo, hi]) = interval {
+                            let (low, high) = (format!("{name}_low"), format!("{name}_high"));
+                            row("sensitivity", &i.input, &sens.issue, &low, lo.to_string())?;
+                            row("sensitivity", &i.input, &sens.issue, &high, hi.to_string())?;
+                        }
+                    }
+                    for c in &i.noise {
+                        row(
+                            "sensitivity",
+                            &i.input,
+                            &sens.issue,
+                            "noise",
+                            c.describe().to_owned(),
+                        )?;
+                    }
                 }
             }
         }
@@ -395,6 +427,22 @@ fn coalition_words(report: &Report) -> Vec<String> {
     out
 }
 
+/// The line above the disagreements under the forecast table.
+fn disagreement_heading() -> String {
+    format!(
+        "Where the forecasts disagree by more than {:.0}% of the scale:",
+        100.0 * DISAGREEMENT_SHARE
+    )
+}
+
+/// What disagrees, as the JSON names it.
+fn between_name(between: Between) -> &'static str {
+    match between {
+        Between::Models => "models",
+        Between::BdmVariants => "bdm_variants",
+    }
+}
+
 impl Exporter for Markdown {
     fn name(&self) -> &'static str {
         "md"
@@ -437,6 +485,13 @@ impl Exporter for Markdown {
         }
         let _ = writeln!(out, "## Where it lands\n");
         md_table(&mut out, &forecast_table(report));
+        if !report.disagreements.is_empty() {
+            let _ = writeln!(out, "{}\n", md_escape(&disagreement_heading()));
+            for d in &report.disagreements {
+                let _ = writeln!(out, "- {}", md_escape(&d.note));
+            }
+            out.push('\n');
+        }
         md_charts(&mut out, &charts, "forecast-");
         if !report.bdm.is_empty() {
             let _ = writeln!(out, "## Who pressed whom\n");
@@ -814,6 +869,13 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
         &forecast_table(report),
         Some("Every model's forecast, per issue"),
     );
+    if !report.disagreements.is_empty() {
+        let _ = write!(out, "<p>{}</p><ul>", escape(&disagreement_heading()));
+        for d in &report.disagreements {
+            let _ = write!(out, "<li>{}</li>", escape(&d.note));
+        }
+        out.push_str("</ul>\n");
+    }
     html_charts(&mut out, &charts, "forecast-")?;
     section("forecasts", "Where it lands", out);
 
