@@ -129,9 +129,9 @@ pub(crate) fn print(
 /// are noise, and how many base rows would settle them.
 fn sensitivity_table(s: &SensitivityOutput) -> String {
     let (model, n) = (&s.model, s.base_rows);
-    let level = s.interval_level.map_or_else(String::new, |l| {
-        format!("; [{:.0}% bootstrap interval]", 100.0 * l)
-    });
+    let level = s
+        .interval_level
+        .map_or_else(String::new, |l| format!("; [{:.0}% interval]", 100.0 * l));
     let mut out = format!(
         "\nWhat moves the {model} forecast most (Sobol indices from {n} base rows{level}):\n"
     );
