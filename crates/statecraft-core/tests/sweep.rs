@@ -46,8 +46,11 @@ fn sobol_indices_of_the_ishigami_function_match_the_analytic_values() {
     }
 }
 
+/// Analytic (S_i, ST_i) of three inputs.
+type Analytic = [(f64, f64); 3];
+
 /// The Ishigami function (a = 7, b = 0.1) and its analytic (S_i, ST_i).
-fn ishigami() -> (impl Fn(&[f64]) -> Vec<f64> + Sync, [(f64, f64); 3]) {
+fn ishigami() -> (impl Fn(&[f64]) -> Vec<f64> + Sync, Analytic) {
     let (a, b) = (7.0f64, 0.1f64);
     let pi = std::f64::consts::PI;
     let v = a * a / 8.0 + b * pi.powi(4) / 5.0 + b * b * pi.powi(8) / 18.0 + 0.5;
