@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use statecraft_core::models::bdm::{self, BdmParams, BdmRun, StopRule, Variant};
+use statecraft_core::models::disagreement::{forecast_disagreements, Disagreement};
 use statecraft_core::models::smp::{self, SmpInput, SmpParams, SmpRun, SpatialModel};
 use statecraft_core::models::{all_models, ExpectedUtility, Forecast, IssueForecast, Model};
 use statecraft_core::red_lines;
@@ -128,6 +129,9 @@ pub struct ForecastResult {
     /// `forecasts`, without the interval).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub intervals_80: Vec<FittedForecast>,
+    /// The issues on which the models, or the expected-utility model's variants, lie further
+    /// apart than a quarter of the scale, with what each assumes (docs/output.md).
+    pub disagreements: Vec<Disagreement>,
 }
 
 /// The what-ifs applied and the forecasts without them.
@@ -429,6 +433,16 @@ pub(crate) fn run(
             }
         })
         .collect();
+    // The fitted forecasters (added below) are built on the compromise and the median, so only
+    // the models are compared.
+    let model_refs: Vec<&dyn Model> = models.iter().map(|m| m.as_ref()).collect();
+    let bdm_ran = models.iter().any(|m| m.id() == eu_model.id());
+    let disagreements = forecast_disagreements(
+        &scenario,
+        &model_refs,
+        &forecasts,
+        bdm_ran.then_some(params),
+    );
     let mut model_infos: Vec<ModelInfo> = models
         .iter()
         .map(|m| ModelInfo {
@@ -524,6 +538,7 @@ pub(crate) fn run(
             baseline,
         }),
         intervals_80,
+        disagreements,
     };
     Ok((AnalysisResult::Forecast(result), scenario))
 }

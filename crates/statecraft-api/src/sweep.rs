@@ -10,6 +10,7 @@ use statecraft_core::scenario::Scenario;
 use statecraft_core::sweep::{
     coalition_sweep, durability_sweep, sensitivity, sweep_outcomes, uncertain_inputs,
     CoalitionSpread, DurabilitySpread, InputIndex, Summariser, SweepResult, UncertainInput,
+    BOOTSTRAP_REPLICATES, INTERVAL_LEVEL,
 };
 use statecraft_core::validation::FittedModel;
 use statecraft_io::store::Store;
@@ -133,6 +134,17 @@ pub struct SensitivityOutput {
     pub model: String,
     /// Base rows of the estimate.
     pub base_rows: usize,
+    /// Bootstrap resamples of the base rows behind every interval (`null` in sweeps stored
+    /// before intervals were computed).
+    #[serde(default)]
+    pub bootstrap_replicates: Option<usize>,
+    /// The level of every interval (percentile bootstrap).
+    #[serde(default)]
+    pub interval_level: Option<f64>,
+    /// An estimate of the base rows that would settle every index flagged as noise (the most
+    /// any of them needs), when that is more than `base_rows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_base_rows: Option<usize>,
     /// Per issue.
     pub issues: Vec<IssueSensitivity>,
 }
@@ -599,13 +611,23 @@ impl Plan {
         };
         let ranking = options.sensitivity.map(|n| {
             let model = &self.models[0];
+            let issues: Vec<IssueSensitivity> =
+                sensitivity(scenario, inputs, model.as_ref(), n.max(2), options.seed)
+                    .into_iter()
+                    .map(|(issue, inputs)| IssueSensitivity { issue, inputs })
+                    .collect();
+            let settle_base_rows = issues
+                .iter()
+                .flat_map(|i| i.inputs.iter().flatten())
+                .filter_map(|i| i.settle_base_rows)
+                .max();
             SensitivityOutput {
                 model: model.id().into(),
                 base_rows: n,
-                issues: sensitivity(scenario, inputs, model.as_ref(), n.max(2), options.seed)
-                    .into_iter()
-                    .map(|(issue, inputs)| IssueSensitivity { issue, inputs })
-                    .collect(),
+                bootstrap_replicates: Some(BOOTSTRAP_REPLICATES),
+                interval_level: Some(INTERVAL_LEVEL),
+                settle_base_rows,
+                issues,
             }
         });
         Ok(SweepResultOutput {

@@ -13,7 +13,9 @@
 //! and A with column i from B) with Saltelli's (2010) first-order estimator
 //! S_i = mean((f(B) - m) (f(AB_i) - f(A))) / V (m the mean of f, subtracted to cut the
 //! estimator's variance) and Jansen's (1999) total-effect estimator
-//! ST_i = mean((f(A) - f(AB_i))^2) / (2 V), V the variance of f over A and B.
+//! ST_i = mean((f(A) - f(AB_i))^2) / (2 V), V the variance of f over A and B. Each index gets a
+//! percentile bootstrap interval (the base rows resampled with replacement), and estimates that
+//! contradict each other (S_i > ST_i, S_i < 0, ST_i > 1) are flagged as noise.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -468,6 +470,47 @@ pub fn durability_sweep(
     })
 }
 
+/// Bootstrap replicates behind every Sobol interval.
+pub const BOOTSTRAP_REPLICATES: usize = 200;
+/// The level of every Sobol interval (percentile bootstrap).
+pub const INTERVAL_LEVEL: f64 = 0.95;
+/// Contradictions of this size or smaller (a step of the tables' last decimal) are not flagged.
+pub const CONTRADICTION_TOLERANCE: f64 = 0.01;
+/// Where the bootstrap's random streams start, far above the base rows' streams (0..n).
+const BOOTSTRAP_STREAMS: u64 = 1 << 62;
+
+/// A pair of Sobol estimates that cannot both be right: each says the estimates are noise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Contradiction {
+    /// S_i > ST_i, while an input alone cannot cause more than it causes with its interactions.
+    FirstOrderAboveTotal,
+    /// S_i < 0, while a share of a variance is not negative.
+    NegativeFirstOrder,
+    /// ST_i > 1, while a share of a variance is at most all of it.
+    TotalAboveOne,
+}
+
+impl Contradiction {
+    /// In words, for tables and charts.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Contradiction::FirstOrderAboveTotal => "first order above total",
+            Contradiction::NegativeFirstOrder => "negative first order",
+            Contradiction::TotalAboveOne => "total above 1",
+        }
+    }
+
+    /// In symbols, for narrow tables: `S > ST`, `S < 0`, `ST > 1`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Contradiction::FirstOrderAboveTotal => "S > ST",
+            Contradiction::NegativeFirstOrder => "S < 0",
+            Contradiction::TotalAboveOne => "ST > 1",
+        }
+    }
+}
+
 /// One input's Sobol indices for one output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InputIndex {
@@ -477,24 +520,99 @@ pub struct InputIndex {
     pub first_order: f64,
     /// Total-effect index ST_i: the share due to this input with all its interactions.
     pub total: f64,
+    /// The [`INTERVAL_LEVEL`] bootstrap interval of `first_order` (`null` in sweeps stored
+    /// before intervals were computed).
+    #[serde(default)]
+    pub first_order_interval: Option<[f64; 2]>,
+    /// The [`INTERVAL_LEVEL`] bootstrap interval of `total`.
+    #[serde(default)]
+    pub total_interval: Option<[f64; 2]>,
+    /// The ways the two estimates contradict each other (empty when they do not): such
+    /// estimates are noise, not findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub noise: Vec<Contradiction>,
+    /// An estimate of the base rows after which the intervals would be narrower than the
+    /// contradiction (widths scale as 1/sqrt(n)): by then it has gone, or it is more than
+    /// noise. `null` when there is no contradiction, or when it already lies beyond the
+    /// intervals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_base_rows: Option<usize>,
 }
 
-/// Sobol indices of every input for every output, from `n` base rows: `draw` fills one row of
-/// inputs from a random stream, `f` maps a row to the outputs. Returns, per output, the indices
-/// in input order and the output's variance (`None` where it does not vary).
-pub fn sobol_indices<F>(
+impl InputIndex {
+    /// The indices of `input` from their estimates and bootstrap intervals, with their
+    /// contradictions and the base rows that would settle them, from `n` base rows.
+    fn new(input: &str, estimate: SobolEstimate, n: usize) -> Self {
+        let SobolEstimate {
+            first_order,
+            total,
+            first_order_interval,
+            total_interval,
+        } = estimate;
+        let half = |i: [f64; 2]| (i[1] - i[0]) / 2.0;
+        let (w_first, w_total) = (half(first_order_interval), half(total_interval));
+        // Each contradiction with its size and the interval half-width it must exceed.
+        let checks = [
+            (
+                Contradiction::FirstOrderAboveTotal,
+                first_order - total,
+                w_first + w_total,
+            ),
+            (Contradiction::NegativeFirstOrder, -first_order, w_first),
+            (Contradiction::TotalAboveOne, total - 1.0, w_total),
+        ];
+        let found: Vec<(Contradiction, f64, f64)> = checks
+            .into_iter()
+            .filter(|(_, size, _)| *size > CONTRADICTION_TOLERANCE)
+            .collect();
+        // Widths scale as 1/sqrt(n): a width w at n rows is `size` at n (w / size)^2 rows.
+        let settle = found
+            .iter()
+            .map(|(_, size, width)| (n as f64 * (width / size).powi(2)).ceil())
+            .fold(0.0f64, f64::max);
+        Self {
+            input: input.to_owned(),
+            first_order,
+            total,
+            first_order_interval: Some(first_order_interval),
+            total_interval: Some(total_interval),
+            noise: found.iter().map(|f| f.0).collect(),
+            settle_base_rows: (settle > n as f64).then_some(settle as usize),
+        }
+    }
+}
+
+/// One input's Sobol estimates for one output, with their bootstrap intervals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SobolEstimate {
+    /// S_i.
+    pub first_order: f64,
+    /// ST_i.
+    pub total: f64,
+    /// S_i's [`INTERVAL_LEVEL`] interval.
+    pub first_order_interval: [f64; 2],
+    /// ST_i's [`INTERVAL_LEVEL`] interval.
+    pub total_interval: [f64; 2],
+}
+
+/// One output's (S_i, ST_i) of every input, `None` where the output does not vary.
+type Estimates = Option<Vec<(f64, f64)>>;
+
+/// Per base row: f(A), f(B), and f(AB_i) for every i.
+type SaltelliRow = (Vec<f64>, Vec<f64>, Vec<Vec<f64>>);
+
+/// The model runs of `n` base rows of the Saltelli design.
+fn saltelli_rows<F>(
     d: usize,
     n: usize,
     seed: u64,
     draw: impl Fn(&mut ChaCha8Rng) -> Vec<f64> + Sync,
     f: F,
-) -> Vec<Option<Vec<(f64, f64)>>>
+) -> Vec<SaltelliRow>
 where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
-    // Per base row: f(A), f(B), and f(AB_i) for every i.
-    type Row = (Vec<f64>, Vec<f64>, Vec<Vec<f64>>);
-    let rows: Vec<Row> = (0..n)
+    (0..n)
         .into_par_iter()
         .map(|r| {
             let mut rng = stream(seed, r as u64);
@@ -509,29 +627,116 @@ where
                 .collect();
             (f(&a), f(&b), ab)
         })
-        .collect();
+        .collect()
+}
+
+/// S_i and ST_i of every input for output `o`, over the base rows `picks` (indices into `rows`,
+/// repeats allowed: the bootstrap's resamples); `None` when the output does not vary over them.
+fn estimate(rows: &[SaltelliRow], picks: &[usize], o: usize, d: usize) -> Estimates {
+    let n = picks.len() as f64;
+    let values = || picks.iter().flat_map(|&r| [rows[r].0[o], rows[r].1[o]]);
+    let mean = values().sum::<f64>() / (2.0 * n);
+    let var = values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (2.0 * n);
+    // A variance that is not above rounding (or is NaN) means the output does not vary.
+    let varies = var > 1e-12 * mean.abs().max(1.0).powi(2);
+    if !varies {
+        return None;
+    }
+    Some(
+        (0..d)
+            .map(|i| {
+                let (mut first, mut total) = (0.0, 0.0);
+                for &r in picks {
+                    let (fa, fb, ab) = &rows[r];
+                    // Centring f(B) leaves the estimate unbiased (f(AB_i) - f(A) has mean 0)
+                    // and removes the variance a large mean would add.
+                    first += (fb[o] - mean) * (ab[i][o] - fa[o]);
+                    total += (fa[o] - ab[i][o]).powi(2);
+                }
+                (first / n / var, total / (2.0 * n) / var)
+            })
+            .collect(),
+    )
+}
+
+/// Sobol indices of every input for every output, from `n` base rows: `draw` fills one row of
+/// inputs from a random stream, `f` maps a row to the outputs. Returns, per output, the indices
+/// in input order and the output's variance (`None` where it does not vary).
+pub fn sobol_indices<F>(
+    d: usize,
+    n: usize,
+    seed: u64,
+    draw: impl Fn(&mut ChaCha8Rng) -> Vec<f64> + Sync,
+    f: F,
+) -> Vec<Estimates>
+where
+    F: Fn(&[f64]) -> Vec<f64> + Sync,
+{
+    let rows = saltelli_rows(d, n, seed, draw, f);
+    let all: Vec<usize> = (0..rows.len()).collect();
     let outputs = rows.first().map_or(0, |r| r.0.len());
+    (0..outputs).map(|o| estimate(&rows, &all, o, d)).collect()
+}
+
+/// [`sobol_indices`] with a bootstrap interval on every index: [`BOOTSTRAP_REPLICATES`]
+/// resamples of the base rows (with replacement), each from its own ChaCha8 stream of `seed`,
+/// and the [`INTERVAL_LEVEL`] percentile interval of the estimates over them. The same seed
+/// gives the same intervals on any number of threads.
+pub fn sobol_with_intervals<F>(
+    d: usize,
+    n: usize,
+    seed: u64,
+    draw: impl Fn(&mut ChaCha8Rng) -> Vec<f64> + Sync,
+    f: F,
+) -> Vec<Option<Vec<SobolEstimate>>>
+where
+    F: Fn(&[f64]) -> Vec<f64> + Sync,
+{
+    let rows = saltelli_rows(d, n, seed, draw, f);
+    let all: Vec<usize> = (0..rows.len()).collect();
+    let outputs = rows.first().map_or(0, |r| r.0.len());
+    // Per replicate, per output: the estimates over one resample.
+    let replicates: Vec<Vec<Estimates>> = (0..BOOTSTRAP_REPLICATES as u64)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = stream(seed, BOOTSTRAP_STREAMS + b);
+            let picks: Vec<usize> = (0..rows.len())
+                .map(|_| rng.random_range(0..rows.len()))
+                .collect();
+            (0..outputs)
+                .map(|o| estimate(&rows, &picks, o, d))
+                .collect()
+        })
+        .collect();
+    let tail = (1.0 - INTERVAL_LEVEL) / 2.0;
+    let interval = |mut values: Vec<f64>| -> [f64; 2] {
+        values.retain(|v| v.is_finite());
+        if values.is_empty() {
+            return [f64::NAN, f64::NAN];
+        }
+        values.sort_by(f64::total_cmp);
+        [quantile(&values, tail), quantile(&values, 1.0 - tail)]
+    };
     (0..outputs)
         .map(|o| {
-            let all: Vec<f64> = rows.iter().flat_map(|r| [r.0[o], r.1[o]]).collect();
-            let mean = all.iter().sum::<f64>() / all.len() as f64;
-            let var = all.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / all.len() as f64;
-            // A variance that is not above rounding (or is NaN) means the output does not vary.
-            let varies = var > 1e-12 * mean.abs().max(1.0).powi(2);
-            if !varies {
-                return None;
-            }
+            let point = estimate(&rows, &all, o, d)?;
             Some(
-                (0..d)
-                    .map(|i| {
-                        let (mut first, mut total) = (0.0, 0.0);
-                        for (fa, fb, ab) in &rows {
-                            // Centring f(B) leaves the estimate unbiased (f(AB_i) - f(A) has
-                            // mean 0) and removes the variance a large mean would add.
-                            first += (fb[o] - mean) * (ab[i][o] - fa[o]);
-                            total += (fa[o] - ab[i][o]).powi(2);
+                point
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (first_order, total))| {
+                        // A resample over which the output does not vary gives no estimate.
+                        let resampled = || {
+                            replicates
+                                .iter()
+                                .filter_map(move |r| r[o].as_ref().map(|v| v[i]))
+                        };
+                        SobolEstimate {
+                            first_order,
+                            total,
+                            first_order_interval: interval(resampled().map(|v| v.0).collect()),
+                            total_interval: interval(resampled().map(|v| v.1).collect()),
                         }
-                        (first / n as f64 / var, total / (2.0 * n as f64) / var)
                     })
                     .collect(),
             )
@@ -540,8 +745,9 @@ where
 }
 
 /// Per issue, which uncertain inputs move `model`'s forecast most: Sobol indices from `n` base
-/// rows ((inputs + 2) x n model runs), inputs sorted by total effect, largest first. An issue
-/// whose forecast does not vary (or has no value in some run) gets `None`.
+/// rows ((inputs + 2) x n model runs), with their bootstrap intervals and contradictions, inputs
+/// sorted by total effect, largest first. An issue whose forecast does not vary (or has no value
+/// in some run) gets `None`.
 pub fn sensitivity(
     scenario: &Scenario,
     inputs: &[UncertainInput],
@@ -572,23 +778,22 @@ pub fn sensitivity(
             .map(|f| f.value.unwrap_or(f64::NAN))
             .collect()
     };
-    let indices = sobol_indices(inputs.len(), n, seed, draw, f);
+    let indices = sobol_with_intervals(inputs.len(), n, seed, draw, f);
     scenario
         .issues()
         .iter()
         .zip(indices)
         .map(|(issue, per_input)| {
             let ranked = per_input
-                .filter(|v| v.iter().all(|(s, t)| s.is_finite() && t.is_finite()))
+                .filter(|v| {
+                    v.iter()
+                        .all(|e| e.first_order.is_finite() && e.total.is_finite())
+                })
                 .map(|v| {
                     let mut ranked: Vec<InputIndex> = inputs
                         .iter()
                         .zip(v)
-                        .map(|(input, (first_order, total))| InputIndex {
-                            input: input.label.clone(),
-                            first_order,
-                            total,
-                        })
+                        .map(|(input, estimate)| InputIndex::new(&input.label, estimate, n))
                         .collect();
                     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
                     ranked

@@ -4,13 +4,14 @@
 mod common;
 use common::on_threads;
 
+use statecraft_core::models::Compromise;
 use statecraft_core::models::{baseline_models, Model, WeightedMedian};
 use statecraft_core::scenario::{
     Actor, Distribution, Issue, Scale, Scenario, ScenarioParts, Stance,
 };
 use statecraft_core::sweep::{
-    sensitivity, sobol_indices, summarise, sweep, uncertain_inputs, uniform_row, Summariser,
-    FINE_BINS,
+    sensitivity, sobol_indices, sobol_with_intervals, summarise, sweep, uncertain_inputs,
+    uniform_row, Contradiction, Summariser, CONTRADICTION_TOLERANCE, FINE_BINS,
 };
 
 #[test]
@@ -43,6 +44,109 @@ fn sobol_indices_of_the_ishigami_function_match_the_analytic_values() {
             i + 1
         );
     }
+}
+
+/// Analytic (S_i, ST_i) of three inputs.
+type Analytic = [(f64, f64); 3];
+
+/// The Ishigami function (a = 7, b = 0.1) and its analytic (S_i, ST_i).
+fn ishigami() -> (impl Fn(&[f64]) -> Vec<f64> + Sync, Analytic) {
+    let (a, b) = (7.0f64, 0.1f64);
+    let pi = std::f64::consts::PI;
+    let v = a * a / 8.0 + b * pi.powi(4) / 5.0 + b * b * pi.powi(8) / 18.0 + 0.5;
+    let s1 = (1.0 + b * pi.powi(4) / 5.0).powi(2) / (2.0 * v);
+    let s2 = a * a / (8.0 * v);
+    let st3 = 8.0 * b * b * pi.powi(8) / (225.0 * v);
+    let f =
+        move |x: &[f64]| vec![x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin()];
+    (f, [(s1, s1 + st3), (s2, s2), (0.0, st3)])
+}
+
+#[test]
+fn sobol_intervals_hold_their_estimates_shrink_as_one_over_root_n_and_ignore_threads() {
+    let pi = std::f64::consts::PI;
+    let (f, expected) = ishigami();
+    let run = |n: usize| sobol_with_intervals(3, n, 11, uniform_row(3, -pi, pi), &f);
+    let small = run(500);
+    let large = on_threads(1, || run(2_000));
+    assert_eq!(
+        large,
+        on_threads(2, || run(2_000)),
+        "threads changed the intervals"
+    );
+    let (small, large) = (small[0].as_ref().unwrap(), large[0].as_ref().unwrap());
+    let mut covered = 0;
+    for (i, ((s, l), (es, est))) in small.iter().zip(large).zip(expected).enumerate() {
+        for (value, [lo, hi]) in [
+            (l.first_order, l.first_order_interval),
+            (l.total, l.total_interval),
+        ] {
+            assert!(
+                lo <= value && value <= hi,
+                "input {i}: {value} outside {lo}..{hi}"
+            );
+        }
+        covered += usize::from(l.first_order_interval[0] <= es && es <= l.first_order_interval[1]);
+        covered += usize::from(l.total_interval[0] <= est && est <= l.total_interval[1]);
+        // Four times the rows: intervals about half as wide (1/sqrt(n)); the bootstrap's own
+        // noise allows 1.4 to 2.9.
+        let width = |x: [f64; 2]| x[1] - x[0];
+        for (w_small, w_large) in [
+            (width(s.first_order_interval), width(l.first_order_interval)),
+            (width(s.total_interval), width(l.total_interval)),
+        ] {
+            let ratio = w_small / w_large;
+            assert!(
+                (1.4..2.9).contains(&ratio),
+                "input {i}: widths {w_small} / {w_large}"
+            );
+        }
+    }
+    // 95% intervals: five or six of the six analytic values inside is what to expect.
+    assert!(
+        covered >= 5,
+        "only {covered} of 6 analytic values inside their intervals"
+    );
+}
+
+#[test]
+fn estimates_that_contradict_each_other_are_flagged_as_noise_with_the_rows_to_settle_them() {
+    // The compromise is linear in the positions, so every input's S_i equals its ST_i: with few
+    // base rows, S_i comes out above ST_i for some inputs, by noise alone.
+    let s = middle_decides();
+    let inputs = uncertain_inputs(&s, Some(0.2));
+    let mut flagged = 0;
+    for seed in 1..=10 {
+        let ranked = sensitivity(&s, &inputs, &Compromise, 40, seed);
+        for index in ranked[0].1.as_ref().expect("the compromise varies") {
+            let above = index.first_order - index.total > CONTRADICTION_TOLERANCE;
+            assert_eq!(
+                index.noise.contains(&Contradiction::FirstOrderAboveTotal),
+                above,
+                "{index:?}"
+            );
+            assert_eq!(
+                index.noise.contains(&Contradiction::NegativeFirstOrder),
+                index.first_order < -CONTRADICTION_TOLERANCE,
+                "{index:?}"
+            );
+            if index.noise.is_empty() {
+                assert_eq!(index.settle_base_rows, None, "{index:?}");
+                continue;
+            }
+            flagged += 1;
+            let [lo, hi] = index.first_order_interval.expect("an interval");
+            let [tlo, thi] = index.total_interval.expect("an interval");
+            if above && (hi - lo + thi - tlo) / 2.0 > index.first_order - index.total {
+                // Within the intervals: more rows would settle it.
+                assert!(
+                    index.settle_base_rows.expect("rows to settle") > 40,
+                    "{index:?}"
+                );
+            }
+        }
+    }
+    assert!(flagged > 0, "no estimate contradicted another in 10 seeds");
 }
 
 /// Three actors on one issue; the middle one, A, decides the weighted median as long as it stays

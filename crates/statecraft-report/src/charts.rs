@@ -771,17 +771,35 @@ const MAX_BARS: usize = 30;
 const TORNADO_BARS: usize = 10;
 
 fn tornado_chart(issue: &IssueInfo, sens: &crate::report::IssueSensitivity) -> Chart {
-    let bars: Vec<(String, f64, f64)> = sens
-        .inputs
-        .iter()
-        .take(TORNADO_BARS)
+    let shown = || sens.inputs.iter().take(TORNADO_BARS);
+    let bars: Vec<(String, f64, f64)> = shown()
         .map(|i| (i.input.clone(), i.first_order, i.total))
         .collect();
+    let interval =
+        |i: Option<[f64; 2]>| i.map_or_else(String::new, |[lo, hi]| format!("{lo:.3} to {hi:.3}"));
+    let noisy: Vec<String> = shown()
+        .filter(|i| !i.noise.is_empty())
+        .map(|i| {
+            let settle = i.settle_base_rows.map_or_else(
+                || "it lies beyond the intervals".to_owned(),
+                |n| format!("about {n} base rows would settle it (an estimate)"),
+            );
+            format!("{} ({}; {settle})", i.input, noise_words(&i.noise))
+        })
+        .collect();
+    let noise = if noisy.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Noise, not findings: the estimates contradict each other for {}.",
+            noisy.join("; ")
+        )
+    };
     Chart {
         id: format!("tornado-{}", issue.id),
         title: format!("What moves the {} forecast: {}", sens.model, issue.label),
         summary: format!(
-            "Sobol indices of the {} forecast on {}, the {} inputs with the largest total effect: {}.",
+            "Sobol indices of the {} forecast on {}, the {} inputs with the largest total effect: {}.{noise}",
             sens.model,
             issue.label,
             bars.len(),
@@ -791,14 +809,40 @@ fn tornado_chart(issue: &IssueInfo, sens: &crate::report::IssueSensitivity) -> C
                 .join(", ")
         ),
         table: DataTable {
-            header: vec!["Input".into(), "First order".into(), "Total".into()],
-            rows: bars
-                .iter()
-                .map(|(i, s, t)| vec![i.clone(), format!("{s:.3}"), format!("{t:.3}")])
+            header: [
+                "Input",
+                "First order",
+                "95% interval",
+                "Total",
+                "95% interval",
+                "Noise",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: shown()
+                .map(|i| {
+                    vec![
+                        i.input.clone(),
+                        format!("{:.3}", i.first_order),
+                        interval(i.first_order_interval),
+                        format!("{:.3}", i.total),
+                        interval(i.total_interval),
+                        noise_words(&i.noise),
+                    ]
+                })
                 .collect(),
         },
         kind: Kind::Tornado { bars },
     }
+}
+
+/// The contradictions of a pair of Sobol estimates in words (empty when there are none).
+fn noise_words(noise: &[statecraft_core::sweep::Contradiction]) -> String {
+    noise
+        .iter()
+        .map(|c| c.describe())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn survival_chart(d: &crate::report::DurabilitySection) -> Chart {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::charts::{charts, fmt, percent, Chart, ChartError, DataTable};
 use crate::report::Report;
+use statecraft_core::models::disagreement::{Between, DISAGREEMENT_SHARE};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +150,17 @@ pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError
                 }
             }
         }
+        for d in &report.disagreements {
+            let between = between_name(d.between);
+            row(
+                "disagreement",
+                between,
+                &d.issue,
+                "share",
+                d.share.to_string(),
+            )?;
+            row("disagreement", between, &d.issue, "note", d.note.clone())?;
+        }
         for b in &report.bdm {
             for (r, positions) in b.positions.iter().enumerate() {
                 for (actor, p) in b.actors.iter().zip(positions) {
@@ -276,6 +288,26 @@ pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError
                         "total",
                         i.total.to_string(),
                     )?;
+                    let intervals = [
+                        ("first_order", i.first_order_interval),
+                        ("total", i.total_interval),
+                    ];
+                    for (name, interval) in intervals {
+                        if let Some([lo, hi]) = interval {
+                            let (low, high) = (format!("{name}_low"), format!("{name}_high"));
+                            row("sensitivity", &i.input, &sens.issue, &low, lo.to_string())?;
+                            row("sensitivity", &i.input, &sens.issue, &high, hi.to_string())?;
+                        }
+                    }
+                    for c in &i.noise {
+                        row(
+                            "sensitivity",
+                            &i.input,
+                            &sens.issue,
+                            "noise",
+                            c.describe().to_owned(),
+                        )?;
+                    }
                 }
             }
         }
@@ -507,6 +539,22 @@ fn coalition_words(report: &Report) -> Vec<String> {
     out
 }
 
+/// The line above the disagreements under the forecast table.
+fn disagreement_heading() -> String {
+    format!(
+        "Where the forecasts disagree by more than {:.0}% of the scale:",
+        100.0 * DISAGREEMENT_SHARE
+    )
+}
+
+/// What disagrees, as the JSON names it.
+fn between_name(between: Between) -> &'static str {
+    match between {
+        Between::Models => "models",
+        Between::BdmVariants => "bdm_variants",
+    }
+}
+
 impl Exporter for Markdown {
     fn name(&self) -> &'static str {
         "md"
@@ -551,6 +599,13 @@ impl Exporter for Markdown {
         md_table(&mut out, &forecast_table(report));
         for line in red_line_words(report) {
             let _ = writeln!(out, "{}\n", md_escape(&line));
+        }
+        if !report.disagreements.is_empty() {
+            let _ = writeln!(out, "{}\n", md_escape(&disagreement_heading()));
+            for d in &report.disagreements {
+                let _ = writeln!(out, "- {}", md_escape(&d.note));
+            }
+            out.push('\n');
         }
         md_charts(&mut out, &charts, "forecast-");
         if !report.bdm.is_empty() {
@@ -931,6 +986,13 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
     );
     for line in red_line_words(report) {
         let _ = writeln!(out, "<p>{}</p>", escape(&line));
+    }
+    if !report.disagreements.is_empty() {
+        let _ = write!(out, "<p>{}</p><ul>", escape(&disagreement_heading()));
+        for d in &report.disagreements {
+            let _ = write!(out, "<li>{}</li>", escape(&d.note));
+        }
+        out.push_str("</ul>\n");
     }
     html_charts(&mut out, &charts, "forecast-")?;
     section("forecasts", "Where it lands", out);

@@ -7,7 +7,8 @@ use statecraft_core::coalitions::{
 };
 use statecraft_core::durability::{self, DurabilityParams};
 use statecraft_core::models::bdm::{self, BdmParams};
-use statecraft_core::models::{all_models, smp, ExpectedUtility, Model, SpatialModel};
+use statecraft_core::models::disagreement::{forecast_disagreements, Disagreement};
+use statecraft_core::models::{all_models, smp, ExpectedUtility, Forecast, Model, SpatialModel};
 use statecraft_core::power::{
     capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
 };
@@ -69,6 +70,9 @@ pub struct Report {
     pub scenario: ScenarioSection,
     /// Every model's forecast, per issue.
     pub forecasts: Vec<ModelForecast>,
+    /// The issues on which the models, or the expected-utility model's variants, lie further
+    /// apart than a quarter of the scale, with what each assumes.
+    pub disagreements: Vec<Disagreement>,
     /// The expected-utility model's rounds, per issue it ran on.
     pub bdm: Vec<BdmIssue>,
     /// KTAB's spatial model: every actor's position over the turns, all issues at once.
@@ -416,18 +420,7 @@ pub struct IssueSensitivity {
     /// The model whose forecast is analysed.
     pub model: String,
     /// Inputs by total effect, largest first.
-    pub inputs: Vec<InputEffect>,
-}
-
-/// One input's Sobol indices.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct InputEffect {
-    /// Which value (e.g. `US.nuclear_status.position`).
-    pub input: String,
-    /// First-order index.
-    pub first_order: f64,
-    /// Total-effect index.
-    pub total: f64,
+    pub inputs: Vec<sw::InputIndex>,
 }
 
 impl Report {
@@ -466,10 +459,12 @@ impl Report {
                 None
             }
         };
+        let (forecasts, disagreements) = forecasts(scenario, options.bdm, options.fitted.as_ref());
         Report {
             schema: SCHEMA,
             scenario: scenario_section(scenario),
-            forecasts: forecasts(scenario, options.bdm, options.fitted.as_ref()),
+            forecasts,
+            disagreements,
             bdm: bdm_runs(scenario, options.bdm),
             smp,
             coalitions,
@@ -568,39 +563,44 @@ fn forecasts(
     scenario: &Scenario,
     bdm: BdmParams,
     fitted: Option<&FittedParameters>,
-) -> Vec<ModelForecast> {
+) -> (Vec<ModelForecast>, Vec<Disagreement>) {
     let mut models = all_models(bdm);
     models.push(Box::new(SpatialModel::default()));
+    // The fitted forecasters are built on the compromise and the median, so only the models
+    // are compared.
+    let compared = models.len();
     models.extend(fitted_models(fitted, scenario));
-    models
+    let runs: Vec<Forecast> = models.iter().map(|m| m.forecast(scenario)).collect();
+    let refs: Vec<&dyn Model> = models[..compared].iter().map(|m| m.as_ref()).collect();
+    let disagreements = forecast_disagreements(scenario, &refs, &runs[..compared], Some(bdm));
+    let forecasts = models
         .iter()
-        .map(|m| {
-            let forecast = m.forecast(scenario);
-            ModelForecast {
-                model: m.id().to_owned(),
-                label: m.label().to_owned(),
-                issues: forecast
-                    .issues
-                    .into_iter()
-                    .zip(scenario.issues())
-                    .enumerate()
-                    .map(|(k, (f, issue))| IssueValue {
-                        nearest_anchor: f
-                            .value
-                            .and_then(|v| issue.nearest_anchor(v))
-                            .map(|a| a.label.clone()),
-                        red_lines: f
-                            .value
-                            .map(|v| red_lines::at_point(scenario, k, v))
-                            .unwrap_or_default(),
-                        issue: f.issue,
-                        value: f.value,
-                        note: f.note,
-                    })
-                    .collect(),
-            }
+        .zip(runs)
+        .map(|(m, forecast)| ModelForecast {
+            model: m.id().to_owned(),
+            label: m.label().to_owned(),
+            issues: forecast
+                .issues
+                .into_iter()
+                .zip(scenario.issues())
+                .enumerate()
+                .map(|(k, (f, issue))| IssueValue {
+                    nearest_anchor: f
+                        .value
+                        .and_then(|v| issue.nearest_anchor(v))
+                        .map(|a| a.label.clone()),
+                    red_lines: f
+                        .value
+                        .map(|v| red_lines::at_point(scenario, k, v))
+                        .unwrap_or_default(),
+                    issue: f.issue,
+                    value: f.value,
+                    note: f.note,
+                })
+                .collect(),
         })
-        .collect()
+        .collect();
+    (forecasts, disagreements)
 }
 
 fn bdm_runs(scenario: &Scenario, params: BdmParams) -> Vec<BdmIssue> {
@@ -839,14 +839,7 @@ impl SweepSection {
                     Some(IssueSensitivity {
                         issue,
                         model: model.clone(),
-                        inputs: ranked?
-                            .into_iter()
-                            .map(|i| InputEffect {
-                                input: i.input,
-                                first_order: i.first_order,
-                                total: i.total,
-                            })
-                            .collect(),
+                        inputs: ranked?,
                     })
                 })
                 .collect(),

@@ -69,6 +69,7 @@ fn the_json_has_the_documented_top_level_fields() {
         "schema",
         "scenario",
         "forecasts",
+        "disagreements",
         "bdm",
         "smp",
         "coalitions",

@@ -20,6 +20,12 @@ impl Model for Compromise {
         "Compromise (weighted mean)"
     }
 
+    fn assumption(&self) -> String {
+        "takes the capability x salience weighted mean, so every actor gives ground in \
+         proportion to its weight and no one threatens or holds out"
+            .into()
+    }
+
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         let points = weighted(scenario, issue);
         let (mut numerator, mut denominator) = (0.0, 0.0);

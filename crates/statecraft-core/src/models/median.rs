@@ -23,6 +23,12 @@ impl Model for WeightedMedian {
         "Weighted median"
     }
 
+    fn assumption(&self) -> String {
+        "takes the weighted median, where a capability x salience majority decides and how \
+         far the others stand does not count"
+            .into()
+    }
+
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         let mut points = weighted(scenario, issue);
         let total: f64 = points.iter().map(|p| p.weight).sum();

@@ -5,6 +5,7 @@
 
 pub mod bdm;
 mod compromise;
+pub mod disagreement;
 mod median;
 mod nash;
 pub mod smp;
@@ -70,6 +71,11 @@ pub trait Model: Send + Sync {
 
     /// Readable name (`Compromise (weighted mean)`).
     fn label(&self) -> &'static str;
+
+    /// What the model assumes about how the negotiation ends, as a phrase that follows the
+    /// model's id (`compromise takes ...`): shown when models disagree, to say what drives the
+    /// difference.
+    fn assumption(&self) -> String;
 
     /// The forecast on one issue, by index.
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast;

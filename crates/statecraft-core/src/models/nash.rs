@@ -41,6 +41,12 @@ impl Model for NashBargaining {
         "Nash bargaining"
     }
 
+    fn assumption(&self) -> String {
+        "maximises the weighted product of every actor's gain over the status quo, so no \
+         actor accepts a point that leaves it worse off"
+            .into()
+    }
+
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         let spec = &scenario.issues()[issue];
         let scale = spec.scale;

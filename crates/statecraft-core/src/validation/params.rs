@@ -337,6 +337,13 @@ impl Model for FittedModel {
         self.fitter.label()
     }
 
+    fn assumption(&self) -> String {
+        format!(
+            "applies parameters fitted on past cases ({}) to the compromise and weighted median",
+            self.fitter.label()
+        )
+    }
+
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         let scale = scenario.issues()[issue].scale;
         let to_points = |x: f64| (x - scale.min) / scale.range() * 100.0;

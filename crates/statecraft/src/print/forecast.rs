@@ -9,6 +9,7 @@ use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
 use statecraft_api::{BdmRunOutput, ForecastResult, ModelInfo};
 use statecraft_core::models::bdm;
+use statecraft_core::models::disagreement::{Disagreement, DISAGREEMENT_SHARE};
 use statecraft_core::models::{Forecast, IssueForecast};
 use statecraft_core::scenario::Scenario;
 
@@ -85,6 +86,7 @@ pub(crate) fn print(
             if let Some(run) = &result.smp_run {
                 text.push_str(&super::smp::tables(run));
             }
+            text.push_str(&disagreement_notes(&result.disagreements));
             if let Some(w) = &result.what_if {
                 text.push_str(&what_if_table(scenario, &w.changes, &w.baseline, forecasts));
             }
@@ -92,6 +94,12 @@ pub(crate) fn print(
         }
     };
     write_out(&text)?;
+    if format == OutputFormat::Csv {
+        // CSV has no place for a sentence; the disagreements go where notes go.
+        for d in &result.disagreements {
+            let _ = writeln!(std::io::stderr(), "note: {}", d.note);
+        }
+    }
     if explain {
         if result.bdm_runs.is_empty() && result.smp_run.is_none() {
             let _ = writeln!(
@@ -122,6 +130,22 @@ pub(crate) fn print(
         }
     }
     Ok(())
+}
+
+/// The note under the table on every issue where the models (or the expected-utility variants)
+/// disagree, wrapped to the table's width.
+fn disagreement_notes(disagreements: &[Disagreement]) -> String {
+    if disagreements.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nWhere the forecasts disagree by more than {:.0}% of the scale:\n",
+        100.0 * DISAGREEMENT_SHARE
+    );
+    for d in disagreements {
+        out.push_str(&super::wrap(&d.note, "- ", 2));
+    }
+    out
 }
 
 /// The forecasts with the what-ifs next to those without: `baseline -> what-if` per model.

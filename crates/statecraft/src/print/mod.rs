@@ -75,6 +75,26 @@ pub(crate) fn new_table() -> Table {
     table
 }
 
+/// `text` wrapped at 100 columns, continuation lines indented by `indent`, ending in a newline.
+pub(crate) fn wrap(text: &str, first: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = first.to_owned();
+    for word in text.split_whitespace() {
+        let fresh = line.trim().is_empty();
+        if !fresh && line.chars().count() + 1 + word.chars().count() > 100 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if !line.is_empty() && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
 /// Rows written as CSV.
 pub(crate) fn csv_text<I, R>(header: &[&str], rows: I) -> Result<String, Failure>
 where

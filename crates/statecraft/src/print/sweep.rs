@@ -2,7 +2,7 @@
 //! agree, the spread of the chance to survive, and the inputs that move each forecast most.
 
 use comfy_table::{Cell, CellAlignment};
-use statecraft_api::SweepResultOutput;
+use statecraft_api::{SensitivityOutput, SweepResultOutput};
 use statecraft_core::scenario::Scenario;
 
 use super::{fmt_value, new_table};
@@ -151,27 +151,80 @@ pub(crate) fn print(
                 ));
             }
             if let Some(s) = &output.sensitivity {
-                let (model, n) = (&s.model, s.base_rows);
-                out.push_str(&format!(
-                    "\nWhat moves the {model} forecast most (Sobol indices from {n} base rows; first order / total):\n"
-                ));
-                for i in &s.issues {
-                    let (issue, ranked) = (&i.issue, &i.inputs);
-                    match ranked {
-                        None => out.push_str(&format!("  {issue}: the forecast does not vary\n")),
-                        Some(ranked) => {
-                            let top: Vec<String> = ranked
-                                .iter()
-                                .take(TOP_INPUTS)
-                                .map(|i| format!("{} {:.2}/{:.2}", i.input, i.first_order, i.total))
-                                .collect();
-                            out.push_str(&format!("  {issue}: {}\n", top.join(", ")));
-                        }
-                    }
-                }
+                out.push_str(&sensitivity_table(s));
             }
             out
         }
     };
     super::write_out(&text)
+}
+
+/// The inputs that move each issue's forecast most, with their intervals, the estimates that
+/// are noise, and how many base rows would settle them.
+fn sensitivity_table(s: &SensitivityOutput) -> String {
+    let (model, n) = (&s.model, s.base_rows);
+    let level = s
+        .interval_level
+        .map_or_else(String::new, |l| format!("; [{:.0}% interval]", 100.0 * l));
+    let mut out = format!(
+        "\nWhat moves the {model} forecast most (Sobol indices from {n} base rows{level}):\n"
+    );
+    let mut t = new_table();
+    t.set_header(["Issue", "Input", "First order S", "Total ST", "Noise"]);
+    let mut still = Vec::new();
+    let (mut noisy, mut shown) = (0, 0);
+    for i in &s.issues {
+        let Some(ranked) = &i.inputs else {
+            still.push(i.issue.as_str());
+            continue;
+        };
+        noisy += ranked.iter().filter(|x| !x.noise.is_empty()).count();
+        for (k, index) in ranked.iter().take(TOP_INPUTS).enumerate() {
+            let with = |v: f64, interval: Option<[f64; 2]>| match interval {
+                Some([lo, hi]) => format!("{v:.2} [{lo:.2}, {hi:.2}]"),
+                None => format!("{v:.2}"),
+            };
+            let noise: Vec<&str> = index.noise.iter().map(|c| c.symbol()).collect();
+            // Under its issue, `China.nuclear_status.position` reads `China.position`.
+            let input = index.input.replacen(&format!(".{}.", i.issue), ".", 1);
+            shown += usize::from(!noise.is_empty());
+            t.add_row([
+                Cell::new(if k == 0 { i.issue.as_str() } else { "" }),
+                Cell::new(input),
+                Cell::new(with(index.first_order, index.first_order_interval))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(with(index.total, index.total_interval))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(noise.join(", ")),
+            ]);
+        }
+    }
+    out.push_str(&format!("{t}\n"));
+    if !still.is_empty() {
+        out.push_str(&format!(
+            "The forecast does not vary on {}.\n",
+            still.join(", ")
+        ));
+    }
+    if noisy > 0 {
+        let settle = match s.settle_base_rows {
+            Some(rows) => format!(
+                " About {rows} base rows (--sensitivity {rows}; an estimate, as interval widths \
+                 shrink as 1/sqrt(n)) would make the intervals narrower than the \
+                 contradictions: then they go, or show to be more than noise."
+            ),
+            None => " Each lies beyond its intervals already.".into(),
+        };
+        out.push_str(&super::wrap(
+            &format!(
+                "Noise: for {noisy} inputs ({shown} in the table) the estimates contradict each \
+                 other: S > ST (an input alone cannot cause more of the variance than with its \
+                 interactions), S < 0 or ST > 1 (a share below none or above all). They are \
+                 noise, not findings.{settle}"
+            ),
+            "",
+            0,
+        ));
+    }
+    out
 }

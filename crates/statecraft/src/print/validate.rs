@@ -5,7 +5,7 @@ use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
 use statecraft_core::validation::{Estimate, FittedParameters, ModelScore, ValidationReport};
 
-use super::{new_table, write_out};
+use super::{new_table, wrap, write_out};
 use crate::cli::OutputFormat;
 use crate::Failure;
 
@@ -71,26 +71,6 @@ fn with_interval(e: &Estimate, percent: bool) -> String {
     } else {
         format!("{:.2} [{:.2},{:.2}]", e.value, e.low, e.high)
     }
-}
-
-/// `text` wrapped at 100 columns, continuation lines indented by `indent`, ending in a newline.
-fn wrap(text: &str, first: &str, indent: usize) -> String {
-    let mut out = String::new();
-    let mut line = first.to_owned();
-    for word in text.split_whitespace() {
-        let fresh = line.trim().is_empty();
-        if !fresh && line.chars().count() + 1 + word.chars().count() > 100 {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = " ".repeat(indent);
-        } else if !line.is_empty() && !line.ends_with(' ') {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(line.trim_end());
-    out.push('\n');
-    out
 }
 
 fn right(text: impl Into<String>) -> Cell {

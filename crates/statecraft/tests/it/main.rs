@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod coalitions;
+mod disagreement;
 mod distributions;
 mod durability;
 mod imports;

@@ -507,7 +507,15 @@ fn sobol_indices_find_the_one_input_that_decides_the_median() {
         table.contains("What moves the median forecast most (Sobol indices from 500 base rows"),
         "{table}"
     );
-    assert!(table.contains("  format: Mid.format.position "), "{table}");
+    // The input that decides comes first, on its issue's row, labelled without the issue.
+    let first = table
+        .lines()
+        .find(|l| l.contains("┆ Mid.") || l.contains("┆ Left.") || l.contains("┆ Right."))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        first.contains("format") && first.contains("Mid.position"),
+        "{first}"
+    );
 }
 
 /// The plain forecasts of a scenario, per model and issue, from `forecast --format json`.
@@ -796,4 +804,69 @@ fn durability_and_coalitions_over_the_draws() {
     );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("did you mean `treaty`"), "{stderr}");
+}
+
+#[test]
+fn sobol_estimates_that_contradict_each_other_are_flagged_as_noise_with_their_intervals() {
+    // The issue's case: on the built-in scenario China's position on nuclear status came out
+    // with a first-order index above its total (0.30 / 0.26) and was shown as a finding.
+    let args = [
+        "sweep",
+        "--runs",
+        "10",
+        "--sensitivity",
+        "300",
+        "--format",
+        "json",
+    ];
+    let text = ok_with(&[("RAYON_NUM_THREADS", "1")], &args);
+    assert_eq!(
+        text,
+        ok_with(&[("RAYON_NUM_THREADS", "2")], &args),
+        "threads changed the intervals"
+    );
+    let out: Value = serde_json::from_str(&text).unwrap();
+    let s = &out["sensitivity"];
+    assert_eq!(s["bootstrap_replicates"], 200);
+    assert_eq!(s["interval_level"], 0.95);
+    let nuclear = s["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["issue"] == "nuclear_status")
+        .unwrap();
+    let inputs = nuclear["inputs"].as_array().unwrap();
+    for i in inputs {
+        for (value, interval) in [
+            (num(&i["first_order"]), &i["first_order_interval"]),
+            (num(&i["total"]), &i["total_interval"]),
+        ] {
+            let (lo, hi) = (num(&interval[0]), num(&interval[1]));
+            assert!(lo <= value && value <= hi, "{i}");
+        }
+        // Every index whose first order exceeds its total (beyond rounding) is flagged.
+        let above = num(&i["first_order"]) - num(&i["total"]) > 0.01;
+        let flagged = i["noise"]
+            .as_array()
+            .is_some_and(|n| n.contains(&Value::from("first_order_above_total")));
+        assert_eq!(above, flagged, "{i}");
+    }
+    let china = inputs
+        .iter()
+        .find(|i| i["input"] == "China.nuclear_status.position")
+        .unwrap();
+    assert!(num(&china["first_order"]) > num(&china["total"]), "{china}");
+    assert!(count(&china["settle_base_rows"]) > 300, "{china}");
+    assert!(count(&s["settle_base_rows"]) >= count(&china["settle_base_rows"]));
+
+    let table = ok_with(&[], &args[..5]);
+    // nuclear_status is the first issue, so its China row is the first.
+    let row = table
+        .lines()
+        .find(|l| l.contains("China.position"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.contains("S > ST"), "{row}");
+    assert!(table.contains("noise, not findings"), "{table}");
+    assert!(table.contains("base rows (--sensitivity "), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
 }

@@ -586,6 +586,15 @@ impl Model for ExpectedUtility {
         "Expected utility (BDM)"
     }
 
+    fn assumption(&self) -> String {
+        format!(
+            "lets actors challenge those they expect to beat, round after round (odds from \
+             capability x salience and risk-taking), and takes the median where the challenges \
+             stop, with {}",
+            self.variant_assumption()
+        )
+    }
+
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         match self.run_issue(scenario, issue) {
             Ok(run) => forecast_of(&run, &scenario.issues()[issue].id),
@@ -595,6 +604,27 @@ impl Model for ExpectedUtility {
 }
 
 impl ExpectedUtility {
+    /// What this variant of the model assumes beyond the others, as a noun phrase.
+    pub fn variant_assumption(&self) -> String {
+        let p = &self.params;
+        match (p.variant, p.capitulation_fix) {
+            (Variant::ScholzReference, false) => "the reference code's round (risk-weighted \
+                 votes, one global normaliser, and an actor that should capitulate never does)"
+                .into(),
+            (Variant::ScholzReference, true) => "the reference code's round (risk-weighted \
+                 votes, one global normaliser) with capitulation repaired (an actor that \
+                 expects to lose badly gives in)"
+                .into(),
+            (Variant::ScholzPaper, _) => format!(
+                "the paper's round (linear votes, per-pair odds, each actor takes the offer that \
+                 moves it least, the status quo persists absent a challenge with q = {} and a \
+                 change is for the better with t = {})",
+                crate::text::number(p.q),
+                crate::text::number(p.t)
+            ),
+        }
+    }
+
     /// Runs the model on one issue; when there is nothing to run (every actor already agrees, or
     /// no one gives the issue any salience) returns the forecast that says so instead.
     pub fn run_issue(&self, scenario: &Scenario, issue: usize) -> Result<BdmRun, IssueForecast> {

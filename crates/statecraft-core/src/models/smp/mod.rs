@@ -776,6 +776,12 @@ impl Model for SpatialModel {
         "Spatial model of politics (KTAB SMP)"
     }
 
+    fn assumption(&self) -> String {
+        "lets actors on all issues at once challenge one another, coalitions voting on each \
+         challenge (KTAB's spatial model, with its nine switches)"
+            .into()
+    }
+
     fn forecast_issue(&self, scenario: &Scenario, issue: usize) -> IssueForecast {
         self.forecast(scenario).issues.swap_remove(issue)
     }
