@@ -21,6 +21,7 @@
 //! [`response_schema`]); `docs/api.md` describes them with an example of each.
 
 mod backtest;
+mod compare;
 mod context;
 mod error;
 mod fit;
@@ -46,6 +47,7 @@ pub use agreements::{
     CoalitionsOptions, CoalitionsResult, DurabilityOptions, DurabilityResult, PackageValue,
 };
 pub use backtest::{builtin_cases, BacktestOptions};
+pub use compare::{CompareOptions, CompareResult, InputDifference, Move};
 pub use context::{CancelToken, Context, Event};
 pub use error::{ApiError, ErrorKind, ProblemData, Severity};
 pub use fit::{FitOptions, ParamsSource};
@@ -156,6 +158,9 @@ pub enum Analysis {
     Validate(ValidateOptions),
     /// The fitted forecasters trained on every case of a data set (`statecraft fit`).
     Fit(FitOptions),
+    /// Two scenarios, or a scenario and its what-if, side by side: the inputs that differ and
+    /// how the analyses moved (`statecraft compare`).
+    Compare(CompareOptions),
 }
 
 impl Analysis {
@@ -175,6 +180,7 @@ impl Analysis {
             Analysis::Report(_) => "report",
             Analysis::Validate(_) => "validate",
             Analysis::Fit(_) => "fit",
+            Analysis::Compare(_) => "compare",
         }
     }
 }
@@ -210,6 +216,8 @@ pub enum AnalysisResult {
     Validate(statecraft_core::validation::ValidationReport),
     /// The fitted parameters (docs/validation.md, "Parameter files").
     Fit(statecraft_core::validation::FittedParameters),
+    /// See [`CompareResult`].
+    Compare(CompareResult),
 }
 
 /// A finished analysis: its result, and what was said on the way.
@@ -275,6 +283,10 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
     let warnings: Vec<ProblemData> = loaded.warnings.iter().map(ProblemData::from).collect();
     let (result, scenario) = match &request.analysis {
         Analysis::Forecast(options) => forecast::run(&loaded, &request.what_if, options, &notes)?,
+        Analysis::Compare(options) => (
+            compare::run(&request.scenario, &request.what_if, options, &notes)?,
+            loaded.scenario.clone(),
+        ),
         analysis => {
             let scenario = what_if::load_changed(&loaded, &request.what_if, &notes)?;
             let source = &request.scenario;

@@ -4,7 +4,9 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use statecraft_core::scenario::{Actor, Change, Scenario, Stance, ValueRef};
+use statecraft_core::scenario::{
+    Actor, Change, ChangeError, Locus, PathError, PathValue, Scenario, ScenarioError, Stance,
+};
 use statecraft_io::Loaded;
 
 use crate::context::NoteLog;
@@ -15,7 +17,9 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhatIf {
-    /// `ACTOR.ISSUE.position=V`, `ACTOR.ISSUE.salience=V` or `ACTOR.capability=V`.
+    /// `PATH=VALUE`: any value of the scenario by its path (`ACTOR.ISSUE.position=V`,
+    /// `ACTOR.capability=V`, `ACTOR.domestic.1.turnover=V`, `issues.ISSUE.status_quo=V`, ...;
+    /// docs/scenario-format.md lists every path).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set: Vec<String>,
     /// Actors to leave out, by id.
@@ -60,56 +64,81 @@ fn actor(scenario: &Scenario, id: &str, what: &str) -> Result<usize, ApiError> {
     })
 }
 
-/// `ACTOR.ISSUE.position=V`, `ACTOR.ISSUE.salience=V` or `ACTOR.capability=V`.
-fn parse_set(scenario: &Scenario, text: &str) -> Result<Change, ApiError> {
-    let usage = "write --set ACTOR.ISSUE.position=VALUE, ACTOR.ISSUE.salience=VALUE or ACTOR.capability=VALUE";
+/// How to write a `--set`, for its messages.
+const SET_USAGE: &str = "write --set ACTOR.ISSUE.position=VALUE, ACTOR.capability=VALUE, \
+ACTOR.domestic.1.turnover=VALUE, issues.ISSUE.status_quo=VALUE or another path of \
+docs/scenario-format.md (\"Paths\")";
+
+/// The first part of the paths that are not an actor's.
+const SCENARIO_PREFIXES: [&str; 5] = ["scenario", "issues", "forms", "agreement", "observations"];
+
+/// `PATH=VALUE`: any value of the scenario by its path, with the value it is set to (checked
+/// against what the path holds; the changed scenario is validated later).
+fn parse_set(scenario: &Scenario, text: &str) -> Result<(Change, PathValue), ApiError> {
     let Some((path, value)) = text.split_once('=') else {
-        return Err(refuse(&format!("--set `{text}` has no `=`"), usage));
+        return Err(refuse(&format!("--set `{text}` has no `=`"), SET_USAGE));
     };
-    let Ok(to) = value.trim().parse::<f64>() else {
-        return Err(refuse(
-            &format!("--set `{text}`: `{value}` is not a number"),
-            usage,
-        ));
-    };
-    let parts: Vec<&str> = path.trim().split('.').collect();
     let what = format!("--set `{text}`");
-    let value = match parts[..] {
-        [a, "capability"] => ValueRef::Capability {
-            actor: actor(scenario, a, &what)?,
-        },
-        [a, issue, field @ ("position" | "salience")] => {
-            let actor = actor(scenario, a, &what)?;
-            let Some(issue) = scenario.issue_index(issue) else {
-                let ids: Vec<&str> = scenario.issues().iter().map(|i| i.id.as_str()).collect();
-                return Err(refuse(
-                    &format!("{what} names issue `{issue}`, which the scenario does not define"),
-                    &statecraft_io::unknown_name_help(issue, &ids, "issues"),
-                ));
-            };
-            if scenario.stance(actor, issue).is_none() {
-                return Err(refuse(
-                    &format!(
-                        "{what}: actor `{a}` takes no position on `{}`",
-                        scenario.issues()[issue].id
-                    ),
-                    "a what-if changes an existing stance; add the stance to the scenario file",
-                ));
-            }
-            if field == "position" {
-                ValueRef::Position { actor, issue }
-            } else {
-                ValueRef::Salience { actor, issue }
-            }
-        }
-        _ => {
+    let found = match scenario.resolve(path) {
+        Ok(found) => found,
+        Err(PathError::Ambiguous { candidates, .. }) => {
             return Err(refuse(
-                &format!("{what} is not a value of the scenario"),
-                usage,
+                &format!("{what} is ambiguous: its list has more than one entry"),
+                &format!("name the entry: {}", candidates.join(" or ")),
             ))
         }
+        Err(_) => return Err(unknown_path(scenario, path.trim(), &what)),
     };
-    Ok(Change::Set { value, to })
+    let change = Change::Set {
+        path: found.path.clone(),
+        to: value.trim().to_owned(),
+    };
+    if let Err(ChangeError::Path(PathError::BadValue { kind, .. })) =
+        scenario.changed(std::slice::from_ref(&change))
+    {
+        return Err(refuse(
+            &format!("{what}: `{}` is not {}", value.trim(), kind.expected()),
+            &format!("`{}` holds {}", found.path, kind.expected()),
+        ));
+    }
+    Ok((change, found))
+}
+
+/// Why `path` names no value: an unknown actor or issue, a stance the actor does not take, or
+/// a path that is not one of the scenario's.
+fn unknown_path(scenario: &Scenario, path: &str, what: &str) -> ApiError {
+    let parts: Vec<&str> = path.split('.').collect();
+    let first = parts[0];
+    let actor_index = scenario.actor_index(first);
+    if actor_index.is_none() && !SCENARIO_PREFIXES.contains(&first) {
+        if let Err(error) = actor(scenario, first, what) {
+            return error;
+        }
+    }
+    if let (Some(a), [_, issue, "position" | "salience" | "fallback"]) = (actor_index, &parts[..]) {
+        match scenario.issue_index(issue) {
+            None => {
+                let ids: Vec<&str> = scenario.issues().iter().map(|i| i.id.as_str()).collect();
+                return refuse(
+                    &format!("{what} names issue `{issue}`, which the scenario does not define"),
+                    &statecraft_io::unknown_name_help(issue, &ids, "issues"),
+                );
+            }
+            Some(i) if scenario.stance(a, i).is_none() => {
+                return refuse(
+                    &format!("{what}: actor `{first}` takes no position on `{issue}`"),
+                    "a what-if changes an existing stance; add the stance to the scenario file",
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    let paths: Vec<String> = scenario.values().into_iter().map(|v| v.path).collect();
+    let help = match statecraft_io::did_you_mean(path, paths.iter().map(String::as_str)) {
+        Some(guess) => format!("{SET_USAGE}; did you mean `{guess}`?"),
+        None => SET_USAGE.to_owned(),
+    };
+    refuse(&format!("{what} is not a value of the scenario"), &help)
 }
 
 /// `ID:CAPABILITY:ISSUE=POSITION@SALIENCE,...`: a new actor and its stances.
@@ -172,8 +201,11 @@ pub(crate) fn apply(scenario: &Scenario, what_if: &WhatIf) -> Result<Option<Scen
         return Ok(None);
     }
     let mut changes = Vec::new();
+    let mut set = Vec::new();
     for text in &what_if.set {
-        changes.push(parse_set(scenario, text)?);
+        let (change, value) = parse_set(scenario, text)?;
+        changes.push(change);
+        set.push((text, value));
     }
     for id in &what_if.drop {
         changes.push(Change::Drop {
@@ -183,19 +215,45 @@ pub(crate) fn apply(scenario: &Scenario, what_if: &WhatIf) -> Result<Option<Scen
     for spec in &what_if.add_actor {
         changes.push(parse_add(scenario, spec)?);
     }
-    scenario.changed(&changes).map(Some).map_err(|errors| {
-        let mut problems = errors.0.iter().map(|e| {
-            let help = statecraft_io::help_for(&e.kind)
-                .unwrap_or_else(|| "change or remove that what-if".into());
-            crate::error::ProblemData::message(format!("with the what-ifs, {e}"))
-                .with_help(help)
-                .at_field("what_if")
-        });
-        let first = problems.next().expect("a failed change has a problem");
-        let mut error = ApiError::bad_input(first);
-        error.problems.extend(problems);
-        error
-    })
+    let errors = match scenario.changed(&changes) {
+        Ok(changed) => return Ok(Some(changed)),
+        Err(ChangeError::Invalid(errors)) => errors,
+        Err(ChangeError::Path(error)) => return Err(refuse(&error.to_string(), SET_USAGE)),
+    };
+    let mut problems = errors.0.iter().map(|e| {
+        let help = statecraft_io::help_for(&e.kind)
+            .unwrap_or_else(|| "change or remove that what-if".into());
+        let message = match cause(e, &set) {
+            Some(text) => format!("with the what-ifs, --set `{text}`: {e}"),
+            None => format!("with the what-ifs, {e}"),
+        };
+        crate::error::ProblemData::message(message)
+            .with_help(help)
+            .at_field("what_if")
+    });
+    let first = problems.next().expect("a failed change has a problem");
+    let mut error = ApiError::bad_input(first);
+    error.problems.extend(problems);
+    Err(error)
+}
+
+/// The `--set` that made the value at fault what it is, if one did: one that set that value (or
+/// one inside it, or the entry holding it), else one that set a value of the same entry (a
+/// scale's min set above its max is reported at the max).
+fn cause<'a>(error: &ScenarioError, set: &[(&'a String, PathValue)]) -> Option<&'a str> {
+    let at = error.locus;
+    let broad = matches!(at, Locus::Scenario(_));
+    let same = |value: Locus| at.within(value) || (!broad && value.within(at));
+    let beside = |value: Locus| {
+        value
+            .parent()
+            .filter(|entry| !matches!(entry, Locus::Scenario(_) | Locus::Actor { .. }))
+            .is_some_and(|entry| at.within(entry))
+    };
+    set.iter()
+        .find(|(_, value)| same(value.locus))
+        .or_else(|| set.iter().find(|(_, value)| beside(value.locus)))
+        .map(|(text, _)| text.as_str())
 }
 
 /// The loaded scenario with the what-ifs applied, noting that they were.

@@ -160,8 +160,9 @@ pub struct ForecastArgs {
 #[derive(Debug, Args, Default)]
 #[command(next_help_heading = "What-ifs")]
 pub struct WhatIfArgs {
-    /// Change a value: ACTOR.ISSUE.position=V, ACTOR.ISSUE.salience=V or ACTOR.capability=V
-    /// (repeat for several).
+    /// Change any value by its path: ACTOR.ISSUE.position=V, ACTOR.capability=V,
+    /// ACTOR.domestic.1.turnover=V, issues.ISSUE.status_quo=V, forms.FORM.cost=V, ... (every
+    /// path is listed in docs/scenario-format.md; repeat for several).
     #[arg(long, value_name = "PATH=VALUE")]
     pub set: Vec<String>,
     /// Leave an actor out (repeat for several).

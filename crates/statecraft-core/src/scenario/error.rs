@@ -244,6 +244,18 @@ pub enum Locus {
 }
 
 impl Locus {
+    /// Whether this value is `outer` or lies inside it.
+    pub fn within(self, outer: Locus) -> bool {
+        let mut at = Some(self);
+        while let Some(locus) = at {
+            if locus == outer {
+                return true;
+            }
+            at = locus.parent();
+        }
+        false
+    }
+
     /// The enclosing value, for when a file reader has no location for this one.
     pub fn parent(self) -> Option<Locus> {
         use Locus::*;

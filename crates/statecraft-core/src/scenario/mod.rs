@@ -1,6 +1,7 @@
 //! The scenario: actors, issues, stances, red lines and domestic politics, validated on construction.
 
 mod error;
+mod paths;
 mod types;
 mod validate;
 mod what_if;
@@ -10,6 +11,7 @@ pub use error::{
     ObservationField, RedLineField, ScenarioError, ScenarioErrors, ScenarioField, StanceField,
     SuccessorField, Warning,
 };
+pub use paths::{PathError, PathValue, ValueKind};
 pub use types::{
     Actor, AgreementForm, AgreementRecord, Anchor, ChangeTiming, Decision, DirectionalCost,
     Distribution, FateCheck, Issue, LeadershipChange, Metadata, Observation, ObservationKind,
@@ -17,4 +19,4 @@ pub use types::{
     ValueRef,
 };
 pub use validate::{MAX_MAGNITUDE, MIN_CAPABILITY};
-pub use what_if::Change;
+pub use what_if::{Change, ChangeError};

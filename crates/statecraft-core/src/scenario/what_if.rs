@@ -2,17 +2,19 @@
 //! analysis can be run on it and compared with the original.
 
 use super::error::ScenarioErrors;
-use super::types::{Actor, ObservationKind, Scenario, Stance, ValueRef};
+use super::paths::{self, PathError};
+use super::types::{Actor, ObservationKind, Scenario, Stance};
 
 /// One change to a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
-    /// Set a position, salience or capability (the actor must take a position on the issue).
+    /// Set any value of the scenario by its path (see [`Scenario::values`]), to a value written
+    /// as text (`0.5`, `none`, `normal(50, 5)`, `2012-11-06`).
     Set {
-        /// Which value.
-        value: ValueRef,
+        /// Which value: a path as [`Scenario::resolve`] reads it.
+        path: String,
         /// Its new value.
-        to: f64,
+        to: String,
     },
     /// Remove an actor, with its stances, and the affinities and costs that name it.
     Drop {
@@ -34,28 +36,12 @@ impl Scenario {
     ///
     /// Actor indices refer to the original scenario: values are set first, then actors dropped,
     /// then new ones added at the end.
-    pub fn changed(&self, changes: &[Change]) -> Result<Scenario, ScenarioErrors> {
+    pub fn changed(&self, changes: &[Change]) -> Result<Scenario, ChangeError> {
         let mut parts = self.parts().clone();
         for change in changes {
-            if let Change::Set { value, to } = *change {
-                match value {
-                    ValueRef::Position { actor, issue } => {
-                        if let Some(s) = parts.stances[actor][issue].as_mut() {
-                            s.position = to;
-                            s.position_uncertainty = None;
-                        }
-                    }
-                    ValueRef::Salience { actor, issue } => {
-                        if let Some(s) = parts.stances[actor][issue].as_mut() {
-                            s.salience = to;
-                            s.salience_uncertainty = None;
-                        }
-                    }
-                    ValueRef::Capability { actor } => {
-                        parts.actors[actor].capability = to;
-                        parts.actors[actor].capability_uncertainty = None;
-                    }
-                }
+            if let Change::Set { path, to } = change {
+                let value = self.resolve(path)?;
+                paths::set(&mut parts, &value.path, to)?;
             }
         }
         let mut dropped: Vec<usize> = changes
@@ -131,6 +117,17 @@ impl Scenario {
                 parts.stances.push(stances.clone());
             }
         }
-        Scenario::new(parts)
+        Ok(Scenario::new(parts)?)
     }
+}
+
+/// Why a what-if could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChangeError {
+    /// A path that names no value, or a value that is not of its kind.
+    #[error(transparent)]
+    Path(#[from] PathError),
+    /// The changed scenario breaks a rule of the file.
+    #[error("{0}")]
+    Invalid(#[from] ScenarioErrors),
 }

@@ -538,3 +538,119 @@ fn power_show_and_convert_take_the_changed_scenario() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+/// `--set` on every kind of value of the built-in scenario: (the what-if, where the value is in
+/// the scenario that `convert` writes as JSON, what it holds there afterwards).
+#[rustfmt::skip]
+const SET_ANYWHERE: &[(&str, &str, &str)] = &[
+    ("scenario.uncertainty=0.2", "/scenario/uncertainty", "0.2"),
+    ("scenario.date=2010-01-01", "/scenario/date", r#""2010-01-01""#),
+    ("issues.sanctions.status_quo=40", "/issues/5/status_quo", "40.0"),
+    ("issues.sanctions.max=120", "/issues/5/max", "120.0"),
+    ("issues.nuclear_status.controlled_by=DPRK,US", "/issues/0/controlled_by", r#"["DPRK","US"]"#),
+    ("issues.talks_format.controlled_by=all", "/issues/4/controlled_by", "null"),
+    ("US.capability=90", "/actors/0/capability", "90.0"),
+    ("DPRK.capability=normal(30, 5)", "/actors/1/capability", r#"{"mean":30.0,"sd":5.0}"#),
+    ("US.nuclear_status.position=uniform(0, 10)", "/actors/0/positions/nuclear_status/position", r#"{"min":0.0,"max":10.0}"#),
+    ("US.sanctions.salience=0.9", "/actors/0/positions/sanctions/salience", "0.9"),
+    ("US.sanctions.fallback=10", "/actors/0/positions/sanctions/fallback", "10.0"),
+    ("US.red_lines.1.min=70", "/actors/0/red_lines/0/min", "70.0"),
+    ("US.red_lines.2.max=95", "/actors/0/red_lines/1/max", "95.0"),
+    ("US.domestic.1.turnover=0.5", "/actors/0/domestic/changes/0/turnover", "0.5"),
+    ("US.domestic.2.date=2016-11-09", "/actors/0/domestic/changes/1/date", r#""2016-11-09""#),
+    ("DPRK.domestic.hazard=0.3", "/actors/1/domestic/changes/0/hazard", "0.3"),
+    ("ROK.domestic.turnover=0.2", "/actors/2/domestic/changes/0/turnover", "0.2"),
+    ("US.domestic.2.successors.1.nuclear_status.spread=4", "/actors/0/domestic/changes/1/successors/0/positions/nuclear_status/spread", "4.0"),
+    ("US.domestic.1.successors.1.sanctions.salience=0.8", "/actors/0/domestic/changes/0/successors/0/positions/sanctions/salience", "0.8"),
+    ("US.domestic.1.successors.1.talks_format.position=none", "/actors/0/domestic/changes/0/successors/0/positions/talks_format", "null"),
+    ("US.affinity.China=0.1", "/actors/0/affinity/China", "0.1"),
+    ("US.affinity.Japan=none", "/actors/0/affinity/Japan", "null"),
+    ("China.reservation=0.05", "/actors/4/reservation", "0.05"),
+    ("DPRK.response.probability=0.5", "/actors/1/response/probability", "0.5"),
+    ("DPRK.response.delay=1", "/actors/1/response/delay", "1.0"),
+    ("forms.treaty.cost=0.2", "/forms/3/cost", "0.2"),
+    ("forms.treaty.costs.DPRK=0.3", "/forms/3/costs/DPRK", "0.3"),
+    ("forms.treaty.issue_costs.sanctions.up=0.4", "/forms/3/issue_costs/0/up", "0.4"),
+    ("forms.statement.cost_trend=-0.1", "/forms/0/cost_trend", "-0.1"),
+    ("observations.1.package.sanctions=50", "/observations/0/package/sanctions", "50.0"),
+];
+
+#[test]
+fn set_changes_every_kind_of_value() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut failures = Vec::new();
+    for (n, (set, pointer, want)) in SET_ANYWHERE.iter().enumerate() {
+        let file = format!("set{n}.json");
+        let (code, _, stderr) = statecraft_in(
+            dir.path(),
+            &["convert", "six-party-2009", &file, "--set", set],
+        );
+        if code != Some(0) {
+            failures.push(format!("--set {set}: exit {code:?}\n{stderr}"));
+            continue;
+        }
+        let text = std::fs::read_to_string(dir.path().join(&file)).expect("the written scenario");
+        let written: Value = serde_json::from_str(&text).expect("JSON");
+        let got = written.pointer(pointer).cloned().unwrap_or(Value::Null);
+        let want: Value = serde_json::from_str(want).expect("the expected JSON");
+        if got != want {
+            failures.push(format!("--set {set}: {pointer} is {got}, not {want}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `--set` values that break a rule of the file, or that are not of the path's kind: (the
+/// what-if, words stderr must contain). Each names the `--set` and the rule.
+#[rustfmt::skip]
+const REFUSED_ANYWHERE: &[(&str, &[&str])] = &[
+    ("US.domestic.1.turnover=1.5", &["--set `US.domestic.1.turnover=1.5`", "turnover 1.5 is outside 0..=1"]),
+    ("DPRK.domestic.hazard=-0.1", &["--set `DPRK.domestic.hazard=-0.1`", "hazard -0.1 is outside 0..=1"]),
+    ("US.domestic.2.successors.1.probability=0.7", &["--set `US.domestic.2.successors.1.probability=0.7`", "successor probabilities add up to 1.2"]),
+    ("US.domestic.1.successors.1.sanctions.position=150", &["--set `US.domestic.1.successors.1.sanctions.position=150`", "outside the issue's scale 0..=100"]),
+    ("US.domestic.2.successors.1.sanctions.spread=-1", &["--set `US.domestic.2.successors.1.sanctions.spread=-1`", "a standard deviation cannot be negative"]),
+    ("US.red_lines.1.min=2", &["--set `US.red_lines.1.min=2`", "contains the actor's own position 5"]),
+    ("US.red_lines.1.max=120", &["--set `US.red_lines.1.max=120`", "outside the issue's scale"]),
+    ("issues.sanctions.status_quo=150", &["--set `issues.sanctions.status_quo=150`", "status_quo 150 is outside the issue's scale 0..=100"]),
+    ("US.affinity.China=1.5", &["--set `US.affinity.China=1.5`", "outside 0..=1"]),
+    ("China.reservation=-1", &["--set `China.reservation=-1`", "it must be 0 or more"]),
+    ("DPRK.response.delay=-1", &["--set `DPRK.response.delay=-1`", "cannot be negative"]),
+    ("forms.treaty.costs.DPRK=-0.3", &["--set `forms.treaty.costs.DPRK=-0.3`", "costs cannot be negative"]),
+    ("forms.treaty.cost_trend=-1", &["--set `forms.treaty.cost_trend=-1`", "a yearly change must be above -1"]),
+    ("DPRK.capability=normal(30, -5)", &["--set `DPRK.capability=normal(30, -5)`", "sd"]),
+    ("scenario.uncertainty=-1", &["--set `scenario.uncertainty=-1`"]),
+    // Not of the path's kind.
+    ("US.domestic.1.date=soon", &["--set `US.domestic.1.date=soon`: `soon` is not a date YYYY-MM-DD"]),
+    ("issues.sanctions.controlled_by=EU", &["`EU` is not actor ids separated by commas, or `all`"]),
+    ("US.domestic.1.turnover=half", &["`half` is not a number"]),
+    // A list of two entries needs its index.
+    ("US.domestic.turnover=0.5", &["--set `US.domestic.turnover=0.5` is ambiguous", "US.domestic.1.turnover or US.domestic.2.turnover"]),
+    ("US.domestic.3.turnover=0.5", &["is not a value of the scenario"]),
+];
+
+#[test]
+fn a_bad_value_anywhere_exits_2_naming_the_set_and_the_rule() {
+    let mut failures = Vec::new();
+    for (set, words) in REFUSED_ANYWHERE {
+        let mut cmd = statecraft();
+        cmd.args(["forecast", "--model", "compromise", "--set", set]);
+        let (code, stdout, stderr) = run(&mut cmd);
+        let mut wrong = Vec::new();
+        if code != Some(2) {
+            wrong.push(format!("exit code {code:?}"));
+        }
+        if !stdout.is_empty() || !stderr.starts_with("error: ") || stderr.contains("panicked") {
+            wrong.push("not a plain error".to_owned());
+        }
+        wrong.extend(
+            words
+                .iter()
+                .filter(|w| !stderr.contains(*w))
+                .map(|w| format!("no {w:?}")),
+        );
+        if !wrong.is_empty() {
+            failures.push(format!("--set {set}: {}\n{stderr}", wrong.join(", ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
