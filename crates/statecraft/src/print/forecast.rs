@@ -97,7 +97,7 @@ pub(crate) fn print(
     if format == OutputFormat::Csv {
         // CSV has no place for a sentence; the disagreements go where notes go.
         for d in &result.disagreements {
-            let _ = writeln!(std::io::stderr(), "note: {}", d.note);
+            super::diagnostics::note(&d.note);
         }
     }
     if explain {
@@ -126,7 +126,7 @@ pub(crate) fn print(
         if format == OutputFormat::Table {
             write_out(&out)?;
         } else {
-            let _ = std::io::stderr().write_all(out.as_bytes());
+            let _ = std::io::stderr().write_all(super::printable(&out).as_bytes());
         }
     }
     Ok(())
