@@ -571,9 +571,14 @@ impl Plan {
 
     /// The sweep's spreads from all its draws in run order.
     pub(crate) fn summarise(&self, outcomes: &[Vec<Vec<f64>>]) -> SweepResult {
-        let mut summariser = self.summariser();
-        summariser.add(outcomes);
-        summariser.finish(&self.scenario, &self.inputs, self.settings.seed)
+        let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
+        statecraft_core::sweep::summarise(
+            &self.scenario,
+            &self.inputs,
+            &ids,
+            outcomes,
+            self.settings.seed,
+        )
     }
 
     /// The sweep's result from its spreads (`result`, of `result.runs` draws) and the

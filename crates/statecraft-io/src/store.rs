@@ -267,20 +267,6 @@ impl Store {
         Ok(())
     }
 
-    /// The chunks stored for a run: (chunk, data), in chunk order.
-    pub fn chunks(&self, run: i64) -> Result<Vec<(usize, String)>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT chunk, data FROM chunks WHERE run = ?1 ORDER BY chunk")
-            .map_err(|e| self.wrap(e))?;
-        let rows = statement
-            .query_map(params![run], |row| {
-                Ok((row.get::<_, i64>(0)? as usize, row.get::<_, String>(1)?))
-            })
-            .map_err(|e| self.wrap(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.wrap(e))
-    }
-
     /// The numbers of the chunks stored for a run, in order (their data is read one at a time
     /// with [`Store::chunk`], so that resuming a long run does not hold all of it).
     pub fn chunk_numbers(&self, run: i64) -> Result<Vec<usize>, StoreError> {
