@@ -611,20 +611,14 @@ impl Exporter for Markdown {
         if !report.bdm.is_empty() {
             let _ = writeln!(out, "## Who pressed whom\n");
             for b in &report.bdm {
-                for line in &b.narrative {
-                    let _ = writeln!(out, "{}", md_escape(line));
-                }
-                out.push('\n');
+                md_outline(&mut out, &b.narrative);
             }
             md_charts(&mut out, &charts, "rounds-");
         }
         if let Some(smp) = &report.smp {
             let _ = writeln!(out, "## The spatial model's turns\n");
             let _ = writeln!(out, "This run {}.\n", md_escape(&smp.ending));
-            for line in &smp.narrative {
-                let _ = writeln!(out, "{}", md_escape(line));
-            }
-            out.push('\n');
+            md_outline(&mut out, &smp.narrative);
             md_charts(&mut out, &charts, "turns-");
         }
         if report.coalitions.is_some() {
@@ -663,6 +657,63 @@ impl Exporter for Markdown {
 /// Escapes scenario text for Markdown: HTML that a Markdown viewer would run (`<script>`,
 /// `<img onerror>`) becomes entities, link brackets and table bars are backslashed, and line
 /// breaks and control characters become spaces.
+/// The lines of a narrative as (depth, text): each two leading spaces are one level deeper
+/// (the core narrates a turn's movers and their issues as indented lines); blank lines go.
+fn outline(lines: &[String]) -> Vec<(usize, &str)> {
+    lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let text = l.trim_start();
+            ((l.len() - text.len()) / 2, text.trim_end())
+        })
+        .collect()
+}
+
+/// A narrative as a Markdown list, indented lines as nested items, followed by a blank line.
+fn md_outline(out: &mut String, lines: &[String]) {
+    let mut parent = None::<usize>;
+    for (depth, text) in outline(lines) {
+        // Markdown nests an item only one level below the one above it.
+        let depth = parent.map_or(0, |p: usize| depth.min(p + 1));
+        parent = Some(depth);
+        let _ = writeln!(out, "{}- {}", "  ".repeat(depth), md_escape(text));
+    }
+    out.push('\n');
+}
+
+/// A narrative as nested HTML lists: the top level numbered, indented lines in lists of their own
+/// under the line above them.
+fn html_outline(out: &mut String, lines: &[String]) {
+    // The depth of every list open now, outermost first; each holds one open `<li>`.
+    let mut open: Vec<usize> = Vec::new();
+    for (depth, text) in outline(lines) {
+        while open.last().is_some_and(|&d| d > depth) {
+            open.pop();
+            out.push_str("</li></ul>");
+        }
+        match open.last() {
+            Some(&d) if d == depth => out.push_str("</li>"),
+            Some(_) => {
+                out.push_str("<ul>");
+                open.push(depth);
+            }
+            None => {
+                out.push_str("<ol>");
+                open.push(depth);
+            }
+        }
+        let _ = write!(out, "<li>{}", escape(text));
+    }
+    while open.pop().is_some() {
+        out.push_str(if open.is_empty() {
+            "</li></ol>"
+        } else {
+            "</li></ul>"
+        });
+    }
+}
+
 fn md_escape(text: &str) -> String {
     // Quotes need no entity in Markdown (the HTML escape writes them as `&#39;` and `&quot;`).
     let html = escape(text).replace("&#39;", "'").replace("&quot;", "\"");
@@ -1006,11 +1057,9 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
             {
                 html_figure(&mut out, chart)?;
             }
-            out.push_str("<details class=\"narrative\"><summary>The rounds in words</summary><ol>");
-            for line in b.narrative.iter().filter(|l| !l.trim().is_empty()) {
-                let _ = write!(out, "<li>{}</li>", escape(line.trim()));
-            }
-            out.push_str("</ol></details>\n");
+            out.push_str("<details class=\"narrative\"><summary>The rounds in words</summary>");
+            html_outline(&mut out, &b.narrative);
+            out.push_str("</details>\n");
         }
         section("rounds", "Who pressed whom", out);
     }
@@ -1020,11 +1069,9 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
             escape(&smp.ending)
         );
         html_charts(&mut out, &charts, "turns-")?;
-        out.push_str("<details class=\"narrative\"><summary>The turns in words</summary><ol>");
-        for line in smp.narrative.iter().filter(|l| !l.trim().is_empty()) {
-            let _ = write!(out, "<li>{}</li>", escape(line.trim()));
-        }
-        out.push_str("</ol></details>\n");
+        out.push_str("<details class=\"narrative\"><summary>The turns in words</summary>");
+        html_outline(&mut out, &smp.narrative);
+        out.push_str("</details>\n");
         section("turns", "The spatial model's turns", out);
     }
     if report.coalitions.is_some() {

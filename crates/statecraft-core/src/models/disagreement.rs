@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::bdm::{BdmParams, ExpectedUtility, Variant};
 use super::{Forecast, Model};
 use crate::scenario::Scenario;
-use crate::text::number;
+use crate::text::on_scale;
 
 /// Forecasts further apart than this share of the issue's scale are a disagreement.
 pub const DISAGREEMENT_SHARE: f64 = 0.25;
@@ -113,7 +113,16 @@ pub fn disagreements(
             };
             let names = |side: &[Voice]| side.iter().map(|v| v.model.clone()).collect::<Vec<_>>();
             let explain = explain(between, apart);
-            let note = note(&issue.label, between, gap, share, apart, rest, &explain);
+            let note = note(
+                &issue.label,
+                range,
+                between,
+                gap,
+                share,
+                apart,
+                rest,
+                &explain,
+            );
             Some(Disagreement {
                 issue: issue.id.clone(),
                 between,
@@ -165,8 +174,10 @@ fn explain(between: Between, apart: &[Voice]) -> String {
 }
 
 /// The disagreement in words.
+#[allow(clippy::too_many_arguments)]
 fn note(
     label: &str,
+    span: f64,
     between: Between,
     gap: f64,
     share: f64,
@@ -174,6 +185,7 @@ fn note(
     rest: &[Voice],
     explain: &str,
 ) -> String {
+    let number = |v: f64| on_scale(v, span);
     let range = |side: &[Voice]| {
         let (lo, hi) = (side[0].value, side[side.len() - 1].value);
         if number(lo) == number(hi) {

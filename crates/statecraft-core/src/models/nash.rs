@@ -79,7 +79,7 @@ impl Model for NashBargaining {
                 format!(
                     "no point gives every actor a gain: {} already has its position {} at the status quo",
                     name(b),
-                    b.position
+                    crate::text::on_scale(b.position, scale.range())
                 ),
             );
         }
@@ -95,17 +95,20 @@ impl Model for NashBargaining {
         let open_lo = lower.position - lower.reach;
         let open_hi = upper.position + upper.reach;
         if open_lo >= open_hi {
-            let q = spec
-                .status_quo
-                .map_or(String::new(), |q| format!(" the status quo {q}:"));
+            let q = spec.status_quo.map_or(String::new(), |q| {
+                format!(
+                    " the status quo {}:",
+                    crate::text::on_scale(q, scale.range())
+                )
+            });
             return IssueForecast::none(
                 &spec.id,
                 format!(
                     "no point gives every actor a gain; on opposite sides of{q} {} wants {} and {} wants {}",
                     name(upper),
-                    upper.position,
+                    crate::text::on_scale(upper.position, scale.range()),
                     name(lower),
-                    lower.position
+                    crate::text::on_scale(lower.position, scale.range())
                 ),
             );
         }

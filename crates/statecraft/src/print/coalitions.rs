@@ -4,7 +4,7 @@ use statecraft_api::CoalitionsResult;
 use statecraft_core::coalitions::{CoalitionAnalysis, Package, Shape, GAIN_TOLERANCE};
 use statecraft_core::scenario::Scenario;
 
-use super::{fmt_value, name, red_line_cell, RED_LINE_MARK};
+use super::{name, on_issue, on_scale, red_line_cell, RED_LINE_MARK};
 use crate::cli::OutputFormat;
 use crate::Failure;
 
@@ -17,7 +17,7 @@ pub(crate) fn print(
     let text = match format {
         OutputFormat::Json => super::json(result)?,
         OutputFormat::Csv => csv(scenario, &result.analysis),
-        OutputFormat::Table => briefing(scenario, &result.analysis),
+        OutputFormat::Table => super::for_people(&briefing(scenario, &result.analysis)),
     };
     super::write_out(&text)
 }
@@ -98,10 +98,17 @@ fn describe(scenario: &Scenario, package: &Package) -> String {
             } else {
                 format!(" {RED_LINE_MARK} inside {}", inside.join(", "))
             };
-            format!("    {}: {}{anchor}{red}", issue.id, fmt_value(v))
+            format!("    {}: {}{anchor}{red}", issue.id, on_issue(issue, v))
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The width of the scale of the issue `id` (100 when the scenario has no such issue).
+fn scale_of(scenario: &Scenario, id: &str) -> f64 {
+    scenario
+        .issue_index(id)
+        .map_or(100.0, |i| scenario.issues()[i].scale.range())
 }
 
 /// The analysis in words, to paste into a briefing.
@@ -120,12 +127,13 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
     ));
     out.push_str("One issue at a time, the others left at the status quo:\n");
     for w in &analysis.issue_win_sets {
+        let span = scale_of(scenario, &w.issue);
         let text = if w.intervals.is_empty() {
             "no value that all accept".to_string()
         } else {
             w.intervals
                 .iter()
-                .map(|iv| format!("{} to {}", fmt_value(iv.lo), fmt_value(iv.hi)))
+                .map(|iv| format!("{} to {}", on_scale(iv.lo, span), on_scale(iv.hi, span)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -156,8 +164,8 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
                 out.push_str(&format!(
                     "    {}: {} to {}\n",
                     issue.id,
-                    fmt_value(iv.lo),
-                    fmt_value(iv.hi)
+                    on_issue(issue, iv.lo),
+                    on_issue(issue, iv.hi)
                 ));
             }
         }
@@ -249,6 +257,8 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         ));
         out.push_str("  Issue by issue, moving that issue alone toward its position:\n");
         for gap in &b.issues {
+            let span = scale_of(scenario, &gap.issue);
+            let fmt_value = |v: f64| on_scale(v, span);
             let text = match (gap.holdout_position, gap.move_needed) {
                 (None, _) => "it takes no position".to_string(),
                 (Some(p), Some(m)) if m < 0.005 => {

@@ -80,7 +80,8 @@ fn drawn(problem: &Problem, snippet: bool) {
 
 /// Prints a note on how an input was read or what an analysis noticed.
 pub(crate) fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {}", super::printable(text));
+    let text = super::wrap(&super::printable(text), "note: ", 6);
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 /// Prints `error: MESSAGE` and `help: HELP`; the caller exits with code 2.

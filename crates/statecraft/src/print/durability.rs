@@ -28,7 +28,12 @@ pub(crate) fn print(
             }
             text
         }
-        OutputFormat::Table => table(scenario, &result.package, &result.params(), &result.forms),
+        OutputFormat::Table => super::for_people(&table(
+            scenario,
+            &result.package,
+            &result.params(),
+            &result.forms,
+        )),
     };
     super::write_out(&text)
 }
@@ -54,7 +59,9 @@ fn table(
         params.start, params.runs, params.seed
     ));
     for (issue, p) in scenario.issues().iter().zip(package) {
-        let sq = issue.status_quo.map_or("none".into(), fmt_value);
+        let sq = issue
+            .status_quo
+            .map_or("none".into(), |v| super::on_issue(issue, v));
         let label = issue
             .nearest_anchor(p.value)
             .map(|a| format!(" (nearest \"{}\")", a.label))
@@ -62,7 +69,7 @@ fn table(
         out.push_str(&format!(
             "  {}: {}{label}; status quo {sq}\n",
             issue.id,
-            marked(p.value, &p.red_lines)
+            marked(p.value, issue.scale.range(), &p.red_lines)
         ));
     }
     out.push_str(&red_line_notes(
@@ -223,7 +230,7 @@ pub(crate) fn print_backtest(result: &Backtest, format: OutputFormat) -> Result<
                 ]
             }),
         )?,
-        OutputFormat::Table => backtest_table(result),
+        OutputFormat::Table => super::for_people(&backtest_table(result)),
     };
     super::write_out(&text)
 }

@@ -14,7 +14,7 @@ use statecraft_core::models::{Forecast, IssueForecast};
 use statecraft_core::scenario::Scenario;
 
 use super::diagnostics::usage;
-use super::{fmt_value, marked, new_table, red_line_notes, write_out};
+use super::{marked, new_table, red_line_notes, write_out};
 use crate::cli::OutputFormat;
 use crate::Failure;
 
@@ -67,15 +67,32 @@ pub(crate) fn print(
         }
         OutputFormat::Json => super::json(result)?,
         OutputFormat::Csv => super::csv_text(
-            &["model", "issue", "value", "note", "red_lines"],
+            &[
+                "model",
+                "issue",
+                "value",
+                "note",
+                "red_lines",
+                "model_label",
+                "issue_label",
+            ],
             forecasts.iter().flat_map(|f| {
-                f.issues.iter().map(|issue| {
+                let model_label = result
+                    .models
+                    .iter()
+                    .find(|m| m.id == f.model)
+                    .map_or(f.model.as_str(), |m| m.label.as_str());
+                f.issues.iter().map(move |issue| {
                     [
                         f.model.clone(),
                         issue.issue.clone(),
                         issue.value.map(|v| v.to_string()).unwrap_or_default(),
                         issue.note.clone().unwrap_or_default(),
                         super::red_line_cell(&issue.red_lines),
+                        model_label.to_owned(),
+                        scenario
+                            .issue_index(&issue.issue)
+                            .map_or(issue.issue.clone(), |i| scenario.issues()[i].label.clone()),
                     ]
                 })
             }),
@@ -90,7 +107,7 @@ pub(crate) fn print(
             if let Some(w) = &result.what_if {
                 text.push_str(&what_if_table(scenario, &w.changes, &w.baseline, forecasts));
             }
-            text
+            super::for_people(&text)
         }
     };
     write_out(&text)?;
@@ -124,7 +141,7 @@ pub(crate) fn print(
         // After a table the narration belongs on stdout; after JSON or CSV it would spoil the
         // data, so it goes to stderr.
         if format == OutputFormat::Table {
-            write_out(&out)?;
+            write_out(&super::fit_lines(&out))?;
         } else {
             let _ = std::io::stderr().write_all(super::printable(&out).as_bytes());
         }
@@ -163,8 +180,10 @@ fn what_if_table(
         let mut row = vec![Cell::new(&issue.id)];
         for (b, c) in baseline.iter().zip(changed) {
             let show = |f: &IssueForecast| {
-                f.value
-                    .map_or_else(|| "none".to_string(), |v| marked(v, &f.red_lines))
+                f.value.map_or_else(
+                    || "none".to_string(),
+                    |v| marked(v, issue.scale.range(), &f.red_lines),
+                )
             };
             let (was, now) = (&b.issues[i], &c.issues[i]);
             let text = if was.value == now.value {
@@ -309,16 +328,20 @@ fn forecast_table(
             Cell::new(&issue.label),
             Cell::new(format!(
                 "{}..{}",
-                fmt_value(issue.scale.min),
-                fmt_value(issue.scale.max)
+                super::on_issue(issue, issue.scale.min),
+                super::on_issue(issue, issue.scale.max)
             )),
-            Cell::new(issue.status_quo.map_or("-".into(), fmt_value))
-                .set_alignment(CellAlignment::Right),
+            Cell::new(
+                issue
+                    .status_quo
+                    .map_or("-".into(), |v| super::on_issue(issue, v)),
+            )
+            .set_alignment(CellAlignment::Right),
         ];
         for f in forecasts {
             let result = &f.issues[i];
             let text = match result.value {
-                Some(v) => marked(v, &result.red_lines),
+                Some(v) => marked(v, issue.scale.range(), &result.red_lines),
                 None => "none".into(),
             };
             if let Some(note) = &result.note {
@@ -341,9 +364,9 @@ fn forecast_table(
                 meaning.push(format!(
                     "  {}: {} is nearest \"{}\" ({})",
                     issue.id,
-                    fmt_value(v),
+                    super::on_issue(issue, v),
                     anchor.label,
-                    fmt_value(anchor.value)
+                    super::on_issue(issue, anchor.value)
                 ));
             }
         }

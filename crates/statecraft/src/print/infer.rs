@@ -2,7 +2,7 @@
 //! value next to its prior with the observations that moved it most, then the chances of the
 //! package; the findings are withheld when the chains have not converged.
 
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment};
 use statecraft_api::{ActorRecord, InferResult};
 use statecraft_core::inference::{Inference, ParameterPosterior, Prediction, Summary};
 use statecraft_core::scenario::{ObservationKind, Scenario};
@@ -12,7 +12,6 @@ use crate::cli::OutputFormat;
 use crate::Failure;
 
 /// Tables fit a terminal of this many columns.
-const WIDTH: u16 = 100;
 /// How much of an observation's note the record shows.
 const NOTE_CHARS: usize = 72;
 
@@ -25,7 +24,7 @@ pub(crate) fn print(
     let text = match format {
         OutputFormat::Json => super::json(result)?,
         OutputFormat::Csv => csv(&result.inference)?,
-        OutputFormat::Table => briefing(scenario, result),
+        OutputFormat::Table => super::for_people(&briefing(scenario, result)),
     };
     super::write_out(&text)
 }
@@ -68,15 +67,13 @@ fn csv(inference: &Inference) -> Result<String, Failure> {
     super::csv_text(&header, rows)
 }
 
-fn table() -> Table {
-    let mut table = new_table();
-    table.set_width(WIDTH);
-    table
+fn table() -> super::Grid {
+    new_table()
 }
 
 /// `line` cut to the width, with `...` where it was cut.
 fn fit(line: &str) -> String {
-    let width = usize::from(WIDTH);
+    let width = super::width();
     if line.chars().count() <= width {
         return line.to_owned();
     }
@@ -91,25 +88,7 @@ fn percent(p: f64) -> String {
 
 /// `text` broken at spaces into lines of at most the width, each ending in a newline.
 fn wrap(text: &str) -> String {
-    let width = usize::from(WIDTH);
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    super::wrap(text, "", 0)
 }
 
 /// `mean (q10..q90)`: positions to one decimal, saliences to two.

@@ -22,6 +22,13 @@ use statecraft_core::red_lines::RedLineFlag;
 use crate::Failure;
 
 pub(crate) use statecraft_core::text::number as fmt_value;
+pub(crate) use statecraft_core::text::on_scale;
+
+/// A value on `issue` at the precision of its scale (one rule for every table and sentence:
+/// [`on_scale`]).
+pub(crate) fn on_issue(issue: &statecraft_core::scenario::Issue, value: f64) -> String {
+    on_scale(value, issue.scale.range())
+}
 
 fn stdout() -> std::io::StdoutLock<'static> {
     std::io::stdout().lock()
@@ -66,22 +73,165 @@ pub(crate) fn json(value: &impl Serialize) -> Result<String, Failure> {
     Ok(text)
 }
 
-/// A table in the CLI's style, as wide as the terminal allows.
-pub(crate) fn new_table() -> Table {
+/// The width output is laid out for: `COLUMNS` when it is set to a number, else the terminal's
+/// width when stdout is a terminal, else 100 columns (a pipe, a file, a test).
+pub(crate) fn width() -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 20)
+    {
+        return columns;
+    }
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        if let Some(w) = Table::new().width() {
+            return usize::from(w).max(20);
+        }
+    }
+    DEFAULT_WIDTH
+}
+
+/// How wide a table's first column may stay before its cells wrap.
+const FIRST_COLUMN: usize = 24;
+
+/// The width when nothing says otherwise.
+pub(crate) const DEFAULT_WIDTH: usize = 100;
+
+/// A table in the CLI's style. It prints as wide as [`width`] allows, wrapping cells at words (a
+/// column is never narrower than its longest word); a table that cannot fit that way prints
+/// vertically, one block per row.
+pub(crate) struct Grid(Table);
+
+impl std::ops::Deref for Grid {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Grid {
+    fn deref_mut(&mut self) -> &mut Table {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Display for Grid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&layout(&self.0, width()))
+    }
+}
+
+/// A new table in the CLI's style.
+pub(crate) fn new_table() -> Grid {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    table
+    Grid(table)
 }
 
-/// `text` wrapped at 100 columns, continuation lines indented by `indent`, ending in a newline.
+/// The cells of a table, header first, as text.
+fn cells(table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
+    let row = |r: &comfy_table::Row| r.cell_iter().map(comfy_table::Cell::content).collect();
+    let header = table.header().map(row).unwrap_or_default();
+    (header, table.row_iter().map(row).collect())
+}
+
+fn text_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `table` laid out in `width` columns: as a grid when every column can hold its longest word,
+/// else vertically.
+pub(crate) fn layout(table: &Table, width: usize) -> String {
+    let (header, rows) = cells(table);
+    let columns = rows
+        .iter()
+        .map(Vec::len)
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
+    let longest_word = |c: usize| {
+        rows.iter()
+            .chain([&header])
+            .filter_map(|r| r.get(c))
+            .flat_map(|cell| cell.split_whitespace())
+            .map(text_width)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut words: Vec<usize> = (0..columns).map(longest_word).collect();
+    // The first column names the row: it keeps up to FIRST_COLUMN columns before it wraps.
+    if let Some(first) = words.first_mut() {
+        let natural = rows
+            .iter()
+            .chain([&header])
+            .filter_map(|r| r.first())
+            .flat_map(|cell| cell.lines())
+            .map(text_width)
+            .max()
+            .unwrap_or(0);
+        *first = (*first).max(natural.min(FIRST_COLUMN));
+    }
+    // Each column: its text, a space either side, and a rule; one more rule closes the row.
+    let least: usize = words.iter().map(|w| w + 3).sum::<usize>() + 1;
+    if least > width && columns > 1 {
+        return vertical(&header, &rows, width);
+    }
+    let mut table = table.clone();
+    table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    for (column, &w) in table.column_iter_mut().zip(&words) {
+        column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            // comfy-table's widths include the padding, a space either side.
+            comfy_table::Width::Fixed(u16::try_from(w + 2).unwrap_or(u16::MAX)),
+        ));
+    }
+    table.to_string()
+}
+
+/// Rows as blocks: the first cell as a heading, then each other cell as `header: value`, wrapped.
+fn vertical(header: &[String], rows: &[Vec<String>], width: usize) -> String {
+    let mut out = String::new();
+    for (k, row) in rows.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        let mut cells = row.iter().enumerate();
+        if let Some((_, first)) = cells.next() {
+            let title = match header.first() {
+                Some(h) if !h.is_empty() => format!("{h}: {}", one_line(first)),
+                _ => one_line(first),
+            };
+            out.push_str(&wrap_to(&title, "", 2, width));
+        }
+        for (c, cell) in cells {
+            let name = header.get(c).map_or(String::new(), |h| one_line(h));
+            let first = format!("  {name}: ");
+            out.push_str(&wrap_to(&one_line(cell), &first, 4, width));
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// A cell's lines joined into one.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` wrapped at [`width`] columns, continuation lines indented by `indent`, ending in a
+/// newline.
 pub(crate) fn wrap(text: &str, first: &str, indent: usize) -> String {
+    wrap_to(text, first, indent, width())
+}
+
+/// `text` wrapped at `width` columns after `first`, continuation lines indented by `indent`.
+pub(crate) fn wrap_to(text: &str, first: &str, indent: usize, width: usize) -> String {
     let mut out = String::new();
     let mut line = first.to_owned();
     for word in text.split_whitespace() {
         let fresh = line.trim().is_empty();
-        if !fresh && line.chars().count() + 1 + word.chars().count() > 100 {
+        if !fresh && text_width(&line) + 1 + text_width(word) > width {
             out.push_str(line.trim_end());
             out.push('\n');
             line = " ".repeat(indent);
@@ -92,6 +242,45 @@ pub(crate) fn wrap(text: &str, first: &str, indent: usize) -> String {
     }
     out.push_str(line.trim_end());
     out.push('\n');
+    out
+}
+
+/// `text` for a person ([`fit_lines`]) with, under it, the meaning of every glossary term it uses
+/// (`docs/glossary.md`).
+pub(crate) fn for_people(text: &str) -> String {
+    let mut out = fit_lines(text);
+    let terms = statecraft_core::text::terms_in(text);
+    if !terms.is_empty() {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str("\nTerms (docs/glossary.md):\n");
+        for (term, meaning) in terms {
+            out.push_str(&wrap(meaning, &format!("  {term}: "), 4));
+        }
+    }
+    out
+}
+
+/// `text` for a person: every line wider than [`width`] wrapped at words, its continuation lines
+/// indented two columns past the line's own indent (tables are already laid out to fit).
+pub(crate) fn fit_lines(text: &str) -> String {
+    let width = width();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if text_width(body) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let lead = body.len() - body.trim_start().len();
+        let wrapped = wrap_to(body.trim_start(), &body[..lead], lead + 2, width);
+        out.push_str(if line.ends_with('\n') {
+            &wrapped
+        } else {
+            wrapped.trim_end_matches('\n')
+        });
+    }
     out
 }
 
@@ -120,12 +309,12 @@ pub(crate) fn name<'a>(scenario: &'a statecraft_core::scenario::Scenario, id: &'
 /// The mark after a value that falls inside a red line (explained by [`red_line_notes`]).
 pub(crate) const RED_LINE_MARK: &str = "\u{2020}";
 
-/// `value` as a table shows it, marked when it falls inside a red line.
-pub(crate) fn marked(value: f64, flags: &[RedLineFlag]) -> String {
+/// `value` on a scale `span` wide as a table shows it, marked when it falls inside a red line.
+pub(crate) fn marked(value: f64, span: f64, flags: &[RedLineFlag]) -> String {
     if flags.is_empty() {
-        fmt_value(value)
+        on_scale(value, span)
     } else {
-        format!("{} {RED_LINE_MARK}", fmt_value(value))
+        format!("{} {RED_LINE_MARK}", on_scale(value, span))
     }
 }
 

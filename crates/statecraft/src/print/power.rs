@@ -44,7 +44,7 @@ pub(crate) fn print(result: &PowerResult, format: OutputFormat) -> Result<(), Fa
                 }),
             )?
         }
-        OutputFormat::Table => table(result),
+        OutputFormat::Table => super::for_people(&table(result)),
     };
     super::write_out(&text)
 }

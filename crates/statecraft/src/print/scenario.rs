@@ -37,7 +37,7 @@ pub(crate) fn show(s: &Scenario, format: OutputFormat) -> Result<(), Failure> {
                 })
             }),
         )?,
-        OutputFormat::Table => tables(s),
+        OutputFormat::Table => super::for_people(&tables(s)),
     };
     super::write_out(&text)
 }

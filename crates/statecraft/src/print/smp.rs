@@ -5,7 +5,7 @@ use anyhow::Context;
 use comfy_table::{Cell, CellAlignment};
 use statecraft_core::models::smp::{self, SmpRun};
 
-use super::{fmt_value, new_table};
+use super::{new_table, on_scale};
 use crate::Failure;
 
 /// A position with 10 decimals, trailing zeros dropped: 0.8059 x 100 prints as 80.59, not
@@ -50,11 +50,9 @@ pub(crate) fn tables(run: &SmpRun) -> String {
     for d in distribution {
         let mut row =
             vec![Cell::new(format!("{:.3}", d.probability)).set_alignment(CellAlignment::Right)];
-        row.extend(
-            d.position
-                .iter()
-                .map(|&x| Cell::new(fmt_value(x)).set_alignment(CellAlignment::Right)),
-        );
+        row.extend(d.position.iter().zip(&run.dimensions).map(|(&x, dim)| {
+            Cell::new(on_scale(x, dim.scale.range())).set_alignment(CellAlignment::Right)
+        }));
         let holders: Vec<&str> = d.actors.iter().map(|&a| run.actors[a].as_str()).collect();
         row.push(Cell::new(holders.join(", ")));
         table.add_row(row);
@@ -74,7 +72,8 @@ pub(crate) fn tables(run: &SmpRun) -> String {
                 .iter()
                 .map(|d| d.probability * d.position[k])
                 .sum();
-            row.push(Cell::new(fmt_value(expected)).set_alignment(CellAlignment::Right));
+            let span = run.dimensions[k].scale.range();
+            row.push(Cell::new(on_scale(expected, span)).set_alignment(CellAlignment::Right));
         }
         let top = state
             .distribution

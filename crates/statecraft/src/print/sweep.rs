@@ -65,6 +65,10 @@ pub(crate) fn print(
                 ]);
                 let mut thin = Vec::new();
                 for s in &m.issues {
+                    let span = scenario
+                        .issue_index(&s.issue)
+                        .map_or(100.0, |i| scenario.issues()[i].scale.range());
+                    let fmt_value = |v: f64| super::on_scale(v, span);
                     let mut row = vec![Cell::new(&s.issue)];
                     let numbers: Vec<String> = match (s.mean, s.sd, s.quantiles) {
                         (Some(mean), Some(sd), Some(q)) => std::iter::once(mean)
@@ -153,7 +157,7 @@ pub(crate) fn print(
             if let Some(s) = &output.sensitivity {
                 out.push_str(&sensitivity_table(s));
             }
-            out
+            super::for_people(&out)
         }
     };
     super::write_out(&text)
@@ -209,9 +213,10 @@ fn sensitivity_table(s: &SensitivityOutput) -> String {
     if noisy > 0 {
         let settle = match s.settle_base_rows {
             Some(rows) => format!(
-                " About {rows} base rows (--sensitivity {rows}; an estimate, as interval widths \
+                " About {} base rows (--sensitivity {rows}; an estimate, as interval widths \
                  shrink as 1/sqrt(n)) would make the intervals narrower than the \
-                 contradictions: then they go, or show to be more than noise."
+                 contradictions: then they go, or show to be more than noise.",
+                crate::progress::grouped(rows as u64)
             ),
             None => " Each lies beyond its intervals already.".into(),
         };

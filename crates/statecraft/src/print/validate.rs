@@ -14,7 +14,7 @@ pub(crate) fn print(report: &ValidationReport, format: OutputFormat) -> Result<(
     let text = match format {
         OutputFormat::Json => super::json(report)?,
         OutputFormat::Csv => csv_of(report)?,
-        OutputFormat::Table => tables(report),
+        OutputFormat::Table => super::for_people(&tables(report)),
     };
     write_out(&text)
 }

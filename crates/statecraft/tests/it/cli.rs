@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{ok_with, run, shared, statecraft, workspace_dir};
+use crate::support::{flat, ok_with, run, shared, statecraft, workspace_dir};
 
 /// Runs `statecraft ARGS` in the workspace root, asserts exit code 0, and returns stdout.
 fn ok(args: &[&str]) -> String {
@@ -24,7 +24,8 @@ fn builtin_json() -> Value {
 
 #[test]
 fn forecast_without_argument_runs_the_builtin_scenario() {
-    let stdout = ok(&["forecast"]);
+    // Wide enough that no label is wrapped inside its cell (tests/it/layout.rs checks 100).
+    let stdout = ok_with(&[("COLUMNS", "300")], &["forecast"]);
     let scenario = builtin_json();
     let issues = scenario["issues"].as_array().expect("issues");
     assert_eq!(issues.len(), 6);
@@ -231,7 +232,10 @@ fn show_prints_the_actor_names() {
 fn forecast_as_csv_with_chosen_models() {
     let stdout = ok(&["forecast", "--model", "nash,median", "--format", "csv"]);
     let mut lines = stdout.lines();
-    assert_eq!(lines.next(), Some("model,issue,value,note,red_lines"));
+    assert_eq!(
+        lines.next(),
+        Some("model,issue,value,note,red_lines,model_label,issue_label")
+    );
     let models: std::collections::BTreeSet<&str> =
         lines.map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(models, ["median", "nash"].into());
@@ -277,9 +281,11 @@ fn percent_saliences_are_divided_by_100_with_a_note() {
     cmd.args(["show", "--format", "csv"]).arg(&file);
     let (code, stdout, stderr) = run(&mut cmd);
     assert_eq!(code, Some(0), "stderr:\n{stderr}");
-    let note = stderr
-        .lines()
-        .find(|l| l.starts_with("note:") && l.contains("saliences"))
+    // Notes wrap to the width: read them with the line breaks undone.
+    let flattened = flat(&stderr);
+    let note = flattened
+        .split("note:")
+        .find(|l| l.contains("saliences"))
         .unwrap_or_else(|| panic!("no note on stderr:\n{stderr}"));
     assert!(note.contains("percent.csv"), "{note}");
     assert!(note.contains("divided by 100"), "{note}");

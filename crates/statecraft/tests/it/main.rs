@@ -9,6 +9,7 @@ mod distributions;
 mod durability;
 mod imports;
 mod infer;
+mod layout;
 mod malformed;
 mod power;
 mod report;

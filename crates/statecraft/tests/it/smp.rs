@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{ok_with, run, shared, statecraft};
+use crate::support::{flat, ok_with, run, shared, statecraft};
 
 fn ok(args: &[&str]) -> String {
     ok_with(&[], args)
@@ -82,7 +82,8 @@ fn the_trace_of_the_xml_scenario_is_ktabs() {
 
 #[test]
 fn the_builtin_scenario_shows_its_distribution_and_path() {
-    let table = ok(&["forecast", "--model", "smp"]);
+    // Wide enough that the model's name is not wrapped inside its header cell.
+    let table = ok_with(&[("COLUMNS", "300")], &["forecast", "--model", "smp"]);
     for words in [
         "Spatial model of politics (KTAB SMP)",
         "the outcome's distribution after the last turn",
@@ -125,7 +126,8 @@ fn csv_alone_is_the_trace_and_explain_narrates_the_turns() {
     let rows = read_trace(&csv);
     assert_eq!(rows.len(), 6 * 6, "6 actors x 6 issues");
     assert_eq!(rows[0].0, "US");
-    let story = ok(&["forecast", "--model", "smp", "--explain"]);
+    // The narration wraps to the width: read it with the line breaks undone.
+    let story = flat(&ok(&["forecast", "--model", "smp", "--explain"]));
     assert!(story.contains("Turn 1: offers from"), "{story}");
     assert!(story.contains("Forecast (probability-weighted)"), "{story}");
     // Beside other models, smp adds its column.

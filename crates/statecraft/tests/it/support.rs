@@ -59,6 +59,12 @@ pub fn message_text(stderr: &str) -> String {
     words.join(" ")
 }
 
+/// `text` with every run of whitespace (line breaks of wrapped notes among them) as one space,
+/// for checking sentences that the printer wraps to the terminal's width.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A line of a source snippet: `╭─[file:1:2]`, `· ──┬──`, `╰────`, or `12 │ text`.
 fn is_snippet_line(trimmed: &str) -> bool {
     if trimmed.starts_with(['╭', '·', '╰', '┆']) {

@@ -96,7 +96,8 @@ fn scenario_dir() -> tempfile::TempDir {
 /// `statecraft ARGS` in `dir`: (exit code, stdout, stderr).
 fn statecraft_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let mut cmd = statecraft();
-    cmd.current_dir(dir).args(args);
+    // Wide enough that no heading or cell wraps (tests/it/layout.rs checks 100 columns).
+    cmd.current_dir(dir).env("COLUMNS", "300").args(args);
     run(&mut cmd)
 }
 

@@ -2,11 +2,12 @@
 
 use super::{describe_ending, BdmRun, OfferKind};
 
-use crate::text::number as num;
+use crate::text::on_scale;
 
 /// One paragraph per round, then how the run ended, for the issue called `issue_label`.
 pub fn narrate(run: &BdmRun, issue_label: &str) -> Vec<String> {
     let name = |k: usize| run.actors[k].as_str();
+    let num = |x: f64| on_scale(x, run.position_range);
     let mut lines = vec![format!(
         "{issue_label}: at the start the median position is {} and the weighted mean {}.",
         num(run.initial_median),
@@ -42,7 +43,7 @@ pub fn narrate(run: &BdmRun, issue_label: &str) -> Vec<String> {
             num(round.mean)
         ));
     }
-    let ending = describe_ending(&run.ending);
+    let ending = describe_ending(&run.ending, run.position_range);
     let mut first = ending.chars();
     let ending = first.next().map_or(String::new(), |c| {
         c.to_uppercase().collect::<String>() + first.as_str()

@@ -552,20 +552,24 @@ impl Default for ExpectedUtility {
     }
 }
 
-/// One sentence on why a run ended.
-pub fn describe_ending(ending: &Ending) -> String {
+/// One sentence on why a run ended; values show the precision of a scale `span` wide
+/// ([`crate::text::on_scale`]).
+pub fn describe_ending(ending: &Ending, span: f64) -> String {
+    let v = |x: &f64| crate::text::on_scale(*x, span);
     match ending {
         Ending::MaxRounds { rounds } => format!("stopped after the maximum of {rounds} rounds"),
         Ending::Converged { round } => format!("settled by round {round}"),
         Ending::Cycle { first, returns, low, high } => format!(
-            "no convergence: the median cycles between {low:.4} and {high:.4} (it returned in rounds {} to its value of round {first})",
+            "no convergence: the median cycles between {} and {} (it returned in rounds {} to its value of round {first})",
+            v(low),
+            v(high),
             returns.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(" and ")
         ),
         Ending::PositionCycle { since, period, low, high } => {
             let median = if high - low <= f64::EPSILON * high.abs().max(1.0) {
-                format!("the median stays at {low:.4}")
+                format!("the median stays at {}", v(low))
             } else {
-                format!("the median cycles between {low:.4} and {high:.4}")
+                format!("the median cycles between {} and {}", v(low), v(high))
             };
             format!(
                 "no convergence: from round {since} the positions repeat every {period} rounds; {median}"
@@ -647,9 +651,9 @@ impl ExpectedUtility {
 pub fn forecast_of(run: &BdmRun, issue_id: &str) -> IssueForecast {
     let mut forecast = IssueForecast::point(issue_id, run.median());
     forecast.note = Some(format!(
-        "mean {:.4}; {}",
-        run.mean(),
-        describe_ending(&run.ending)
+        "mean {}; {}",
+        crate::text::on_scale(run.mean(), run.position_range),
+        describe_ending(&run.ending, run.position_range)
     ));
     forecast
 }

@@ -6,16 +6,24 @@
 
 use super::{describe_ending, SmpRun, SmpState};
 
-use crate::text::number as num;
+use crate::text::{number as num, on_scale};
 
-/// A point: `42` on one issue, `(42, 7.5)` on several.
-fn point(values: &[f64]) -> String {
-    let parts: Vec<String> = values.iter().map(|&v| num(v)).collect();
-    if parts.len() == 1 {
-        parts[0].clone()
-    } else {
-        format!("({})", parts.join(", "))
+/// A value on issue `k`, at the precision of its scale.
+fn value(run: &SmpRun, k: usize, x: f64) -> String {
+    on_scale(x, run.dimensions[k].scale.range())
+}
+
+/// A point: `42` on one issue, `nuclear_status 5, sanctions 40` on several (issues by id).
+fn point(run: &SmpRun, values: &[f64]) -> String {
+    if values.len() == 1 {
+        return value(run, 0, values[0]);
     }
+    let parts: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| format!("{} {}", run.dimensions[k].id, value(run, k, v)))
+        .collect();
+    parts.join(", ")
 }
 
 /// "A, B and C".
@@ -43,7 +51,7 @@ fn leader(run: &SmpRun, state: &SmpState) -> String {
     let d = &state.distribution[best];
     format!(
         "the most probable position is {} (p = {}), held by {}; {} distinct positions",
-        point(&d.position),
+        point(run, &d.position),
         num(d.probability),
         names(run, &d.actors),
         state.distribution.len()
@@ -87,28 +95,38 @@ pub fn narrate(run: &SmpRun) -> Vec<String> {
             } else {
                 format!("{}'s offer", run.actors[bargain.initiator])
             };
-            moves.push(format!(
-                "{} moves from {} to {} ({partner})",
-                run.actors[a],
-                point(&before.positions[a]),
-                point(&after.positions[a])
-            ));
+            let changed: Vec<usize> = (0..run.dimensions.len())
+                .filter(|&k| before.positions[a][k] != after.positions[a][k])
+                .collect();
+            let step = |k: usize| {
+                format!(
+                    "{} -> {}",
+                    value(run, k, before.positions[a][k]),
+                    value(run, k, after.positions[a][k])
+                )
+            };
+            if run.dimensions.len() == 1 {
+                moves.push(format!("  {} moves {} ({partner})", run.actors[a], step(0)));
+            } else {
+                moves.push(format!("  {} moves ({partner}):", run.actors[a]));
+                moves.extend(
+                    changed
+                        .iter()
+                        .map(|&k| format!("    {}: {}", run.dimensions[k].label, step(k))),
+                );
+            }
         }
         let offered = if offers.is_empty() {
             "nobody expects to gain from a challenge".to_owned()
         } else {
             format!("offers from {}", offers.join(", "))
         };
-        let moved = if moves.is_empty() {
-            "no one moves".to_owned()
-        } else {
-            moves.join("; ")
-        };
-        lines.push(format!(
-            "Turn {}: {offered}. {moved}. Now {}.",
-            turn.turn,
-            leader(run, after)
-        ));
+        lines.push(format!("Turn {}: {offered}.", turn.turn));
+        if moves.is_empty() {
+            lines.push("  No one moves.".to_owned());
+        }
+        lines.extend(moves);
+        lines.push(format!("  Now {}.", leader(run, after)));
     }
     let ending = describe_ending(&run.ending);
     let mut first = ending.chars();
@@ -120,11 +138,12 @@ pub fn narrate(run: &SmpRun) -> Vec<String> {
         .iter()
         .zip(&run.dimensions)
         .map(|(f, d)| {
+            let span = d.scale.range();
             format!(
                 "{}: {} (most probable {})",
                 d.label,
-                num(f.expected),
-                num(f.most_probable)
+                on_scale(f.expected, span),
+                on_scale(f.most_probable, span)
             )
         })
         .collect();

@@ -755,11 +755,13 @@ pub fn forecast_of(run: &SmpRun) -> Forecast {
         issues: run
             .forecast
             .iter()
-            .map(|f| {
+            .zip(&run.dimensions)
+            .map(|(f, d)| {
                 let mut forecast = IssueForecast::point(&f.issue, f.expected);
                 forecast.note = Some(format!(
-                    "most probable {:.4} (p = {:.3}); {ending}",
-                    f.most_probable, f.probability
+                    "most probable {} (p = {:.3}); {ending}",
+                    crate::text::on_scale(f.most_probable, d.scale.range()),
+                    f.probability
                 ));
                 forecast
             })
