@@ -348,7 +348,7 @@ pub struct CoalitionSection {
     pub unanimous_package: Option<Vec<f64>>,
     /// Per issue of the unanimous package, the red line its value stops just beside, in words
     /// ("just above DPRK's red line 0..=10; 10 itself is refused"), else `None`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unanimous_beside: Vec<Option<String>>,
     /// The smallest gain over the status quo in that package.
     pub unanimous_min_gain: Option<f64>,
