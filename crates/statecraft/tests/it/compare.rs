@@ -270,6 +270,65 @@ fn two_stored_runs() {
         stderr.contains("forecast run and run 3 a coalitions run"),
         "{stderr}"
     );
+
+    // Two sweeps (runs 4 and 5) that differ by their seed: the seed is the input that differs,
+    // and every spread's mean that moved is listed with the stored means.
+    for seed in ["1", "2"] {
+        ok_with(
+            &[],
+            &[
+                "sweep",
+                &a,
+                "--model",
+                "compromise",
+                "--runs",
+                "64",
+                "--seed",
+                seed,
+                "--store",
+                &store,
+                "--format",
+                "json",
+            ],
+        );
+    }
+    let result = json(&["compare", "--store", &store, "4", "5", "--format", "json"]);
+    let inputs: Vec<(&str, &str, &str)> = result["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["a"].as_str().unwrap(),
+                d["b"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(inputs, [("params.seed", "1", "2")], "{result:#}");
+    let means = |id: &str| -> HashMap<String, f64> {
+        let stored = json(&["runs", "export", id, "--store", &store]);
+        stored["models"][0]["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["issue"].as_str().unwrap().to_owned(),
+                    s["mean"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (before, after) = (means("4"), means("5"));
+    let moves = result["moves"].as_array().unwrap();
+    assert!(!moves.is_empty(), "another seed moves some mean");
+    for m in moves {
+        assert_eq!(m["analysis"], "sweep.mean", "{m}");
+        let issue = m["issue"].as_str().unwrap();
+        assert_eq!(m["a"].as_f64(), Some(before[issue]), "{m}");
+        assert_eq!(m["b"].as_f64(), Some(after[issue]), "{m}");
+    }
 }
 
 /// `compare ARGS` exits 2 and says `expected` on stderr.
