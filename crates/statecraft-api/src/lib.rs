@@ -47,7 +47,7 @@ pub use agreements::{
     CoalitionsOptions, CoalitionsResult, DurabilityOptions, DurabilityResult, PackageValue,
 };
 pub use backtest::{builtin_cases, BacktestOptions};
-pub use compare::{CompareOptions, CompareResult, InputDifference, Move};
+pub use compare::{CompareOptions, CompareResult, InputDifference, Move, MOVE_TOLERANCE};
 pub use context::{CancelToken, Context, Event};
 pub use error::{ApiError, ErrorKind, ProblemData, Severity};
 pub use fit::{FitOptions, ParamsSource};
@@ -158,8 +158,8 @@ pub enum Analysis {
     Validate(ValidateOptions),
     /// The fitted forecasters trained on every case of a data set (`statecraft fit`).
     Fit(FitOptions),
-    /// Two scenarios, or a scenario and its what-if, side by side: the inputs that differ and
-    /// how the analyses moved (`statecraft compare`).
+    /// Two scenarios, a scenario and its what-if, or two stored runs, side by side: the inputs
+    /// that differ and how the analyses moved (`statecraft compare`).
     Compare(CompareOptions),
 }
 
@@ -264,6 +264,12 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
         Analysis::Validate(options) => Some(validate::run(options, context, &notes)?),
         Analysis::Fit(options) => Some(fit::run(options, context, &notes)?),
         Analysis::Backtest(options) => Some(backtest::run(options, context, &notes)?),
+        Analysis::Compare(options) if !options.runs.is_empty() => Some(compare::run_stored(
+            &request.what_if,
+            options,
+            context,
+            &notes,
+        )?),
         _ => None,
     };
     if let Some(result) = without_scenario {

@@ -107,6 +107,7 @@ fn two_scenarios_or_none() {
                 name: "six-party-2009".into(),
             }),
             models: vec!["compromise".into()],
+            ..CompareOptions::default()
         }),
     );
     let response = run(&request, &Context::default()).expect("a comparison");

@@ -54,6 +54,21 @@ impl RedLineFlag {
     }
 }
 
+/// Every red line of the scenario, in actor order then each actor's order: the lines a report
+/// lists among its inputs.
+pub fn all(scenario: &Scenario) -> Vec<RedLineFlag> {
+    scenario
+        .actors()
+        .iter()
+        .flat_map(|actor| {
+            actor
+                .red_lines
+                .iter()
+                .map(move |l| RedLineFlag::new(&actor.id, &scenario.issues()[l.issue].id, l))
+        })
+        .collect()
+}
+
 /// The red lines (of every actor, in actor order) that `value` on issue `issue` falls inside.
 pub fn at_point(scenario: &Scenario, issue: usize, value: f64) -> Vec<RedLineFlag> {
     let id = &scenario.issues()[issue].id;
@@ -80,13 +95,24 @@ pub fn in_package(scenario: &Scenario, values: &[f64]) -> Vec<Vec<RedLineFlag>> 
         .collect()
 }
 
-/// Sets the red-line flags of every issue of `forecast` (a model's forecast of `scenario`).
+/// Sets the red-line flags of every issue of `forecast` (a model's forecast of `scenario`), and
+/// notes a value that stops just beside a line's edge (which side, and whether the edge itself
+/// is refused), since it reads as the edge itself.
 pub fn flag_forecast(scenario: &Scenario, forecast: &mut Forecast) {
     for f in &mut forecast.issues {
-        f.red_lines = match (scenario.issue_index(&f.issue), f.value) {
-            (Some(k), Some(v)) => at_point(scenario, k, v),
-            _ => Vec::new(),
+        let (Some(k), Some(v)) = (scenario.issue_index(&f.issue), f.value) else {
+            f.red_lines = Vec::new();
+            continue;
         };
+        f.red_lines = at_point(scenario, k, v);
+        if let Some(words) = beside_words(scenario, k, v) {
+            let words = format!("{} is {words}", crate::text::number(v));
+            f.note = Some(match f.note.take() {
+                Some(note) if !note.contains(&words) => format!("{note}; {words}"),
+                Some(note) => note,
+                None => words,
+            });
+        }
     }
 }
 
@@ -108,6 +134,110 @@ pub fn edge_beside(
             .find(|l| (value - l.min).abs() <= tolerance || (value - l.max).abs() <= tolerance)
             .map(|l| RedLineFlag::new(&actor.id, id, l))
     })
+}
+
+/// How close to a red line's edge, as a share of the issue's scale, a value or a range's end
+/// must lie to be said to stop against it (packages keep 1e-9 of the range clear of a line).
+pub const EDGE_TOLERANCE: f64 = 1e-6;
+
+/// The red lines a range `lo..=hi` of issue `issue` ends against: the one just below `lo` (its
+/// `max` at `lo`, within [`EDGE_TOLERANCE`] of the scale) and the one just above `hi` (its `min`
+/// at `hi`). A win-set cut by a red line ends on the line's edge, which the line itself refuses.
+pub fn range_ends(
+    scenario: &Scenario,
+    issue: usize,
+    lo: f64,
+    hi: f64,
+) -> (Option<RedLineFlag>, Option<RedLineFlag>) {
+    let tolerance = EDGE_TOLERANCE * scenario.issues()[issue].scale.range();
+    let id = &scenario.issues()[issue].id;
+    let find = |wanted: &dyn Fn(&RedLine) -> bool| {
+        scenario.actors().iter().find_map(|actor| {
+            actor
+                .red_lines
+                .iter()
+                .find(|l| l.issue == issue && wanted(l))
+                .map(|l| RedLineFlag::new(&actor.id, id, l))
+        })
+    };
+    let below = find(&|l| l.min < lo && (l.max - lo).abs() <= tolerance);
+    let above = find(&|l| l.max > hi && (l.min - hi).abs() <= tolerance);
+    (below, above)
+}
+
+/// The red line a value of issue `issue` stops beside (within [`EDGE_TOLERANCE`] of the scale,
+/// the value itself outside the line), in words to follow the value: `just above DPRK's red
+/// line 0..=10; 10 itself is refused`.
+pub fn beside_words(scenario: &Scenario, issue: usize, value: f64) -> Option<String> {
+    let tolerance = EDGE_TOLERANCE * scenario.issues()[issue].scale.range();
+    edge_beside(scenario, issue, value, tolerance).map(|line| {
+        if value > line.max {
+            line.edge_words("above", line.max, line.max_included)
+        } else {
+            line.edge_words("below", line.min, line.min_included)
+        }
+    })
+}
+
+impl RedLineFlag {
+    /// `just above DPRK's red line 0..=10; 10 itself is refused` (`side`: above or below).
+    pub fn edge_words(&self, side: &str, edge: f64, included: bool) -> String {
+        let verdict = if included { "refused" } else { "accepted" };
+        format!(
+            "just {side} {}; {} itself is {verdict}",
+            self.describe(),
+            crate::text::number(edge)
+        )
+    }
+}
+
+/// A range `lo..=hi` of issue `issue` in words, each end that stops against a red line saying
+/// whether the edge itself is part of the range: `10 to 40` becomes `just above 10 to 40 (DPRK's
+/// red line 0..=10 ends at 10, 10 itself refused)`.
+pub fn range_words(scenario: &Scenario, issue: usize, lo: f64, hi: f64) -> String {
+    let (below, above) = range_ends(scenario, issue, lo, hi);
+    let span = scenario.issues()[issue].scale.range();
+    let number = |v: f64| crate::text::on_scale(v, span);
+    let from = match &below {
+        Some(_) => format!("just above {}", number(lo)),
+        None => number(lo),
+    };
+    let to = match &above {
+        Some(_) => format!("just below {}", number(hi)),
+        None => number(hi),
+    };
+    let mut notes = Vec::new();
+    if let Some(line) = &below {
+        notes.push(format!(
+            "{} ends at {}, {} itself {}",
+            line.describe(),
+            number(line.max),
+            number(line.max),
+            if line.max_included {
+                "refused"
+            } else {
+                "accepted"
+            }
+        ));
+    }
+    if let Some(line) = &above {
+        notes.push(format!(
+            "{} starts at {}, {} itself {}",
+            line.describe(),
+            number(line.min),
+            number(line.min),
+            if line.min_included {
+                "refused"
+            } else {
+                "accepted"
+            }
+        ));
+    }
+    if notes.is_empty() {
+        format!("{from} to {to}")
+    } else {
+        format!("{from} to {to} ({})", notes.join("; "))
+    }
 }
 
 #[cfg(test)]
@@ -182,5 +312,72 @@ mod tests {
         assert!(edge_beside(&s, 0, 50.0, 1e-6).is_none());
         // On the edge is inside, not beside.
         assert!(edge_beside(&s, 0, 80.0, 1e-6).is_none());
+    }
+
+    #[test]
+    fn a_value_beside_a_line_says_which_side_and_whether_the_edge_is_refused() {
+        let s = scenario();
+        let cases: [(f64, Option<&str>); 4] = [
+            (
+                10.0 + 1e-8,
+                Some("just above B's red line 0..=10; 10 itself is refused"),
+            ),
+            (
+                80.0 - 1e-8,
+                Some("just below A's red line 80..=100; 80 itself is refused"),
+            ),
+            (10.0, None),
+            (40.0, None),
+        ];
+        for (value, words) in cases {
+            assert_eq!(
+                beside_words(&s, 0, value).as_deref(),
+                words,
+                "value {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_forecast_beside_a_line_is_noted_and_one_inside_is_flagged() {
+        let s = scenario();
+        let mut forecast = Forecast {
+            model: "m".into(),
+            issues: vec![crate::models::IssueForecast::point("x", 10.0 + 1e-8)],
+        };
+        flag_forecast(&s, &mut forecast);
+        let f = &forecast.issues[0];
+        assert!(f.red_lines.is_empty());
+        assert_eq!(
+            f.note.as_deref(),
+            Some("10 is just above B's red line 0..=10; 10 itself is refused")
+        );
+        forecast.issues[0] = crate::models::IssueForecast::point("x", 10.0);
+        flag_forecast(&s, &mut forecast);
+        assert_eq!(forecast.issues[0].red_lines.len(), 1);
+        assert_eq!(forecast.issues[0].note, None);
+    }
+
+    #[test]
+    fn a_range_cut_by_lines_says_its_ends_are_refused() {
+        let s = scenario();
+        let cases: [(f64, f64, &str); 3] = [
+            (
+                10.0,
+                80.0,
+                "just above 10 to just below 80 (B's red line 0..=10 ends at 10, 10 itself refused; A's red line 80..=100 starts at 80, 80 itself refused)",
+            ),
+            (
+                10.0,
+                50.0,
+                "just above 10 to 50 (B's red line 0..=10 ends at 10, 10 itself refused)",
+            ),
+            (20.0, 50.0, "20 to 50"),
+        ];
+        for (lo, hi, words) in cases {
+            assert_eq!(range_words(&s, 0, lo, hi), words, "{lo}..{hi}");
+        }
+        // A range inside a line's span does not end against it.
+        assert_eq!(range_ends(&s, 0, 0.0, 10.0), (None, None));
     }
 }

@@ -91,10 +91,13 @@ fn parse(py: Python<'_>, request_json: &str) -> PyResult<Request> {
     Request::from_json("request", request_json).map_err(|e| to_py_err(py, e))
 }
 
-/// Runs one request (JSON text, docs/api.md) and returns the response as JSON text. The GIL is
-/// released while Rust computes; Ctrl-C cancels the run and raises KeyboardInterrupt.
+/// Runs one request (JSON text, docs/api.md) and returns the response as JSON text; `store`
+/// names a run store (SQLite) that the run records in or reads from (a comparison of stored
+/// runs). The GIL is released while Rust computes; Ctrl-C cancels the run and raises
+/// KeyboardInterrupt.
 #[pyfunction]
-fn run(py: Python<'_>, request_json: &str) -> PyResult<String> {
+#[pyo3(signature = (request_json, store = None))]
+fn run(py: Python<'_>, request_json: &str, store: Option<std::path::PathBuf>) -> PyResult<String> {
     let request = parse(py, request_json)?;
     let cancel = CancelToken::new();
     let interrupt: Mutex<Option<PyErr>> = Mutex::new(None);
@@ -112,7 +115,7 @@ fn run(py: Python<'_>, request_json: &str) -> PyResult<String> {
         let context = Context {
             on_event: Some(&on_event),
             cancel: cancel.clone(),
-            store: None,
+            store,
         };
         statecraft_api::run(&request, &context)
             .map(|response| serde_json::to_string(&response).map_err(|e| e.to_string()))

@@ -524,7 +524,7 @@ fn acceptance_chart(
                 format!(
                     "All {} accept moving it to {}.",
                     rows.len(),
-                    intervals_text(&ic.win_set)
+                    ic.win_set_words.join(", ")
                 )
             }
         ),

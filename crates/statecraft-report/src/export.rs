@@ -140,6 +140,7 @@ pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError
                 a.capability.to_string(),
             )?;
         }
+        input_rows(report, &mut row)?;
         for f in &report.forecasts {
             for v in &f.issues {
                 let value = v.value.map(|x| x.to_string()).unwrap_or_default();
@@ -315,6 +316,331 @@ pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError
     Ok(rows)
 }
 
+/// The inputs section's rows: each measure is named as its value's path is (docs/scenario-format.md,
+/// "Paths"), with the actor (or the form) as subject: `red_lines.1.min`, `domestic.1.turnover`,
+/// `domestic.1.successors.2.position`, `costs.US`, `affinity.China`, `reservation`.
+fn input_rows(
+    report: &Report,
+    row: &mut impl FnMut(&str, &str, &str, &str, String) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let inputs = &report.inputs;
+    for a in &report.scenario.actors {
+        let lines = inputs.red_lines.iter().filter(|l| l.actor == a.id);
+        for (n, l) in (1..).zip(lines) {
+            let at = |m: &str| format!("red_lines.{n}.{m}");
+            row("inputs", &a.id, &l.issue, &at("min"), l.min.to_string())?;
+            row("inputs", &a.id, &l.issue, &at("max"), l.max.to_string())?;
+            let min_included = l.min_included.to_string();
+            row("inputs", &a.id, &l.issue, &at("min_included"), min_included)?;
+            let max_included = l.max_included.to_string();
+            row("inputs", &a.id, &l.issue, &at("max_included"), max_included)?;
+        }
+        let changes = inputs.leadership_changes.iter().filter(|c| c.actor == a.id);
+        for (n, c) in (1..).zip(changes) {
+            let at = |m: &str| format!("domestic.{n}.{m}");
+            row("inputs", &a.id, "", &at("label"), c.label.clone())?;
+            match &c.date {
+                Some(date) => {
+                    row("inputs", &a.id, "", &at("date"), date.clone())?;
+                    row(
+                        "inputs",
+                        &a.id,
+                        "",
+                        &at("turnover"),
+                        c.probability.to_string(),
+                    )?;
+                }
+                None => row(
+                    "inputs",
+                    &a.id,
+                    "",
+                    &at("hazard"),
+                    c.probability.to_string(),
+                )?,
+            }
+            for (m, s) in (1..).zip(&c.successors) {
+                let at = |x: &str| format!("domestic.{n}.successors.{m}.{x}");
+                row("inputs", &a.id, "", &at("label"), s.label.clone())?;
+                row(
+                    "inputs",
+                    &a.id,
+                    "",
+                    &at("probability"),
+                    s.probability.to_string(),
+                )?;
+                for p in &s.positions {
+                    for (name, value) in [
+                        ("position", p.position),
+                        ("salience", p.salience),
+                        ("spread", p.spread),
+                        ("fallback", p.fallback),
+                    ] {
+                        if let Some(v) = value {
+                            row("inputs", &a.id, &p.issue, &at(name), v.to_string())?;
+                        }
+                    }
+                }
+            }
+        }
+        for f in inputs.affinity.iter().filter(|f| f.actor == a.id) {
+            let measure = format!("affinity.{}", f.partner);
+            row("inputs", &a.id, "", &measure, f.share.to_string())?;
+        }
+        if let Some(t) = inputs.actors.iter().find(|t| t.actor == a.id) {
+            row(
+                "inputs",
+                &a.id,
+                "",
+                "reservation",
+                t.reservation.to_string(),
+            )?;
+            let probability = t.response_probability.to_string();
+            row("inputs", &a.id, "", "response.probability", probability)?;
+            let delay = t.response_delay.to_string();
+            row("inputs", &a.id, "", "response.delay", delay)?;
+        }
+    }
+    for f in &inputs.forms {
+        row("inputs", &f.id, "", "label", f.label.clone())?;
+        row("inputs", &f.id, "", "cost", f.cost.to_string())?;
+        for (actor, cost) in &f.actor_costs {
+            row(
+                "inputs",
+                &f.id,
+                "",
+                &format!("costs.{actor}"),
+                cost.to_string(),
+            )?;
+        }
+        for (issue, down, up) in &f.issue_costs {
+            row("inputs", &f.id, issue, "issue_costs.down", down.to_string())?;
+            row("inputs", &f.id, issue, "issue_costs.up", up.to_string())?;
+        }
+        row("inputs", &f.id, "", "cost_trend", f.cost_trend.to_string())?;
+    }
+    Ok(())
+}
+
+/// The inputs section's heading.
+const INPUTS_HEADING: &str = "What the coalitions and durability rest on";
+
+/// The inputs section as (caption, table) pairs, the empty lists left out, then a sentence
+/// naming what the scenario does not have.
+fn input_tables(report: &Report) -> (Vec<(&'static str, DataTable)>, Option<String>) {
+    let inputs = &report.inputs;
+    let name = |id: &str| report.actor_name(id).to_owned();
+    let label = |id: &str| report.issue(id).map_or(id, |i| i.label.as_str()).to_owned();
+    let mut tables = Vec::new();
+    let mut missing = Vec::new();
+    if inputs.red_lines.is_empty() {
+        missing.push("red lines");
+    } else {
+        let rows = inputs
+            .red_lines
+            .iter()
+            .map(|l| {
+                let edge = |value: f64, included: bool| {
+                    let verdict = if included { "refused" } else { "accepted" };
+                    format!("{} {verdict}", fmt(value))
+                };
+                let edges = match (l.min_included, l.max_included) {
+                    (true, true) => "both refused".to_owned(),
+                    (min, max) => format!("{}, {}", edge(l.min, min), edge(l.max, max)),
+                };
+                vec![
+                    name(&l.actor),
+                    label(&l.issue),
+                    format!("{} to {}", fmt(l.min), fmt(l.max)),
+                    edges,
+                    l.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        tables.push((
+            "Red lines: the ranges each actor says it will never accept",
+            DataTable {
+                header: ["Actor", "Issue", "Refused range", "Edges", "Why"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            },
+        ));
+    }
+    if inputs.leadership_changes.is_empty() {
+        missing.push("leadership changes");
+    } else {
+        let mut rows = Vec::new();
+        for c in &inputs.leadership_changes {
+            let when = match &c.date {
+                Some(date) => format!("election on {date}"),
+                None => "at any time".into(),
+            };
+            let chance = match &c.date {
+                Some(_) => format!("{} turnover", percent(c.probability)),
+                None => format!("{} a year", percent(c.probability)),
+            };
+            let first = vec![name(&c.actor), c.label.clone(), when, chance];
+            if c.successors.is_empty() {
+                let mut row = first;
+                row.extend([String::new(), String::new(), "no successor named".into()]);
+                rows.push(row);
+                continue;
+            }
+            for (m, s) in c.successors.iter().enumerate() {
+                let mut row = if m == 0 {
+                    first.clone()
+                } else {
+                    vec![String::new(); 4]
+                };
+                let differs: Vec<String> = s
+                    .positions
+                    .iter()
+                    .map(|p| {
+                        let mut parts = Vec::new();
+                        if let Some(v) = p.position {
+                            parts.push(format!("position {}", fmt(v)));
+                        }
+                        if let Some(v) = p.spread {
+                            parts.push(format!("± {}", fmt(v)));
+                        }
+                        if let Some(v) = p.salience {
+                            parts.push(format!("salience {}", fmt(v)));
+                        }
+                        if let Some(v) = p.fallback {
+                            parts.push(format!("fallback {}", fmt(v)));
+                        }
+                        format!("{}: {}", label(&p.issue), parts.join(", "))
+                    })
+                    .collect();
+                row.extend([
+                    s.label.clone(),
+                    percent(s.probability),
+                    if differs.is_empty() {
+                        "as the incumbent".into()
+                    } else {
+                        differs.join("; ")
+                    },
+                ]);
+                rows.push(row);
+            }
+        }
+        tables.push((
+            "Leadership changes and who may take over",
+            DataTable {
+                header: [
+                    "Actor",
+                    "Change",
+                    "When",
+                    "Chance",
+                    "Successor",
+                    "Its chance",
+                    "Where it differs",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+            },
+        ));
+    }
+    if !inputs.forms.is_empty() {
+        let rows = inputs
+            .forms
+            .iter()
+            .map(|f| {
+                let own: Vec<String> = f
+                    .actor_costs
+                    .iter()
+                    .map(|(a, c)| format!("{} {}", name(a), fmt(*c)))
+                    .collect();
+                let issue: Vec<String> = f
+                    .issue_costs
+                    .iter()
+                    .map(|(i, down, up)| {
+                        format!("{}: down {}, up {}", label(i), fmt(*down), fmt(*up))
+                    })
+                    .collect();
+                vec![
+                    f.label.clone(),
+                    fmt(f.cost),
+                    own.join("; "),
+                    issue.join("; "),
+                    format!("{} a year", percent(f.cost_trend)),
+                ]
+            })
+            .collect();
+        tables.push((
+            if inputs.forms_are_defaults {
+                "Agreement forms: the scenario defines none, so durability compares these defaults"
+            } else {
+                "Agreement forms and what reneging on each costs"
+            },
+            DataTable {
+                header: [
+                    "Form",
+                    "Cost of reneging",
+                    "Own costs",
+                    "Issue costs",
+                    "Cost trend",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+            },
+        ));
+    }
+    if inputs.affinity.is_empty() {
+        missing.push("affinities");
+    } else {
+        let rows = inputs
+            .affinity
+            .iter()
+            .map(|f| vec![name(&f.actor), name(&f.partner), fmt(f.share)])
+            .collect();
+        tables.push((
+            "Affinity: the share of a partner's gains and losses an actor counts as its own",
+            DataTable {
+                header: ["Actor", "Partner", "Share"].map(String::from).to_vec(),
+                rows,
+            },
+        ));
+    }
+    let rows = inputs
+        .actors
+        .iter()
+        .map(|t| {
+            vec![
+                name(&t.actor),
+                fmt(t.reservation),
+                percent(t.response_probability),
+                fmt(t.response_delay),
+            ]
+        })
+        .collect();
+    tables.push((
+        "Reservation margins and responses to another's reneging",
+        DataTable {
+            header: [
+                "Actor",
+                "Reservation margin",
+                "Reverses its side",
+                "After (years)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        },
+    ));
+    let missing = (!missing.is_empty()).then(|| {
+        let list = match missing.split_last() {
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        format!("The scenario has no {list}.")
+    });
+    (tables, missing)
+}
+
 pub(crate) fn title(report: &Report) -> String {
     report
         .scenario
@@ -463,7 +789,11 @@ fn coalition_words(report: &Report) -> Vec<String> {
                 .issues
                 .iter()
                 .zip(p)
-                .map(|(i, v)| format!("{} {}", i.id, fmt(*v)))
+                .enumerate()
+                .map(|(k, (i, v))| match c.unanimous_beside.get(k) {
+                    Some(Some(words)) => format!("{} {} ({words})", i.id, fmt(*v)),
+                    _ => format!("{} {}", i.id, fmt(*v)),
+                })
                 .collect();
             out.push(format!("That package: {}.", parts.join(", ")));
         }
@@ -594,6 +924,15 @@ impl Exporter for Markdown {
                 let _ = writeln!(out, "- {}", md_escape(s));
             }
             out.push('\n');
+        }
+        let _ = writeln!(out, "## {INPUTS_HEADING}\n");
+        let (tables, missing) = input_tables(report);
+        for (caption, table) in &tables {
+            let _ = writeln!(out, "{}:\n", md_escape(caption));
+            md_table(&mut out, table);
+        }
+        if let Some(missing) = missing {
+            let _ = writeln!(out, "{}\n", md_escape(&missing));
         }
         let _ = writeln!(out, "## Where it lands\n");
         md_table(&mut out, &forecast_table(report));
@@ -1028,6 +1367,16 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
         out.push_str("</ul>\n");
     }
     section("scenario", "The scenario", out);
+
+    let mut out = String::new();
+    let (tables, missing) = input_tables(report);
+    for (caption, table) in &tables {
+        html_table(&mut out, table, Some(caption));
+    }
+    if let Some(missing) = missing {
+        let _ = writeln!(out, "<p>{}</p>", escape(&missing));
+    }
+    section("inputs", INPUTS_HEADING, out);
 
     let mut out = String::new();
     html_table(

@@ -13,7 +13,7 @@ use statecraft_core::power::{
     capability_weight, power_indices, Choice, Game, Method, PowerConfig, Rule,
 };
 use statecraft_core::red_lines::{self, RedLineFlag};
-use statecraft_core::scenario::{AgreementForm, Scenario};
+use statecraft_core::scenario::{AgreementForm, ChangeTiming, Scenario};
 use statecraft_core::sweep as sw;
 use statecraft_core::validation::{FittedModel, FittedParameters};
 
@@ -68,6 +68,10 @@ pub struct Report {
     pub schema: &'static str,
     /// The scenario as given.
     pub scenario: ScenarioSection,
+    /// The inputs that drive the coalitions and durability analyses: red lines, leadership
+    /// changes and their successors, agreement forms and their costs, affinity, reservation
+    /// margins and responses.
+    pub inputs: InputsSection,
     /// Every model's forecast, per issue.
     pub forecasts: Vec<ModelForecast>,
     /// The issues on which the models, or the expected-utility model's variants, lie further
@@ -90,6 +94,112 @@ pub struct Report {
     pub inference: Option<statecraft_core::inference::Inference>,
     /// Why any analysis was left out.
     pub notes: Vec<String>,
+}
+
+/// The inputs that drive the coalitions and durability results, listed so that a reader sees
+/// what those results rest on. Every list is in scenario order (actors, then their entries).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct InputsSection {
+    /// Every actor's red lines, with whether each edge is itself refused.
+    pub red_lines: Vec<RedLineFlag>,
+    /// Every actor's leadership changes (elections and hazards) with their successors.
+    pub leadership_changes: Vec<LeadershipInput>,
+    /// The agreement forms and what reneging on each costs: the scenario's, or, when it defines
+    /// none, the defaults the durability analysis uses (`forms_are_defaults`).
+    pub forms: Vec<FormInput>,
+    /// Whether `forms` are the defaults because the scenario defines none.
+    pub forms_are_defaults: bool,
+    /// Every affinity: the share of a partner's gains and losses an actor counts as its own.
+    pub affinity: Vec<AffinityInput>,
+    /// Every actor's reservation margin and its response to another's reneging.
+    pub actors: Vec<ActorTerms>,
+}
+
+/// One leadership change of one actor.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct LeadershipInput {
+    /// The actor's id.
+    pub actor: String,
+    /// The change's label ("2012 presidential election").
+    pub label: String,
+    /// `election` (on a date) or `hazard` (at any time).
+    pub kind: String,
+    /// The election's date (YYYY-MM-DD); `None` for a hazard.
+    pub date: Option<String>,
+    /// The chance of turnover at the election, or the yearly chance of a change (hazard).
+    pub probability: f64,
+    /// Who may take over, and how each differs from the incumbent.
+    pub successors: Vec<SuccessorInput>,
+    /// Why, if the scenario says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One possible successor.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SuccessorInput {
+    /// Its label.
+    pub label: String,
+    /// The chance it takes over, given the change.
+    pub probability: f64,
+    /// Where it differs from the incumbent, by issue (values left `None` are unchanged).
+    pub positions: Vec<SuccessorStance>,
+}
+
+/// How a successor's stance on one issue differs from the incumbent's.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SuccessorStance {
+    /// The issue's id.
+    pub issue: String,
+    /// Its position, if it differs.
+    pub position: Option<f64>,
+    /// Its salience, if it differs.
+    pub salience: Option<f64>,
+    /// The standard deviation of its position, if uncertain.
+    pub spread: Option<f64>,
+    /// Its fallback, if it differs.
+    pub fallback: Option<f64>,
+}
+
+/// One agreement form and its costs of reneging.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FormInput {
+    /// The form's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// The cost for every signatory without its own.
+    pub cost: f64,
+    /// Signatories with their own cost: (actor id, cost).
+    pub actor_costs: Vec<(String, f64)>,
+    /// Extra costs by issue and direction: (issue id, down, up).
+    pub issue_costs: Vec<(String, f64, f64)>,
+    /// The yearly relative change of the own costs.
+    pub cost_trend: f64,
+}
+
+/// One affinity entry.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct AffinityInput {
+    /// The actor whose utility it is.
+    pub actor: String,
+    /// The partner whose gains and losses count.
+    pub partner: String,
+    /// The share, 0..=1.
+    pub share: f64,
+}
+
+/// One actor's terms of agreement.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ActorTerms {
+    /// The actor's id.
+    pub actor: String,
+    /// How much a package must beat the status quo by before it accepts.
+    pub reservation: f64,
+    /// The chance it reverses its side when another reneges.
+    pub response_probability: f64,
+    /// Years before it does.
+    pub response_delay: f64,
 }
 
 /// The scenario: actors, issues with their labelled scales, stances and sources.
@@ -236,6 +346,10 @@ pub struct CoalitionSection {
     pub unanimous_possible: bool,
     /// The maximin package every actor prefers, when one exists.
     pub unanimous_package: Option<Vec<f64>>,
+    /// Per issue of the unanimous package, the red line its value stops just beside, in words
+    /// ("just above DPRK's red line 0..=10; 10 itself is refused"), else `None`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unanimous_beside: Vec<Option<String>>,
     /// The smallest gain over the status quo in that package.
     pub unanimous_min_gain: Option<f64>,
     /// Every actor with that smallest gain (ties within
@@ -273,6 +387,10 @@ pub struct IssueCoalition {
     pub accepted: Vec<ActorIntervals>,
     /// Where every actor accepts.
     pub win_set: Vec<Interval>,
+    /// The win-set's intervals in words, each end that stops against a red line saying whether
+    /// the edge itself is accepted ("just above 10 to 40 (DPRK's red line 0..=10 ends at 10, 10
+    /// itself refused)").
+    pub win_set_words: Vec<String>,
     /// Actors without whom the rest would have a win-set here that they lack with them.
     pub holdouts: Vec<String>,
 }
@@ -463,6 +581,7 @@ impl Report {
         Report {
             schema: SCHEMA,
             scenario: scenario_section(scenario),
+            inputs: inputs_section(scenario),
             forecasts,
             disagreements,
             bdm: bdm_runs(scenario, options.bdm),
@@ -490,6 +609,100 @@ impl Report {
             .iter()
             .find(|a| a.id == id)
             .map_or(id, |a| a.name.as_str())
+    }
+}
+
+fn inputs_section(scenario: &Scenario) -> InputsSection {
+    let actors = scenario.actors();
+    let issue_id = |k: usize| scenario.issues()[k].id.clone();
+    let mut leadership_changes = Vec::new();
+    let mut affinity = Vec::new();
+    for actor in actors {
+        for change in &actor.domestic {
+            let (kind, date, probability) = match &change.timing {
+                ChangeTiming::Scheduled { date, turnover } => (
+                    "election",
+                    Some(date.format("%Y-%m-%d").to_string()),
+                    *turnover,
+                ),
+                ChangeTiming::Hazard { yearly } => ("hazard", None, *yearly),
+            };
+            leadership_changes.push(LeadershipInput {
+                actor: actor.id.clone(),
+                label: change.label.clone(),
+                kind: kind.into(),
+                date,
+                probability,
+                successors: change
+                    .successors
+                    .iter()
+                    .map(|s| SuccessorInput {
+                        label: s.label.clone(),
+                        probability: s.probability,
+                        positions: s
+                            .positions
+                            .iter()
+                            .map(|(k, c)| SuccessorStance {
+                                issue: issue_id(*k),
+                                position: c.position,
+                                salience: c.salience,
+                                spread: c.spread,
+                                fallback: c.fallback,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                note: change.note.clone(),
+            });
+        }
+        for &(partner, share) in &actor.affinity {
+            affinity.push(AffinityInput {
+                actor: actor.id.clone(),
+                partner: actors[partner].id.clone(),
+                share,
+            });
+        }
+    }
+    let defaults = durability::default_forms();
+    let forms_are_defaults = scenario.forms().is_empty();
+    let forms = if forms_are_defaults {
+        defaults.as_slice()
+    } else {
+        scenario.forms()
+    };
+    InputsSection {
+        red_lines: red_lines::all(scenario),
+        leadership_changes,
+        forms_are_defaults,
+        forms: forms
+            .iter()
+            .map(|f| FormInput {
+                id: f.id.clone(),
+                label: f.label.clone(),
+                cost: f.cost,
+                actor_costs: f
+                    .actor_costs
+                    .iter()
+                    .map(|&(a, c)| (actors[a].id.clone(), c))
+                    .collect(),
+                issue_costs: f
+                    .issue_costs
+                    .iter()
+                    .map(|c| (issue_id(c.issue), c.down, c.up))
+                    .collect(),
+                cost_trend: f.cost_trend,
+            })
+            .collect(),
+        affinity,
+        actors: actors
+            .iter()
+            .map(|a| ActorTerms {
+                actor: a.id.clone(),
+                reservation: a.reservation,
+                response_probability: a.response.probability,
+                response_delay: a.response.delay,
+            })
+            .collect(),
     }
 }
 
@@ -688,6 +901,16 @@ fn coalition_section(scenario: &Scenario) -> Result<CoalitionSection, String> {
                         intervals: accepted_on_issue(&u, a, k),
                     })
                     .collect(),
+                win_set_words: win_set
+                    .iter()
+                    .map(|iv| {
+                        if iv.hi - iv.lo <= 1e-9 * (1.0 + iv.hi.abs()) {
+                            statecraft_core::text::number(iv.lo)
+                        } else {
+                            red_lines::range_words(scenario, k, iv.lo, iv.hi)
+                        }
+                    })
+                    .collect(),
                 win_set,
                 holdouts,
             }
@@ -707,6 +930,18 @@ fn coalition_section(scenario: &Scenario) -> Result<CoalitionSection, String> {
         holdout_red_line: analysis.blame.as_ref().and_then(|b| b.red_line.clone()),
         unanimous_possible: analysis.unanimous.is_some(),
         unanimous_package: analysis.unanimous.as_ref().map(|p| p.values.clone()),
+        unanimous_beside: analysis
+            .unanimous
+            .as_ref()
+            .map(|p| {
+                p.values
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| red_lines::beside_words(scenario, k, v))
+                    .collect()
+            })
+            .filter(|words: &Vec<Option<String>>| words.iter().any(Option::is_some))
+            .unwrap_or_default(),
         unanimous_min_gain: analysis.unanimous.as_ref().map(|p| p.min_gain),
         least_satisfied: analysis
             .unanimous

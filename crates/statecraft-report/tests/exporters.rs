@@ -68,6 +68,7 @@ fn the_json_has_the_documented_top_level_fields() {
     let mut documented = [
         "schema",
         "scenario",
+        "inputs",
         "forecasts",
         "disagreements",
         "bdm",
@@ -166,6 +167,7 @@ fn the_workbook_has_a_sheet_per_section_with_every_number_of_the_csv() {
     for name in [
         "About",
         "Scenario",
+        "Inputs",
         "Forecasts",
         "Expected-utility rounds",
         "Durability",

@@ -164,6 +164,13 @@ fn group(sections: &[HtmlSection]) -> Vec<View> {
             str::to_owned,
         ),
     });
+    if let Some(inputs) = body(sections, "inputs") {
+        views.push(View {
+            id: "inputs",
+            title: "What it rests on",
+            html: inputs.to_owned(),
+        });
+    }
     views.push(View {
         id: "power",
         title: "Voting power",

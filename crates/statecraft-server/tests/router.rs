@@ -488,7 +488,14 @@ async fn views_show_every_analysis_and_put_problems_on_their_paths() {
         .iter()
         .map(|v| v["id"].as_str().unwrap())
         .collect();
-    for id in ["lands", "coalitions", "durability", "power", "whatif"] {
+    for id in [
+        "lands",
+        "coalitions",
+        "durability",
+        "inputs",
+        "power",
+        "whatif",
+    ] {
         assert!(ids.contains(&id), "{id} in {ids:?}");
     }
     let whatif = body["views"]

@@ -44,6 +44,9 @@ pub enum Command {
     Power(PowerArgs),
     /// Write a report of every analysis: self-contained HTML with charts, Markdown, JSON or CSV.
     Report(ReportArgs),
+    /// Two scenarios, a scenario and its what-if, or two stored runs side by side: the inputs
+    /// that differ, then how every analysis moved, biggest changes first.
+    Compare(CompareArgs),
     /// Convert a scenario between formats (TOML, JSON; CSV tables, KTAB and Decide are read).
     Convert(ConvertArgs),
     /// Run any analysis described by a request file (JSON, see docs/api.md) and print its
@@ -524,6 +527,35 @@ pub struct ReportArgs {
     #[arg(long, value_name = "ID", requires = "store", conflicts_with_all = ["scenario", "sweep", "sensitivity", "uncertainty", "set", "drop", "add_actor"])]
     pub run: Option<i64>,
     /// What-ifs, applied before every analysis.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// `statecraft compare`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  statecraft compare a.toml b.toml\n  statecraft compare a.toml --set US.capability=80\n  statecraft compare --store runs.db 3 5"
+)]
+pub struct CompareArgs {
+    /// The first scenario (A): a file or a built-in name; with --store, the first run's id.
+    pub a: String,
+    /// The second scenario (B) [default: A changed by the what-ifs]; with --store, the second
+    /// run's id.
+    pub b: Option<String>,
+    /// Read both scenarios as this format instead of guessing from their names.
+    #[arg(long, value_name = "FORMAT", value_parser = INPUT_FORMATS)]
+    pub from: Option<String>,
+    /// Forecasting models compared, comma-separated [default: compromise, median, nash, bdm].
+    #[arg(long, short, value_delimiter = ',')]
+    pub model: Vec<String>,
+    /// The run store (SQLite) holding the two runs A and B name by id: their stored scenarios,
+    /// parameters and results are compared, and nothing is run again.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from", "model", "set", "drop", "add_actor"])]
+    pub store: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// What-ifs that make B (from A, or from the second scenario).
     #[command(flatten)]
     pub what_if: WhatIfArgs,
 }

@@ -89,6 +89,14 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             };
             print::power::print(result, args.format)
         }
+        Command::Compare(args) => {
+            let request = requests::compare(&args)?;
+            let response = execute(&request, args.store.clone(), |_| String::new())?;
+            let AnalysisResult::Compare(result) = &response.result else {
+                unreachable!("a compare request gives a comparison")
+            };
+            print::compare::print(result, args.format)
+        }
         Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),
         Command::Run(args) => run_request(args),

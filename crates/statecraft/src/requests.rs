@@ -4,14 +4,15 @@
 use std::path::Path;
 
 use statecraft_api::{
-    Analysis, BacktestOptions, BdmOptions, CoalitionsOptions, ConvertOptions, DurabilityOptions,
-    FitOptions, ForecastOptions, InferOptions, ParamsSource, PowerOptions, ReportOptions, Request,
-    ScenarioSource, SmpOptions, SweepOptions, ValidateOptions, WhatIf, DEFAULT_SCENARIO,
+    Analysis, BacktestOptions, BdmOptions, CoalitionsOptions, CompareOptions, ConvertOptions,
+    DurabilityOptions, FitOptions, ForecastOptions, InferOptions, ParamsSource, PowerOptions,
+    ReportOptions, Request, ScenarioSource, SmpOptions, SweepOptions, ValidateOptions, WhatIf,
+    DEFAULT_SCENARIO,
 };
 
 use crate::cli::{
-    BdmArgs, CoalitionsArgs, DurabilityArgs, FitArgs, ForecastArgs, InferArgs, PowerArgs,
-    ReportArgs, SmpArgs, SweepArgs, ValidateArgs, WhatIfArgs,
+    BdmArgs, CoalitionsArgs, CompareArgs, DurabilityArgs, FitArgs, ForecastArgs, InferArgs,
+    PowerArgs, ReportArgs, SmpArgs, SweepArgs, ValidateArgs, WhatIfArgs,
 };
 use crate::print::diagnostics;
 use crate::Failure;
@@ -92,6 +93,45 @@ pub(crate) fn forecast(args: &ForecastArgs) -> Result<Request, Failure> {
             bdm: bdm(&args.bdm),
             smp: smp(&args.smp),
             params: params(args.params_file.as_deref())?,
+        }),
+    )
+}
+
+/// `statecraft compare`: two scenarios (B read like A), A and its what-ifs, or two run ids of
+/// `--store`.
+pub(crate) fn compare(args: &CompareArgs) -> Result<Request, Failure> {
+    if args.store.is_some() {
+        let id = |text: &str| {
+            text.parse::<i64>().map_err(|_| {
+                diagnostics::usage(
+                    &format!("`{text}` is not a run id"),
+                    "with --store, name two runs by their ids (`statecraft runs list --store FILE` shows them)",
+                )
+            })
+        };
+        let Some(b) = &args.b else {
+            return Err(diagnostics::usage(
+                "compare --store needs two run ids",
+                "name both runs, e.g. `statecraft compare --store runs.db 3 5`",
+            ));
+        };
+        return Ok(without_scenario(Analysis::Compare(CompareOptions {
+            runs: vec![id(&args.a)?, id(b)?],
+            ..CompareOptions::default()
+        })));
+    }
+    let other = match &args.b {
+        Some(b) => Some(source(Some(b), args.from.as_deref())?),
+        None => None,
+    };
+    request(
+        Some(&args.a),
+        args.from.as_deref(),
+        &args.what_if,
+        Analysis::Compare(CompareOptions {
+            other,
+            models: args.model.clone(),
+            runs: Vec::new(),
         }),
     )
 }

@@ -19,6 +19,7 @@ from . import _native
 from ._native import RunError, ScenarioError
 from ._results import (
     Coalitions,
+    Comparison,
     Durability,
     Forecast,
     Inference,
@@ -38,6 +39,7 @@ __all__ = [
     "Forecast",
     "Sweep",
     "Coalitions",
+    "Comparison",
     "Durability",
     "Power",
     "Report",
@@ -48,6 +50,7 @@ __all__ = [
     "run",
     "power",
     "validate",
+    "compare_runs",
 ]
 
 SCHEMA_VERSION: str = _native.schema_version()
@@ -58,14 +61,16 @@ def _options(**options: Any) -> Dict[str, Any]:
     return {k: v for k, v in options.items() if v is not None}
 
 
-def run_request(request: Dict[str, Any]) -> Dict[str, Any]:
-    """Runs a request (a dict as in docs/api.md) and returns the whole response as a dict."""
-    return json.loads(_native.run(json.dumps(request)))
+def run_request(request: Dict[str, Any], store: Union[str, "os.PathLike[str]", None] = None) -> Dict[str, Any]:
+    """Runs a request (a dict as in docs/api.md) and returns the whole response as a dict;
+    ``store`` names a run store (SQLite) to record in, or to compare stored runs from."""
+    path = None if store is None else os.fspath(store)
+    return json.loads(_native.run(json.dumps(request), path))
 
 
-def run(request: Dict[str, Any]) -> Result:
+def run(request: Dict[str, Any], store: Union[str, "os.PathLike[str]", None] = None) -> Result:
     """Runs a request (a dict as in docs/api.md) and returns its result object."""
-    return wrap(run_request(request))
+    return wrap(run_request(request, store))
 
 
 def builtins() -> List[Tuple[str, str]]:
@@ -221,6 +226,20 @@ class Scenario:
         ``uncertainty``, ``chains``, ``draws``, ``noise``, ``lapse``, ... as in docs/api.md."""
         return self._run({"infer": _options(package=_list(package), seed=seed, **options)})  # type: ignore[return-value]
 
+    def compare(self, other: Optional["Scenario"] = None, models: Optional[Sequence[str]] = None) -> Comparison:
+        """This scenario (A) against ``other`` (B, with ``other``'s what-ifs), or, without
+        ``other``, against itself with its what-ifs applied (``statecraft compare``): the inputs
+        that differ by path, and how every analysis moved, biggest first."""
+        if other is None:
+            # The request's what-ifs make B from A.
+            return self._run({"compare": _options(models=_list(models))})  # type: ignore[return-value]
+        if self.what_if:
+            raise ValueError("compare(other) takes A without what-ifs: put the changes on `other`")
+        request = self.request({"compare": _options(other=other.source, models=_list(models))})
+        if other.what_if:
+            request["what_if"] = other.what_if
+        return run(request)  # type: ignore[return-value]
+
     def report(
         self,
         path: Union[str, "os.PathLike[str]", None] = None,
@@ -266,3 +285,9 @@ def validate(data: Union[str, "os.PathLike[str]"], **options: Any) -> Validation
     """Scores every model against past decisions with known outcomes (``statecraft validate``);
     ``data`` is a DEU table or an outcomes CSV."""
     return run({"analysis": {"validate": _options(data=os.fspath(data), **options)}})  # type: ignore[return-value]
+
+
+def compare_runs(store: Union[str, "os.PathLike[str]"], a: int, b: int) -> Comparison:
+    """Two finished runs of the run store ``store`` side by side (``statecraft compare --store
+    FILE A B``): their stored scenarios, parameters and results, nothing run again."""
+    return run({"analysis": {"compare": {"runs": [int(a), int(b)]}}}, store)  # type: ignore[return-value]

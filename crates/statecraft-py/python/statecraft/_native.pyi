@@ -1,6 +1,6 @@
 """Type stubs of the Rust extension ``statecraft._native`` (a thin adapter over the analysis API)."""
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 class ScenarioError(ValueError):
     """The scenario, the request or an option is malformed.
@@ -21,8 +21,9 @@ def report(request_json: str, format: str) -> Tuple[str, str]:
     ``format`` (html, md, json or csv)."""
     ...
 
-def run(request_json: str) -> str:
-    """Runs one request (JSON text, docs/api.md) and returns the response as JSON text.
+def run(request_json: str, store: Optional[str] = None) -> str:
+    """Runs one request (JSON text, docs/api.md) and returns the response as JSON text;
+    ``store`` names a run store (SQLite) to record in or to compare stored runs from.
 
     The GIL is released while Rust computes; Ctrl-C cancels the run and raises
     KeyboardInterrupt. Bad input raises ScenarioError.

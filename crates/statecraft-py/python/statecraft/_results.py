@@ -163,6 +163,22 @@ class Power(Result):
         return pd.DataFrame()
 
 
+class Comparison(Result):
+    """A comparison (``compare``): ``inputs`` (path, a, b, size) holds the inputs that differ,
+    ``moves`` (analysis, model, issue, a, b, change, share) how the analyses moved, biggest
+    first."""
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        return pd.DataFrame(self.data["inputs"], columns=["path", "a", "b", "size"])
+
+    @property
+    def moves(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            self.data["moves"], columns=["analysis", "model", "issue", "a", "b", "change", "share"]
+        )
+
+
 class Report(Result):
     """The report document (schema ``statecraft-report/1``)."""
 
@@ -210,6 +226,7 @@ KINDS = {
     "report": Report,
     "validate": Validation,
     "infer": Inference,
+    "compare": Comparison,
 }
 
 

@@ -2,6 +2,7 @@
 
 use statecraft_api::CoalitionsResult;
 use statecraft_core::coalitions::{CoalitionAnalysis, Package, Shape, GAIN_TOLERANCE};
+use statecraft_core::red_lines;
 use statecraft_core::scenario::Scenario;
 
 use super::{name, on_issue, on_scale, red_line_cell, RED_LINE_MARK};
@@ -82,7 +83,11 @@ fn describe(scenario: &Scenario, package: &Package) -> String {
         .issues()
         .iter()
         .zip(&package.values)
-        .map(|(issue, &v)| {
+        .enumerate()
+        .map(|(k, (issue, &v))| {
+            let beside = red_lines::beside_words(scenario, k, v)
+                .map(|words| format!(" ({words})"))
+                .unwrap_or_default();
             let anchor = issue
                 .nearest_anchor(v)
                 .map(|a| format!(" (\"{}\")", a.label))
@@ -98,7 +103,7 @@ fn describe(scenario: &Scenario, package: &Package) -> String {
             } else {
                 format!(" {RED_LINE_MARK} inside {}", inside.join(", "))
             };
-            format!("    {}: {}{anchor}{red}", issue.id, on_issue(issue, v))
+            format!("    {}: {}{beside}{anchor}{red}", issue.id, on_issue(issue, v))
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -126,14 +131,13 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
         "Who would agree to what ({shape} losses; an actor accepts a package that beats the status quo by more than its margin and crosses none of its red lines).\n\n"
     ));
     out.push_str("One issue at a time, the others left at the status quo:\n");
-    for w in &analysis.issue_win_sets {
-        let span = scale_of(scenario, &w.issue);
+    for (k, w) in analysis.issue_win_sets.iter().enumerate() {
         let text = if w.intervals.is_empty() {
             "no value that all accept".to_string()
         } else {
             w.intervals
                 .iter()
-                .map(|iv| format!("{} to {}", on_scale(iv.lo, span), on_scale(iv.hi, span)))
+                .map(|iv| red_lines::range_words(scenario, k, iv.lo, iv.hi))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -159,13 +163,17 @@ fn briefing(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
             ));
         }
         out.push_str("  Values every actor accepts span, issue by issue:\n");
-        for (issue, extent) in scenario.issues().iter().zip(&analysis.unanimous_extent) {
+        for (k, (issue, extent)) in scenario
+            .issues()
+            .iter()
+            .zip(&analysis.unanimous_extent)
+            .enumerate()
+        {
             if let Some(iv) = extent {
                 out.push_str(&format!(
-                    "    {}: {} to {}\n",
+                    "    {}: {}\n",
                     issue.id,
-                    on_issue(issue, iv.lo),
-                    on_issue(issue, iv.hi)
+                    red_lines::range_words(scenario, k, iv.lo, iv.hi)
                 ));
             }
         }

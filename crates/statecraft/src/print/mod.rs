@@ -2,6 +2,7 @@
 //! that the analysis API returns. Nothing here decides what to compute.
 
 pub(crate) mod coalitions;
+pub(crate) mod compare;
 pub(crate) mod diagnostics;
 pub(crate) mod durability;
 pub(crate) mod forecast;

@@ -90,6 +90,23 @@ fn cases() -> Vec<(Vec<&'static str>, Value)> {
         ),
         (
             vec![
+                "compare",
+                "small.toml",
+                "--set",
+                "A.capability=60",
+                "--model",
+                "compromise,median",
+                "--format",
+                "json",
+            ],
+            json!({
+                "scenario": small,
+                "what_if": { "set": ["A.capability=60"] },
+                "analysis": { "compare": { "models": ["compromise", "median"] } }
+            }),
+        ),
+        (
+            vec![
                 "forecast",
                 "small.toml",
                 "--model",

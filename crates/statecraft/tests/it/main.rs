@@ -4,9 +4,11 @@
 mod api;
 mod cli;
 mod coalitions;
+mod compare;
 mod disagreement;
 mod distributions;
 mod durability;
+mod edges;
 mod imports;
 mod infer;
 mod layout;
