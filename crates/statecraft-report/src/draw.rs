@@ -264,7 +264,7 @@ fn free_row(rows: &mut Vec<Vec<(i32, i32)>>, max_rows: usize, x: i32, w: i32) ->
 
 /// Plans the labels of `ticks` under a horizontal axis from `x0` to `x1` (`at` maps a value to
 /// its pixel): numbers in up to two staggered rows, then anchor labels, wrapped, in up to three;
-/// what fits in none goes into the key.
+/// what fits in none (or needs more than three lines) goes into the key.
 fn plan_bottom(
     ticks: &[Tick],
     at: impl Fn(f64) -> i32,
@@ -297,7 +297,7 @@ fn plan_bottom(
         let lines = wrap(name, SMALL, ANCHOR_TEXT);
         let (w, h) = lines_size(&lines, SMALL);
         let x = clamp(at(t.value) - w / 2, w);
-        let row = if lines.len() <= 2 && shown {
+        let row = if lines.len() <= 3 && shown {
             free_row(&mut name_rows, 3, x, w)
         } else {
             None
