@@ -110,7 +110,7 @@ fn scale_ticks(axis: &ScaleAxis) -> Vec<Tick> {
 /// Round-numbered ticks from `lo` to `hi`, about five.
 fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = hi - lo;
-    if !(span > 0.0) || !span.is_finite() {
+    if !span.is_finite() || span <= 0.0 {
         return vec![lo];
     }
     let raw = span / 5.0;
