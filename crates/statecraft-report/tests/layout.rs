@@ -13,7 +13,7 @@ use statecraft_core::models::bdm::{BdmParams, Variant};
 use statecraft_core::scenario::Scenario;
 use statecraft_report::{
     charts, contrast_on_white, Chart, DurabilityOptions, Kind, Rect, Report, ReportOptions,
-    ScaleAxis, Swatch, SweepOptions, HEIGHT, WIDTH,
+    ScaleAxis, Swatch, SweepOptions, HEIGHT, PALETTE, WIDTH,
 };
 
 fn crowded() -> Scenario {
@@ -305,6 +305,18 @@ fn every_colour_has_contrast_of_3_to_1_on_white() {
                 chart.id
             );
         }
+    }
+}
+
+#[test]
+fn every_palette_colour_has_contrast_of_3_to_1_on_white() {
+    // The scenarios above name at most seven series; a chart with eight takes the last colour.
+    for colour in PALETTE {
+        let ratio = contrast_on_white(colour);
+        assert!(
+            ratio >= 3.0,
+            "palette colour {colour:?} has contrast {ratio:.2}"
+        );
     }
 }
 
