@@ -3,8 +3,10 @@
 //!
 //! Text in PNGs is drawn with a font compiled into the binary (Ubuntu Light, from
 //! `epaint_default_fonts`), so charts render the same on a machine without any fonts installed.
-//! Colours are the Okabe-Ito palette, which stays distinct under the common colour-vision
-//! deficiencies; lines also differ by marker so that colour is never the only cue.
+//! Colours start from the Okabe-Ito palette, which stays distinct under the common colour-vision
+//! deficiencies, with darker colours in place of its light ones so that each has 3:1 contrast on
+//! white; lines also differ by dash and marker so that colour is never the only cue. Where the
+//! text goes is decided first, as data (`Chart::layout`, in `draw.rs` and `layout.rs`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
