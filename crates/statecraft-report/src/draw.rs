@@ -814,6 +814,9 @@ fn rounds_layout(
             p0: plot.bottom() - 1,
             p1: plot.y,
         };
+        // The labels under the plot first, so that a label of the scale at its bottom makes way
+        // for them rather than they for it.
+        let key_top = place_bottom(&mut f.placer, &bottom, &plot);
         let mut key = Vec::new();
         for t in ticks.iter().rev() {
             let y = ym.at(t.value);
@@ -847,10 +850,9 @@ fn rounds_layout(
             reserved = key_h;
             continue;
         }
-        let y = place_bottom(&mut f.placer, &bottom, &plot);
         // Anchor labels go into the key in increasing order, as the scale reads.
         key.reverse();
-        place_key(&mut f.placer, &key, y);
+        place_key(&mut f.placer, &key, key_top);
         // Muted: the status quo and the actors not named.
         let mut inks = vec![INK, MUTED];
         if !axis.red_lines.is_empty() {

@@ -338,6 +338,22 @@ fn anchor_labels_are_shown_in_full_on_the_axis_or_in_the_key() {
 }
 
 #[test]
+fn every_rounds_chart_labels_its_start() {
+    // A label of the scale at the plot's bottom once pushed the first step's label out.
+    for (report, chart) in every_chart() {
+        if let Kind::Rounds { step, .. } = &chart.kind {
+            let layout = chart.layout();
+            let texts: Vec<String> = layout.labels.iter().map(|l| l.text()).collect();
+            assert!(
+                texts.iter().any(|t| t == "start") && texts.iter().any(|t| t == step),
+                "{report} {}: {texts:?}",
+                chart.id
+            );
+        }
+    }
+}
+
+#[test]
 fn axis_numbers_follow_the_scale() {
     let report = report(&crowded(), None);
     let all = charts(&report);
