@@ -3,15 +3,13 @@
 //!
 //! Text in PNGs is drawn with a font compiled into the binary (Ubuntu Light, from
 //! `epaint_default_fonts`), so charts render the same on a machine without any fonts installed.
-//! Colours are the Okabe-Ito palette, which stays distinct under the common colour-vision
-//! deficiencies; lines also differ by marker so that colour is never the only cue.
+//! Colours start from the Okabe-Ito palette, which stays distinct under the common colour-vision
+//! deficiencies, with darker colours in place of its light ones so that each has 3:1 contrast on
+//! white; lines also differ by dash and marker so that colour is never the only cue. Where the
+//! text goes is decided first, as data (`Chart::layout`, in `draw.rs` and `layout.rs`).
 
-use std::sync::Once;
-
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 use statecraft_core::coalitions::Interval;
 
 use crate::report::{IssueInfo, Report};
@@ -21,25 +19,21 @@ pub const WIDTH: u32 = 1280;
 /// Height of every chart, in pixels.
 pub const HEIGHT: u32 = 720;
 
-/// The family name charts use; the embedded font is registered under it.
-const FONT: &str = "sans-serif";
-
-/// Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, reddish purple,
-/// orange, sky blue, black, yellow.
+/// Line and marker colours, each at least 3:1 against white (WCAG's rule for graphics): the
+/// first three of Okabe & Ito (2008), "Color Universal Design" (blue, vermillion, bluish
+/// green), then a purple, black, a dark ochre, a violet and a brown in place of their light
+/// ones (orange, sky blue, yellow are barely visible on white). Lines also differ by dash and
+/// marker, so colour is never the only cue.
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x72, 0xB2),
     RGBColor(0xD5, 0x5E, 0x00),
     RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0xAA, 0x33, 0x77),
     RGBColor(0x00, 0x00, 0x00),
-    RGBColor(0xF0, 0xE4, 0x42),
+    RGBColor(0x8C, 0x6D, 0x00),
+    RGBColor(0x5E, 0x3C, 0x99),
+    RGBColor(0x99, 0x4F, 0x00),
 ];
-
-const GREY: RGBColor = RGBColor(0x66, 0x66, 0x66);
-const LIGHT: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
-const WIN_SET: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 
 /// Why a chart could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -84,10 +78,12 @@ pub struct ScaleAxis {
     pub anchors: Vec<(f64, String)>,
     /// The status quo, drawn as a dashed line.
     pub status_quo: Option<f64>,
+    /// The actors' red lines: (actor's name, lower end, upper end), drawn as hatched bands.
+    pub red_lines: Vec<(String, f64, f64)>,
 }
 
 impl ScaleAxis {
-    fn of(issue: &IssueInfo) -> Self {
+    fn of(report: &Report, issue: &IssueInfo) -> Self {
         ScaleAxis {
             label: issue.label.clone(),
             min: issue.min,
@@ -99,26 +95,11 @@ impl ScaleAxis {
                 .map(|a| (a.value, a.label.clone()))
                 .collect(),
             status_quo: issue.status_quo,
-        }
-    }
-
-    /// The tick positions: the anchors, or five even steps when there are none.
-    fn ticks(&self) -> Vec<f64> {
-        if self.anchors.is_empty() {
-            (0..=4)
-                .map(|i| self.min + (self.max - self.min) * f64::from(i) / 4.0)
-                .collect()
-        } else {
-            self.anchors.iter().map(|a| a.0).collect()
-        }
-    }
-
-    /// The tick label at `value`: the number and the anchor's label cut to `chars`.
-    fn tick_label(&self, value: f64, chars: usize) -> String {
-        let number = fmt(value);
-        match self.anchors.iter().find(|a| a.0 == value) {
-            Some((_, label)) => format!("{number} {}", shorten(label, chars)),
-            None => number,
+            red_lines: issue
+                .red_lines
+                .iter()
+                .map(|r| (report.actor_name(&r.actor).to_owned(), r.min, r.max))
+                .collect(),
         }
     }
 }
@@ -202,18 +183,6 @@ pub use statecraft_core::text::number as fmt;
 
 pub(crate) fn percent(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
-}
-
-/// `text` cut to `chars` characters, with an ellipsis when cut.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
-        cut = cut.trim_end().to_owned();
-        cut.push('…');
-        cut
-    }
 }
 
 fn intervals_text(set: &[Interval]) -> String {
@@ -336,7 +305,7 @@ fn forecast_chart(report: &Report, issue: &IssueInfo) -> Chart {
                 .collect(),
         },
         kind: Kind::Forecasts {
-            axis: ScaleAxis::of(issue),
+            axis: ScaleAxis::of(report, issue),
             rows,
         },
     }
@@ -460,7 +429,7 @@ fn positions_chart(report: &Report, issue: &IssueInfo, run: Steps) -> Chart {
                 .collect(),
         },
         kind: Kind::Rounds {
-            axis: ScaleAxis::of(issue),
+            axis: ScaleAxis::of(report, issue),
             series,
             highlighted,
             forecast: run.forecast,
@@ -548,7 +517,7 @@ fn acceptance_chart(
                 .collect(),
         },
         kind: Kind::Acceptance {
-            axis: ScaleAxis::of(issue),
+            axis: ScaleAxis::of(report, issue),
             rows,
             win_set: ic.win_set.clone(),
         },
@@ -644,7 +613,7 @@ fn record_chart(
             format!("record-{}", issue.id),
             format!("What the record says: positions on {}", issue.label),
             "each actor's position",
-            ScaleAxis::of(issue),
+            ScaleAxis::of(report, issue),
             &values,
         )
     })
@@ -684,6 +653,7 @@ fn record_salience_chart(inference: &statecraft_core::inference::Inference) -> O
                 max: 1.0,
                 anchors: Vec::new(),
                 status_quo: None,
+                red_lines: Vec::new(),
             },
             &values,
         )
@@ -755,7 +725,7 @@ fn spread_chart(report: &Report, issue: &IssueInfo, s: &crate::report::SweepSect
                 .collect(),
         },
         kind: Kind::Spread {
-            axis: ScaleAxis::of(issue),
+            axis: ScaleAxis::of(report, issue),
             rows,
         },
     }
@@ -981,19 +951,10 @@ fn power_chart(report: &Report, p: &crate::report::PowerSection) -> Chart {
     }
 }
 
-fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The bytes are a valid TrueType font compiled in; a failure here is a build defect.
-        plotters::style::register_font(FONT, FontStyle::Normal, epaint_default_fonts::UBUNTU_LIGHT)
-            .unwrap_or_else(|_| panic!("the embedded font is not a valid TrueType font"));
-    });
-}
-
 impl Chart {
     /// The chart as an SVG document, `WIDTH` x `HEIGHT` with a `viewBox`, so it scales.
     pub fn svg(&self) -> Result<String, ChartError> {
-        register_font();
+        crate::layout::register_font();
         let mut text = String::new();
         {
             let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
@@ -1011,7 +972,7 @@ impl Chart {
 
     /// The chart as a PNG image, `WIDTH` x `HEIGHT`, RGB.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        register_font();
+        crate::layout::register_font();
         let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
         {
             let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
@@ -1040,622 +1001,7 @@ impl Chart {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let result = match &self.kind {
-            Kind::Forecasts { axis, rows } => draw_forecasts(root, &self.title, axis, rows),
-            Kind::Rounds {
-                axis,
-                series,
-                highlighted,
-                forecast,
-                step,
-            } => draw_rounds(
-                root,
-                &self.title,
-                axis,
-                series,
-                highlighted,
-                *forecast,
-                step,
-            ),
-            Kind::Acceptance {
-                axis,
-                rows,
-                win_set,
-            } => draw_acceptance(root, &self.title, axis, rows, win_set),
-            Kind::Survival {
-                years,
-                series,
-                elections,
-            } => draw_survival(root, &self.title, *years, series, elections),
-            Kind::Power { players } => draw_power(root, &self.title, players),
-            Kind::Spread { axis, rows } => draw_spread(root, &self.title, axis, rows),
-            Kind::Tornado { bars } => draw_tornado(root, &self.title, bars),
-        };
-        result.map_err(|e| e.to_string())
+        let layout = self.layout();
+        crate::draw::paint(root, self, &layout).map_err(|e| e.to_string())
     }
-}
-
-/// Draws the series' legend in a box at `position`.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    font: TextStyle<'_>,
-) -> DrawResult<DB> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .label_font(font)
-        .draw()
-}
-
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-fn title_style() -> TextStyle<'static> {
-    (FONT, 30).into_font().color(&BLACK)
-}
-
-fn label_style() -> TextStyle<'static> {
-    (FONT, 21).into_font().color(&BLACK)
-}
-
-/// Row labels: smaller as rows crowd in, so that they never overlap.
-fn row_style(rows: usize) -> TextStyle<'static> {
-    let size = (560.0 / rows.max(1) as f64).clamp(9.0, 21.0);
-    (FONT, size).into_font().color(&BLACK)
-}
-
-fn small_style() -> TextStyle<'static> {
-    (FONT, 17).into_font().color(&GREY)
-}
-
-/// Pixel width that row labels of `labels` need.
-fn label_width(labels: impl Iterator<Item = usize>) -> u32 {
-    let longest = labels.max().unwrap_or(4) as u32;
-    (longest * 10 + 24).clamp(80, 360)
-}
-
-/// Characters each anchor label may take on a horizontal axis of `width` pixels.
-fn anchor_chars(axis: &ScaleAxis, width: u32) -> usize {
-    let per_tick = width / (axis.ticks().len().max(1) as u32);
-    ((per_tick / 9) as usize).saturating_sub(4).clamp(6, 40)
-}
-
-/// A linear axis whose ticks are exactly the given points (an issue's anchors, or rows), which
-/// plotters' own `WithKeyPoints` offers only without label formatting.
-#[derive(Debug, Clone)]
-struct Ticked {
-    lo: f64,
-    hi: f64,
-    ticks: Vec<f64>,
-}
-
-impl Ticked {
-    fn new(lo: f64, hi: f64, ticks: Vec<f64>) -> Self {
-        Ticked { lo, hi, ticks }
-    }
-
-    /// Rows 0..n centred on whole numbers.
-    fn rows(n: usize) -> Self {
-        Ticked::new(-0.5, n as f64 - 0.5, (0..n).map(|i| i as f64).collect())
-    }
-}
-
-impl Ranged for Ticked {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let share = (value - self.lo) / (self.hi - self.lo);
-        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
-    }
-
-    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            Vec::new()
-        } else {
-            self.ticks.clone()
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.lo..self.hi
-    }
-}
-
-/// The chart context of [`scale_rows`].
-type RowsChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>;
-
-/// A chart whose rows are categories (listed top to bottom) and whose horizontal axis is an
-/// issue's scale labelled with its anchors.
-fn scale_rows<'a, DB: DrawingBackend>(
-    root: &'a DrawingArea<DB, Shift>,
-    title: &str,
-    axis: &ScaleAxis,
-    rows: &[String],
-    legend_room: bool,
-) -> Result<RowsChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let n = rows.len().max(1);
-    let left = label_width(rows.iter().map(|r| r.chars().count()));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style())
-        .margin(24)
-        .margin_right(110)
-        .x_label_area_size(70)
-        .y_label_area_size(left)
-        .build_cartesian_2d(
-            Ticked::new(axis.min, axis.max, axis.ticks()),
-            // An empty band below the last row keeps the legend off the bars.
-            Ticked::new(
-                if legend_room { -1.6 } else { -0.5 },
-                n as f64 - 0.5,
-                (0..n).map(|i| i as f64).collect(),
-            ),
-        )?;
-    let chars = anchor_chars(axis, WIDTH - left - 134);
-    let x_fmt = |x: &f64| axis.tick_label(*x, chars);
-    let y_fmt = |y: &f64| {
-        let i = y.round() as usize;
-        rows.get(n - 1 - i.min(n - 1)).cloned().unwrap_or_default()
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .bold_line_style(LIGHT)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc(axis.label.as_str())
-        .x_label_style(label_style())
-        .y_label_style(row_style(n))
-        .axis_desc_style(label_style())
-        .draw()?;
-    if let Some(sq) = axis.status_quo {
-        chart.draw_series(DashedLineSeries::new(
-            [
-                (sq, if legend_room { -1.6 } else { -0.5 }),
-                (sq, n as f64 - 0.5),
-            ],
-            8,
-            6,
-            GREY.stroke_width(2),
-        ))?;
-        chart.draw_series(std::iter::once(Text::new(
-            "status quo",
-            (sq, n as f64 - 0.5),
-            small_style().pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Top,
-            )),
-        )))?;
-    }
-    Ok(chart)
-}
-
-/// The y coordinate of row `i` of `n` listed top to bottom.
-fn row_y(i: usize, n: usize) -> f64 {
-    (n - 1 - i) as f64
-}
-
-fn draw_forecasts<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    axis: &ScaleAxis,
-    rows: &[(String, Option<f64>)],
-) -> DrawResult<DB> {
-    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let mut chart = scale_rows(root, title, axis, &labels, false)?;
-    let n = rows.len();
-    for (i, (_, value)) in rows.iter().enumerate() {
-        let y = row_y(i, n);
-        chart.draw_series(std::iter::once(PathElement::new(
-            [(axis.min, y), (axis.max, y)],
-            LIGHT.stroke_width(1),
-        )))?;
-        match value {
-            Some(v) => {
-                let colour = PALETTE[i % PALETTE.len()];
-                chart.draw_series(std::iter::once(Circle::new((*v, y), 9, colour.filled())))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    fmt(*v),
-                    (*v, y + 0.18),
-                    label_style().pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Bottom,
-                    )),
-                )))?;
-            }
-            None => {
-                chart.draw_series(std::iter::once(Text::new(
-                    "no forecast",
-                    (axis.min + 0.01 * (axis.max - axis.min), y),
-                    small_style(),
-                )))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn draw_spread<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    axis: &ScaleAxis,
-    rows: &[(String, [f64; 5], f64)],
-) -> DrawResult<DB> {
-    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let mut chart = scale_rows(root, title, axis, &labels, false)?;
-    let n = rows.len();
-    for (i, (_, q, mean)) in rows.iter().enumerate() {
-        let y = row_y(i, n);
-        let colour = PALETTE[i % PALETTE.len()];
-        chart.draw_series(std::iter::once(PathElement::new(
-            [(q[0], y), (q[4], y)],
-            colour.stroke_width(3),
-        )))?;
-        for end in [q[0], q[4]] {
-            chart.draw_series(std::iter::once(PathElement::new(
-                [(end, y - 0.12), (end, y + 0.12)],
-                colour.stroke_width(3),
-            )))?;
-        }
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(q[1], y - 0.25), (q[3], y + 0.25)],
-            colour.mix(0.35).filled(),
-        )))?;
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(q[1], y - 0.25), (q[3], y + 0.25)],
-            colour.stroke_width(2),
-        )))?;
-        chart.draw_series(std::iter::once(PathElement::new(
-            [(q[2], y - 0.25), (q[2], y + 0.25)],
-            BLACK.stroke_width(3),
-        )))?;
-        chart.draw_series(std::iter::once(Circle::new((*mean, y), 6, BLACK.filled())))?;
-    }
-    Ok(())
-}
-
-fn draw_acceptance<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    axis: &ScaleAxis,
-    rows: &[(String, Vec<Interval>, Option<f64>, bool)],
-    win_set: &[Interval],
-) -> DrawResult<DB> {
-    let labels: Vec<String> = rows
-        .iter()
-        .map(|(a, _, _, hold)| {
-            if *hold {
-                format!("{a} (holdout)")
-            } else {
-                a.clone()
-            }
-        })
-        .collect();
-    let mut chart = scale_rows(root, title, axis, &labels, true)?;
-    let n = rows.len();
-    let range = axis.max - axis.min;
-    for w in win_set {
-        // A point is widened to a visible sliver.
-        let half = (0.004 * range).max((w.hi - w.lo) / 2.0);
-        let mid = (w.lo + w.hi) / 2.0;
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(mid - half, -0.5), (mid + half, n as f64 - 0.5)],
-            WIN_SET.mix(0.18).filled(),
-        )))?;
-    }
-    for (i, (_, set, position, hold)) in rows.iter().enumerate() {
-        let y = row_y(i, n);
-        let colour = if *hold { PALETTE[1] } else { PALETTE[0] };
-        for iv in set {
-            let half = (0.003 * range).max((iv.hi - iv.lo) / 2.0);
-            let mid = (iv.lo + iv.hi) / 2.0;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(mid - half, y - 0.28), (mid + half, y + 0.28)],
-                colour.mix(if *hold { 0.85 } else { 0.6 }).filled(),
-            )))?;
-        }
-        if let Some(p) = position {
-            chart.draw_series(std::iter::once(TriangleMarker::new(
-                (*p, y),
-                9,
-                BLACK.filled(),
-            )))?;
-        }
-    }
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-        .label("acceptable to the actor")
-        .legend(|(x, y)| {
-            Rectangle::new([(x, y - 7), (x + 22, y + 7)], PALETTE[0].mix(0.6).filled())
-        });
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-        .label("all accept (win-set)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], WIN_SET.mix(0.3).filled()));
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-        .label("actor's position")
-        .legend(|(x, y)| TriangleMarker::new((x + 11, y), 8, BLACK.filled()));
-    legend(
-        &mut chart,
-        SeriesLabelPosition::LowerRight,
-        small_style().color(&BLACK),
-    )?;
-    Ok(())
-}
-
-fn draw_rounds<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    axis: &ScaleAxis,
-    series: &[(String, Vec<f64>)],
-    highlighted: &[bool],
-    forecast: f64,
-    step: &str,
-) -> DrawResult<DB> {
-    let rounds = series
-        .first()
-        .map_or(1, |s| s.1.len().saturating_sub(1))
-        .max(1);
-    let chars = 22;
-    let left = label_width(
-        axis.ticks()
-            .iter()
-            .map(|&t| axis.tick_label(t, chars).chars().count()),
-    );
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style())
-        .margin(24)
-        .margin_right(40)
-        .x_label_area_size(60)
-        .y_label_area_size(left)
-        .build_cartesian_2d(
-            Ticked::new(
-                0.0,
-                rounds as f64,
-                (0..=rounds)
-                    .step_by(rounds.div_ceil(12))
-                    .map(|r| r as f64)
-                    .collect(),
-            ),
-            Ticked::new(axis.min, axis.max, axis.ticks()),
-        )?;
-    let x_fmt = |x: &f64| {
-        let r = x.round() as usize;
-        if r == 0 {
-            "start".into()
-        } else {
-            r.to_string()
-        }
-    };
-    let y_fmt = |y: &f64| axis.tick_label(*y, chars);
-    chart
-        .configure_mesh()
-        .bold_line_style(LIGHT)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc(step)
-        .label_style(label_style())
-        .axis_desc_style(label_style())
-        .draw()?;
-    let line = |points: &[f64]| -> Vec<(f64, f64)> {
-        points
-            .iter()
-            .enumerate()
-            .map(|(r, &p)| (r as f64, p))
-            .collect()
-    };
-    // The actors not named first, in grey, behind the others.
-    let mut greyed = false;
-    for ((_, points), _) in series.iter().zip(highlighted).filter(|(_, &h)| !h) {
-        let drawn =
-            chart.draw_series(LineSeries::new(line(points), GREY.mix(0.5).stroke_width(1)))?;
-        if !greyed {
-            drawn
-                .label("others")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], GREY.stroke_width(1)));
-            greyed = true;
-        }
-    }
-    let named = series
-        .iter()
-        .zip(highlighted)
-        .filter(|(_, &h)| h)
-        .map(|(s, _)| s);
-    for (a, (actor, points)) in named.enumerate() {
-        let colour = PALETTE[a % PALETTE.len()];
-        let style = colour.stroke_width(3);
-        let data = line(points);
-        chart
-            .draw_series(LineSeries::new(data.iter().copied(), style))?
-            .label(actor.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(3)));
-        // Markers differ by actor so that lines are told apart without colour.
-        if a % 2 == 0 {
-            chart.draw_series(data.iter().map(|&p| Circle::new(p, 5, colour.filled())))?;
-        } else {
-            chart.draw_series(
-                data.iter()
-                    .map(|&p| TriangleMarker::new(p, 6, colour.filled())),
-            )?;
-        }
-    }
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, forecast), (rounds as f64, forecast)],
-            12,
-            8,
-            BLACK.stroke_width(2),
-        ))?
-        .label(format!("forecast {}", fmt(forecast)))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 10, y)], BLACK.stroke_width(2)));
-    legend(
-        &mut chart,
-        SeriesLabelPosition::UpperRight,
-        small_style().color(&BLACK),
-    )?;
-    Ok(())
-}
-
-fn draw_survival<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    years: f64,
-    series: &[(String, Vec<(f64, f64)>)],
-    elections: &[(f64, String)],
-) -> DrawResult<DB> {
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style())
-        .margin(24)
-        .margin_right(40)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..years, 0.0..100.0)?;
-    let y_fmt = |y: &f64| format!("{y:.0}%");
-    chart
-        .configure_mesh()
-        .bold_line_style(LIGHT)
-        .light_line_style(WHITE)
-        .y_label_formatter(&y_fmt)
-        .x_desc("Years after signing")
-        .y_desc("Agreements still in force")
-        .label_style(label_style())
-        .axis_desc_style(label_style())
-        .draw()?;
-    // The scheduled changes, behind the curves; marks alternate between two heights so that
-    // changes a few months apart do not print on top of each other.
-    for (k, (at, mark)) in elections.iter().enumerate() {
-        chart.draw_series(DashedLineSeries::new(
-            [(*at, 0.0), (*at, 100.0)],
-            6,
-            6,
-            GREY.stroke_width(1),
-        ))?;
-        let height = if k % 2 == 0 { 99.0 } else { 93.0 };
-        chart.draw_series(std::iter::once(Text::new(
-            mark.clone(),
-            (*at, height),
-            small_style().pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Top,
-            )),
-        )))?;
-    }
-    for (f, (label, points)) in series.iter().enumerate() {
-        let colour = PALETTE[f % PALETTE.len()];
-        let data: Vec<(f64, f64)> = points.iter().map(|&(t, s)| (t, 100.0 * s)).collect();
-        chart
-            .draw_series(LineSeries::new(
-                data.iter().copied(),
-                colour.stroke_width(4),
-            ))?
-            .label(label.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(4)));
-        let every = (data.len() / 8).max(1);
-        let marks = data.iter().step_by(every).copied();
-        match f % 3 {
-            0 => chart.draw_series(marks.map(|p| Circle::new(p, 6, colour.filled())))?,
-            1 => chart.draw_series(marks.map(|p| TriangleMarker::new(p, 7, colour.filled())))?,
-            _ => chart.draw_series(marks.map(|p| Cross::new(p, 6, colour.stroke_width(3))))?,
-        };
-    }
-    legend(&mut chart, SeriesLabelPosition::MiddleRight, label_style())?;
-    Ok(())
-}
-
-/// Horizontal bars, two per row (a light one behind a dark one), with a legend.
-fn draw_bars<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    x_desc: &str,
-    rows: &[(String, f64, f64)],
-    names: (&str, &str),
-) -> DrawResult<DB> {
-    let n = rows.len().max(1);
-    let top = rows
-        .iter()
-        .map(|r| r.1.max(r.2))
-        .fold(0.0_f64, f64::max)
-        .max(1e-9)
-        * 1.15;
-    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let left = label_width(labels.iter().map(|l| l.chars().count()));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style())
-        .margin(24)
-        .margin_right(48)
-        .x_label_area_size(60)
-        .y_label_area_size(left)
-        .build_cartesian_2d(0.0..top, Ticked::rows(n))?;
-    let y_fmt = |y: &f64| {
-        let i = y.round() as usize;
-        labels
-            .get(n - 1 - i.min(n - 1))
-            .cloned()
-            .unwrap_or_default()
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .bold_line_style(LIGHT)
-        .light_line_style(WHITE)
-        .y_label_formatter(&y_fmt)
-        .x_desc(x_desc)
-        .x_label_style(label_style())
-        .y_label_style(row_style(n))
-        .axis_desc_style(label_style())
-        .draw()?;
-    let (first, second) = (PALETTE[0], PALETTE[4]);
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let y = row_y(i, n);
-            Rectangle::new([(0.0, y), (r.1, y + 0.36)], first.filled())
-        }))?
-        .label(names.0)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], first.filled()));
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let y = row_y(i, n);
-            Rectangle::new([(0.0, y - 0.36), (r.2, y)], second.filled())
-        }))?
-        .label(names.1)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 22, y + 7)], second.filled()));
-    legend(&mut chart, SeriesLabelPosition::LowerRight, label_style())?;
-    Ok(())
-}
-
-fn draw_power<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    players: &[(String, f64, f64)],
-) -> DrawResult<DB> {
-    draw_bars(
-        root,
-        title,
-        "Share of voting power",
-        players,
-        ("Shapley-Shubik", "Banzhaf (normalised)"),
-    )
-}
-
-fn draw_tornado<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    bars: &[(String, f64, f64)],
-) -> DrawResult<DB> {
-    // Total effect first (the bar's length orders the tornado), first order second.
-    let rows: Vec<(String, f64, f64)> = bars
-        .iter()
-        .map(|(i, s, t)| (i.clone(), *t, s.max(0.0)))
-        .collect();
-    draw_bars(
-        root,
-        title,
-        "Sobol index (share of the forecast's variance)",
-        &rows,
-        ("total effect", "first order"),
-    )
 }

@@ -914,7 +914,12 @@ impl Exporter for Markdown {
                 fmt(issue.max)
             );
             for a in &issue.anchors {
-                let _ = writeln!(out, "- {}: {}", fmt(a.value), md_escape(&a.label));
+                let _ = writeln!(
+                    out,
+                    "- {}: {}",
+                    statecraft_core::text::on_scale(a.value, issue.max - issue.min),
+                    md_escape(&a.label)
+                );
             }
             out.push('\n');
         }
@@ -1349,11 +1354,13 @@ pub fn html_sections(report: &Report) -> Result<Vec<HtmlSection>, ExportError> {
                 .map(|s| format!(", status quo {}", fmt(s)))
                 .unwrap_or_default()
         );
+        // The value and its label in separate grid columns, the first as wide as its widest
+        // value (report.css), so that `10,200` never runs into `10,200 operating`.
         for a in &issue.anchors {
             let _ = write!(
                 out,
                 "<dt>{}</dt><dd>{}</dd>",
-                fmt(a.value),
+                statecraft_core::text::on_scale(a.value, issue.max - issue.min),
                 escape(&a.label)
             );
         }

@@ -8,7 +8,9 @@
 //! page, and [`xlsx`] writes its tables as a workbook. Nothing here reads or writes files: the binary does.
 
 mod charts;
+mod draw;
 mod export;
+mod layout;
 mod report;
 mod validation;
 mod xlsx;
@@ -17,6 +19,9 @@ pub use charts::{charts, Chart, ChartError, DataTable, Kind, ScaleAxis, HEIGHT, 
 pub use export::{
     escape, exporter, exporters, html_sections, Csv, ExportError, Exporter, Html, HtmlSection,
     Json, Markdown, REPORT_CSS,
+};
+pub use layout::{
+    contrast_on_white, Align, Dash, Label, Layout, LegendEntry, Marker, Rect, SeriesStyle, Swatch,
 };
 pub use report::*;
 pub use validation::{validation_chart, validation_html, validation_section};

@@ -247,6 +247,21 @@ pub struct IssueInfo {
     pub status_quo: Option<f64>,
     /// Labelled points of the scale, in increasing order.
     pub anchors: Vec<AnchorInfo>,
+    /// The actors' red lines on this issue (ranges they refuse), in actor order; the issue's
+    /// charts draw them as hatched bands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<RedLineInfo>,
+}
+
+/// A range of an issue's scale that an actor refuses in any agreement.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RedLineInfo {
+    /// Actor id.
+    pub actor: String,
+    /// Lower end of the refused range.
+    pub min: f64,
+    /// Upper end of the refused range (both ends are refused).
+    pub max: f64,
 }
 
 /// A labelled point of a scale.
@@ -738,7 +753,8 @@ fn scenario_section(scenario: &Scenario) -> ScenarioSection {
         issues: scenario
             .issues()
             .iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(k, i)| {
                 let mut anchors: Vec<AnchorInfo> = i
                     .anchors
                     .iter()
@@ -755,6 +771,20 @@ fn scenario_section(scenario: &Scenario) -> ScenarioSection {
                     max: i.scale.max,
                     status_quo: i.status_quo,
                     anchors,
+                    red_lines: scenario
+                        .actors()
+                        .iter()
+                        .flat_map(|a| {
+                            a.red_lines
+                                .iter()
+                                .filter(|r| r.issue == k)
+                                .map(|r| RedLineInfo {
+                                    actor: a.id.clone(),
+                                    min: r.min,
+                                    max: r.max,
+                                })
+                        })
+                        .collect(),
                 }
             })
             .collect(),

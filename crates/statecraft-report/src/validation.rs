@@ -120,6 +120,7 @@ pub fn validation_chart(report: &ValidationReport) -> Chart {
                 max,
                 anchors: Vec::new(),
                 status_quo: None,
+                red_lines: Vec::new(),
             },
             rows,
         },

@@ -29,12 +29,40 @@ fn temp_dir() -> tempfile::TempDir {
 
 /// Writes the built-in scenario's report (with `extra` options) to `dir/report.html`.
 fn write_report(dir: &Path, extra: &[&str]) -> PathBuf {
+    write_report_of(dir, None, extra)
+}
+
+/// Writes the report of `scenario` (a path from the workspace root; the built-in one when
+/// `None`) to `dir/report.html`.
+fn write_report_of(dir: &Path, scenario: Option<&str>, extra: &[&str]) -> PathBuf {
     let path = dir.join("report.html");
-    let mut args = vec!["report", "-o", path.to_str().expect("UTF-8 path")];
+    let mut args = vec!["report"];
+    args.extend(scenario);
+    args.extend(["-o", path.to_str().expect("UTF-8 path")]);
     args.extend_from_slice(&QUICK);
     args.extend_from_slice(extra);
     ok_with(&[], &args);
     path
+}
+
+/// The crowded scenario of issue 19: long labels, anchors at 3.67 and 5 on a 0..20 scale, a
+/// 10..10,200 scale, red lines and actors with equal positions.
+const CROWDED: &str = "crates/statecraft/tests/fixtures/crowded/iran-2015.toml";
+
+/// Copies the browser's screenshots in `dir` to `$STATECRAFT_SCREENSHOTS` as `NAME-wide.png` and
+/// `NAME-narrow.png`, when that is set, for a person to look at.
+fn keep_screenshots(dir: &Path, name: &str) {
+    let Ok(keep) = std::env::var("STATECRAFT_SCREENSHOTS") else {
+        return;
+    };
+    std::fs::create_dir_all(&keep).expect("screenshot dir");
+    for shot in ["wide", "narrow"] {
+        std::fs::copy(
+            dir.join(format!("{shot}.png")),
+            Path::new(&keep).join(format!("{name}-{shot}.png")),
+        )
+        .expect("copy the screenshot");
+    }
 }
 
 /// The chart ids the built-in report must contain: five per issue, then durability and power.
@@ -250,6 +278,48 @@ fn report_renders_in_headless_chromium_without_errors_or_network() {
     );
     let narrow = decode_png(&dir.path().join("narrow.png"));
     assert!(narrow.ink().0 > 0.02, "the narrow screenshot looks blank");
+    keep_screenshots(dir.path(), "built-in");
+}
+
+#[test]
+fn the_crowded_report_renders_in_headless_chromium_too() {
+    let Some(checker) = browser_checker() else {
+        return;
+    };
+    let dir = temp_dir();
+    let html = write_report_of(dir.path(), Some(CROWDED), &[]);
+    let seen = open_in_browser(&checker, &html, dir.path());
+    assert_eq!(seen["consoleMessages"], Value::Array(vec![]), "{seen:#}");
+    assert_eq!(seen["requests"], Value::Array(vec![]), "{seen:#}");
+    assert!(
+        seen["narrowOverflow"].as_f64().expect("a number") <= 0.0,
+        "the page is wider than a 360px window: {seen:#}"
+    );
+    let charts = seen["charts"].as_array().expect("charts");
+    for issue in ["enrichment", "centrifuges", "sanctions_relief"] {
+        for prefix in ["forecast", "rounds", "turns", "coalition", "spread"] {
+            let id = format!("{prefix}-{issue}");
+            let chart = charts
+                .iter()
+                .find(|c| c["id"] == id.as_str())
+                .unwrap_or_else(|| panic!("chart `{id}` missing: {seen:#}"));
+            let number = |key: &str| chart[key].as_f64().expect("a number");
+            assert!(
+                number("width") > 600.0 && number("height") > 300.0,
+                "{chart}"
+            );
+            assert!(
+                number("shapes") >= 10.0 && number("texts") >= 4.0,
+                "empty chart {chart}"
+            );
+        }
+    }
+    let (ink, colours) = decode_png(&dir.path().join("wide.png")).ink();
+    assert!(
+        ink > 0.02 && colours > 20,
+        "the screenshot looks blank: {ink} {colours}"
+    );
+    keep_screenshots(dir.path(), "crowded");
 }
 
 #[test]
