@@ -30,6 +30,14 @@ pub fn on_scale(value: f64, span: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
+    // Past a thousand million million, grouped digits stop being read: four significant digits
+    // in exponent form (`1.798e308`).
+    if value.abs() >= 1e15 {
+        let text = format!("{value:.3e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
+    }
     let decimals = decimals_for(span);
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') {
@@ -174,6 +182,8 @@ mod tests {
             (-0.0001, 100.0, "0"),
             (-1234.6, 10_000.0, "-1,235"),
             (1_000_000.0, 2_000_000.0, "1,000,000"),
+            (f64::MAX, f64::MAX, "1.798e308"),
+            (-2e15, 1e16, "-2e15"),
         ] {
             assert_eq!(on_scale(value, span), text, "{value} on a span of {span}");
         }

@@ -553,7 +553,8 @@ impl Chart {
                         let (w, h) = lines_size(std::slice::from_ref(&text), SMALL);
                         let x = match value {
                             Some(v) => {
-                                (xm.at(*v) - w / 2).clamp(layout.plot.x, layout.plot.right() - w)
+                                let right = (layout.plot.right() - w).max(layout.plot.x);
+                                (xm.at(*v) - w / 2).clamp(layout.plot.x, right)
                             }
                             None => layout.plot.x + 6,
                         };

@@ -86,7 +86,7 @@ fn describe(scenario: &Scenario, package: &Package) -> String {
         .enumerate()
         .map(|(k, (issue, &v))| {
             let beside = red_lines::beside_words(scenario, k, v)
-                .map(|words| format!(" ({words})"))
+                .map(|words| format!(", {words}"))
                 .unwrap_or_default();
             let anchor = issue
                 .nearest_anchor(v)
@@ -103,7 +103,11 @@ fn describe(scenario: &Scenario, package: &Package) -> String {
             } else {
                 format!(" {RED_LINE_MARK} inside {}", inside.join(", "))
             };
-            format!("    {}: {}{beside}{anchor}{red}", issue.id, on_issue(issue, v))
+            format!(
+                "    {}: {}{anchor}{beside}{red}",
+                issue.id,
+                on_issue(issue, v)
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
