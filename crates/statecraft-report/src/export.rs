@@ -38,7 +38,7 @@ pub trait Exporter {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json;
 
-/// One long table: `section,subject,issue,measure,value`.
+/// One long table: `section,subject,subject_label,issue,issue_label,measure,value`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Csv;
 
@@ -99,9 +99,79 @@ impl Exporter for Csv {
     }
 }
 
-/// The report as one long table, `section,subject,issue,measure,value` (the header first), at
-/// full precision: the CSV export writes it as it is, the workbook one sheet per section.
-pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError> {
+/// The report as one long table,
+/// `section,subject,subject_label,issue,issue_label,measure,value` (the header first), at full
+/// precision: the CSV export writes it as it is, the workbook one sheet per section. Subjects
+/// and issues are ids (what a user types, so that tables of different commands join), each
+/// beside its label (what a person reads).
+pub(crate) fn long_rows(report: &Report) -> Result<Vec<[String; 7]>, ExportError> {
+    let rows = id_rows(report)?;
+    let labels = subject_labels(report);
+    let issue_label = |id: &str| {
+        report
+            .scenario
+            .issues
+            .iter()
+            .find(|i| i.id == id)
+            .map_or_else(String::new, |i| i.label.clone())
+    };
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(r, [section, subject, issue, measure, value])| {
+            let (subject_label, issue_name) = if r == 0 {
+                ("subject_label".to_owned(), "issue_label".to_owned())
+            } else {
+                let label = labels
+                    .iter()
+                    .find(|(id, _)| *id == subject)
+                    .map_or_else(|| subject.clone(), |(_, label)| label.clone());
+                (label, issue_label(&issue))
+            };
+            [
+                section,
+                subject,
+                subject_label,
+                issue,
+                issue_name,
+                measure,
+                value,
+            ]
+        })
+        .collect())
+}
+
+/// The label of every subject the long table names: actors, models, agreement forms and the
+/// few words it uses as subjects of its own.
+fn subject_labels(report: &Report) -> Vec<(String, String)> {
+    let mut labels: Vec<(String, String)> = Vec::new();
+    let mut add = |id: &str, label: &str| {
+        if !labels.iter().any(|(known, _)| known == id) {
+            labels.push((id.to_owned(), label.to_owned()));
+        }
+    };
+    for a in &report.scenario.actors {
+        add(&a.id, &a.name);
+    }
+    for f in &report.forecasts {
+        add(&f.model, &f.label);
+    }
+    for f in &report.inputs.forms {
+        add(&f.id, &f.label);
+    }
+    if let Some(d) = &report.durability {
+        for f in &d.forms {
+            add(&f.form, &f.label);
+        }
+    }
+    add("all", "every actor");
+    add("models", "the models");
+    add("bdm_variants", "the expected-utility variants");
+    labels
+}
+
+/// [`long_rows`] with ids only: `section,subject,issue,measure,value`.
+fn id_rows(report: &Report) -> Result<Vec<[String; 5]>, ExportError> {
     let mut rows: Vec<[String; 5]> = Vec::new();
     {
         let mut row = |section: &str, subject: &str, issue: &str, measure: &str, value: String| {

@@ -862,7 +862,12 @@ fn bdm_runs(scenario: &Scenario, params: BdmParams) -> Vec<BdmIssue> {
             let forecast = bdm::forecast_of(&run, &issue.id);
             Some(BdmIssue {
                 issue: issue.id.clone(),
-                actors: run.actors.clone(),
+                // By id, as everywhere in the report's data (the run itself names them).
+                actors: bdm::issue_actors(scenario, k)
+                    .0
+                    .iter()
+                    .map(|&a| scenario.actors()[a].id.clone())
+                    .collect(),
                 positions,
                 forecast: forecast.value.unwrap_or(run.median()),
                 ending: forecast.note.unwrap_or_default(),

@@ -9,7 +9,7 @@ use crate::export::{long_rows, title, ExportError};
 use crate::report::Report;
 
 /// Widths of the sheets' columns, in characters: subject, issue, measure, value.
-const WIDTHS: [f64; 4] = [28.0, 24.0, 24.0, 16.0];
+const WIDTHS: [f64; 6] = [20.0, 28.0, 20.0, 32.0, 24.0, 16.0];
 
 fn failed(e: XlsxError) -> ExportError {
     ExportError::Xlsx(e.to_string())
@@ -35,8 +35,8 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ExportError> {
         env!("CARGO_PKG_VERSION")
     ));
     lines.push(
-        "Columns: subject (an actor, a model or an agreement form, by id), issue (by id), \
-         measure, value. The CSV export (report -o r.csv) has the same rows, its first column \
+        "Columns: subject (an actor, a model or an agreement form, by id), subject_label, issue \
+         (by id), issue_label, measure, value. The CSV export (report -o r.csv) has the same rows, its first column \
          naming the section."
             .into(),
     );

@@ -182,3 +182,63 @@ fn the_workbook_has_a_sheet_per_section_with_every_number_of_the_csv() {
         }
     }
 }
+
+#[test]
+fn the_long_csv_names_every_subject_by_id_with_its_label_beside_it() {
+    let report = report();
+    let scenario = fixture();
+    let text = statecraft_report::exporter("csv")
+        .expect("a csv exporter")
+        .export(&report)
+        .expect("exports");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "section",
+            "subject",
+            "subject_label",
+            "issue",
+            "issue_label",
+            "measure",
+            "value"
+        ]
+    );
+    let mut sections_with_actors = std::collections::BTreeSet::new();
+    for record in reader.records() {
+        let r = record.expect("a record");
+        let (section, subject, label, issue, issue_label) = (&r[0], &r[1], &r[2], &r[3], &r[4]);
+        // No actor is named by its name where the others are named by id (bdm once was).
+        assert!(
+            !scenario
+                .actors()
+                .iter()
+                .any(|a| a.name == subject && a.id != a.name),
+            "{section}: `{subject}` is a name, not an id"
+        );
+        if let Some(a) = scenario.actors().iter().find(|a| a.id == subject) {
+            assert_eq!(label, a.name, "{section} {subject}");
+            sections_with_actors.insert(section.to_owned());
+        }
+        if let Some(k) = scenario.issue_index(issue) {
+            assert_eq!(issue_label, scenario.issues()[k].label, "{section} {issue}");
+        } else {
+            assert!(
+                issue.is_empty() && issue_label.is_empty(),
+                "{section}: `{issue}`"
+            );
+        }
+    }
+    for section in ["scenario", "bdm", "smp", "coalitions", "power"] {
+        assert!(
+            sections_with_actors.contains(section),
+            "no actor rows in {section}: {sections_with_actors:?}"
+        );
+    }
+}

@@ -17,7 +17,7 @@ pub(crate) fn print(
 ) -> Result<(), Failure> {
     let text = match format {
         OutputFormat::Json => super::json(result)?,
-        OutputFormat::Csv => csv(scenario, &result.analysis),
+        OutputFormat::Csv => csv(scenario, &result.analysis)?,
         OutputFormat::Table => super::for_people(&briefing(scenario, &result.analysis)),
     };
     super::write_out(&text)
@@ -53,8 +53,9 @@ fn packages(analysis: &CoalitionAnalysis) -> Vec<(String, String, &Package)> {
 }
 
 /// One row per package and issue value or actor gain.
-fn csv(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
-    let mut text = String::from("package,members,kind,id,value,red_lines\n");
+/// `id` is an issue's id for a value, an actor's for a gain; `label` is its label or name.
+fn csv(scenario: &Scenario, analysis: &CoalitionAnalysis) -> Result<String, Failure> {
+    let mut rows: Vec<[String; 7]> = Vec::new();
     for (name, members, p) in packages(analysis) {
         for (issue, v) in scenario.issues().iter().zip(&p.values) {
             let flags: Vec<_> = p
@@ -63,17 +64,40 @@ fn csv(scenario: &Scenario, analysis: &CoalitionAnalysis) -> String {
                 .filter(|f| f.issue == issue.id)
                 .cloned()
                 .collect();
-            text.push_str(&format!(
-                "{name},{members},value,{},{v},{}\n",
-                issue.id,
-                red_line_cell(&flags)
-            ));
+            rows.push([
+                name.to_string(),
+                members.to_string(),
+                "value".into(),
+                issue.id.clone(),
+                v.to_string(),
+                red_line_cell(&flags),
+                issue.label.clone(),
+            ]);
         }
         for (actor, g) in analysis.actors.iter().zip(&p.net_gains) {
-            text.push_str(&format!("{name},{members},net_gain,{actor},{g},\n"));
+            rows.push([
+                name.to_string(),
+                members.to_string(),
+                "net_gain".into(),
+                actor.clone(),
+                g.to_string(),
+                String::new(),
+                super::name(scenario, actor).to_owned(),
+            ]);
         }
     }
-    text
+    super::csv_text(
+        &[
+            "package",
+            "members",
+            "kind",
+            "id",
+            "value",
+            "red_lines",
+            "label",
+        ],
+        rows,
+    )
 }
 
 /// "nuclear_status 18.8, sanctions 55" with the anchor nearest each value, and the red lines a

@@ -19,15 +19,19 @@ pub(crate) fn print(
 ) -> Result<(), Failure> {
     let text = match format {
         OutputFormat::Json => super::json(result)?,
-        OutputFormat::Csv => {
-            let mut text = String::from("form,years,survival\n");
-            for r in &result.forms {
-                for (t, s) in r.times.iter().zip(&r.survival) {
-                    text.push_str(&format!("{},{t},{s}\n", r.form));
-                }
-            }
-            text
-        }
+        OutputFormat::Csv => super::csv_text(
+            &["form", "years", "survival", "form_label"],
+            result.forms.iter().flat_map(|r| {
+                r.times.iter().zip(&r.survival).map(|(t, s)| {
+                    [
+                        r.form.clone(),
+                        t.to_string(),
+                        s.to_string(),
+                        r.label.clone(),
+                    ]
+                })
+            }),
+        )?,
         OutputFormat::Table => super::for_people(&table(
             scenario,
             &result.package,

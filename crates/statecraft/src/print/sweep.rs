@@ -22,11 +22,18 @@ pub(crate) fn print(
     let text = match format {
         OutputFormat::Json => super::json(output)?,
         OutputFormat::Csv => {
-            let mut text = String::from("model,issue,statistic,value\n");
+            let mut rows: Vec<[String; 6]> = Vec::new();
             for m in &result.models {
                 for s in &m.issues {
                     let mut row = |stat: &str, v: String| {
-                        text.push_str(&format!("{},{},{stat},{v}\n", m.model, s.issue));
+                        rows.push([
+                            m.model.clone(),
+                            s.issue.clone(),
+                            stat.to_owned(),
+                            v,
+                            model_label(&m.model),
+                            issue_label(scenario, &s.issue),
+                        ]);
                     };
                     row("runs", s.runs.to_string());
                     row("runs_with_value", s.runs_with_value.to_string());
@@ -45,7 +52,17 @@ pub(crate) fn print(
                     }
                 }
             }
-            text
+            super::csv_text(
+                &[
+                    "model",
+                    "issue",
+                    "statistic",
+                    "value",
+                    "model_label",
+                    "issue_label",
+                ],
+                rows,
+            )?
         }
         OutputFormat::Table => {
             let mut out = String::new();
@@ -69,7 +86,7 @@ pub(crate) fn print(
                         .issue_index(&s.issue)
                         .map_or(100.0, |i| scenario.issues()[i].scale.range());
                     let fmt_value = |v: f64| super::on_scale(v, span);
-                    let mut row = vec![Cell::new(&s.issue)];
+                    let mut row = vec![Cell::new(issue_label(scenario, &s.issue))];
                     let numbers: Vec<String> = match (s.mean, s.sd, s.quantiles) {
                         (Some(mean), Some(sd), Some(q)) => std::iter::once(mean)
                             .chain(std::iter::once(sd))
@@ -93,7 +110,7 @@ pub(crate) fn print(
                     );
                     t.add_row(row);
                 }
-                out.push_str(&format!("\n{}:\n{t}\n", m.model));
+                out.push_str(&format!("\n{}:\n{t}\n", model_label(&m.model)));
                 if let Some(r) = m
                     .issues
                     .iter()
@@ -232,4 +249,19 @@ fn sensitivity_table(s: &SensitivityOutput) -> String {
         ));
     }
     out
+}
+
+/// A model's label, from its id (the id itself for one the core does not know).
+fn model_label(id: &str) -> String {
+    statecraft_core::models::all_models(statecraft_core::models::bdm::BdmParams::reference(1))
+        .iter()
+        .find(|m| m.id() == id)
+        .map_or_else(|| id.to_owned(), |m| m.label().to_owned())
+}
+
+/// An issue's label, from its id.
+fn issue_label(scenario: &Scenario, id: &str) -> String {
+    scenario
+        .issue_index(id)
+        .map_or_else(|| id.to_owned(), |i| scenario.issues()[i].label.clone())
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{ok_with, run, statecraft, workspace_dir};
+use crate::support::{csv_rows, ok_with, run, statecraft, workspace_dir};
 
 /// Relative tolerance for values the optimiser returns (a share of the issue's range).
 const SCALE_TOLERANCE: f64 = 1e-9;
@@ -594,7 +594,7 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("package,members,kind,id,value,red_lines")
+        Some("package,members,kind,id,value,red_lines,label")
     );
     let issues = strings(&json["issues"]);
     let actors = strings(&json["actors"]);
@@ -618,10 +618,21 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
             expected.push(("to-bring-in-holdout".into(), &json["blame"]["to_bring_in"]));
         }
     }
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let rows = csv_rows(&csv);
     for row in &rows {
-        assert_eq!(row.len(), 6, "{row:?}");
+        assert_eq!(row.len(), 7, "{row:?}");
     }
+    // The label column: the issue's label beside a value, the actor's name beside a gain.
+    let unanimous_row = |id: &str| {
+        rows.iter()
+            .find(|r| r[0] == "unanimous" && r[3] == id)
+            .map(|r| r[6].clone())
+    };
+    assert_eq!(
+        unanimous_row("nuclear_status").as_deref(),
+        Some("North Korea's nuclear status")
+    );
+    assert_eq!(unanimous_row("US").as_deref(), Some("United States"));
     assert_eq!(
         rows.len(),
         expected.len() * (issues.len() + actors.len()),
@@ -634,7 +645,7 @@ fn csv_has_one_row_per_package_and_issue_and_per_package_and_actor() {
             for (id, &v) in ids.iter().zip(list) {
                 let matching: Vec<_> = rows
                     .iter()
-                    .filter(|r| r[0] == name && r[2] == kind && r[3] == id)
+                    .filter(|r| r[0] == *name && r[2] == kind && r[3] == *id)
                     .collect();
                 assert_eq!(matching.len(), 1, "{name} {kind} {id}:\n{csv}");
                 let printed: f64 = matching[0][4].parse().expect("a number");

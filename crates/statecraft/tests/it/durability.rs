@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{ok_with, run, statecraft, workspace_dir};
+use crate::support::{csv_rows, ok_with, run, statecraft, workspace_dir};
 
 /// The package of the brief: it moves the built-in scenario far enough from the status quo that
 /// the cheaper forms decay within the horizon.
@@ -383,13 +383,18 @@ fn csv_has_one_row_per_form_and_curve_point() {
     let csv = ok(&[&args[..], &["--format", "csv"]].concat());
     let out = json(&ok(&[&args[..], &["--format", "json"]].concat()));
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("form,years,survival"));
-    let rows: Vec<(String, f64, f64)> = lines
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            assert_eq!(fields.len(), 3, "{line}");
-            let parse = |s: &str| -> f64 { s.parse().unwrap_or_else(|_| panic!("{line}")) };
-            (fields[0].to_owned(), parse(fields[1]), parse(fields[2]))
+    assert_eq!(lines.next(), Some("form,years,survival,form_label"));
+    let labels: std::collections::HashMap<String, String> = forms(&out)
+        .iter()
+        .map(|f| (text(&f["form"]).to_owned(), text(&f["label"]).to_owned()))
+        .collect();
+    let rows: Vec<(String, f64, f64)> = csv_rows(&csv)
+        .into_iter()
+        .map(|fields| {
+            assert_eq!(fields.len(), 4, "{fields:?}");
+            assert_eq!(fields[3], labels[&fields[0]], "{fields:?}");
+            let parse = |s: &str| -> f64 { s.parse().unwrap_or_else(|_| panic!("{fields:?}")) };
+            (fields[0].clone(), parse(&fields[1]), parse(&fields[2]))
         })
         .collect();
     let expected: Vec<(String, f64, f64)> = forms(&out)

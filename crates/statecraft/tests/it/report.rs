@@ -390,7 +390,10 @@ fn the_report_is_written_in_every_format() {
     let dir = temp_dir();
     for (file, check) in [
         ("r.md", "## Where it lands"),
-        ("r.csv", "section,subject,issue,measure,value"),
+        (
+            "r.csv",
+            "section,subject,subject_label,issue,issue_label,measure,value",
+        ),
         ("r.json", "\"schema\": \"statecraft-report/1\""),
         ("r.html", "<!DOCTYPE html>"),
         // A zip archive, whose part names are plain text.

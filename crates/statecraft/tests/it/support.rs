@@ -59,6 +59,15 @@ pub fn message_text(stderr: &str) -> String {
     words.join(" ")
 }
 
+/// The records of a CSV text after its header (quoted fields read as CSV reads them: labels may
+/// hold commas).
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("CSV").iter().map(str::to_owned).collect())
+        .collect()
+}
+
 /// `text` with every run of whitespace (line breaks of wrapped notes among them) as one space,
 /// for checking sentences that the printer wraps to the terminal's width.
 pub fn flat(text: &str) -> String {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{ok_with, run, statecraft, workspace_dir};
+use crate::support::{csv_rows, ok_with, run, statecraft, workspace_dir};
 
 /// The issues of the built-in six-party-2009 scenario, in file order.
 const SIX_PARTY_ISSUES: [&str; 6] = [
@@ -235,7 +235,10 @@ fn check_spread(s: &Value, runs: usize, (min, max): (f64, f64)) -> Vec<String> {
 #[test]
 fn default_sweep_names_every_issue_and_model() {
     let mut cmd = statecraft();
-    cmd.current_dir(workspace_dir()).arg("sweep");
+    // Wide enough that no issue's label wraps inside its cell (layout.rs checks 100 columns).
+    cmd.current_dir(workspace_dir())
+        .env("COLUMNS", "300")
+        .arg("sweep");
     let (code, stdout, stderr) = run(&mut cmd);
     assert_eq!(code, Some(0), "stderr:\n{stderr}");
     // The built-in scenario states its uncertainty, so there is nothing to note.
@@ -248,13 +251,16 @@ fn default_sweep_names_every_issue_and_model() {
         stdout.contains("1000 draws of 78 uncertain inputs (seed 1)"),
         "{stdout}"
     );
-    for model in ["compromise:", "median:", "nash:"] {
-        assert!(stdout.contains(model), "no {model} in\n{stdout}");
+    // Tables show labels: the models' and the issues'.
+    for model in ["compromise", "median", "nash"] {
+        let heading = format!("\n{}:\n", out_label(model));
+        assert!(stdout.contains(&heading), "no {heading} in\n{stdout}");
     }
+    let labels = issue_labels();
     for issue in SIX_PARTY_ISSUES {
         // Once per model table.
         assert_eq!(
-            stdout.matches(&format!("│ {issue} ")).count(),
+            stdout.matches(&format!("│ {} ", labels[issue])).count(),
             3,
             "{issue} in\n{stdout}"
         );
@@ -661,9 +667,18 @@ fn csv_has_one_row_per_statistic_matching_the_json() {
     all.extend_from_slice(&["--format", "csv"]);
     let csv = ok_with(&[], &all);
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("model,issue,statistic,value"));
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    assert!(rows.iter().all(|r| r.len() == 4), "{csv}");
+    assert_eq!(
+        lines.next(),
+        Some("model,issue,statistic,value,model_label,issue_label")
+    );
+    let rows = csv_rows(&csv);
+    assert!(rows.iter().all(|r| r.len() == 6), "{csv}");
+    let issue_labels = issue_labels();
+    for row in &rows {
+        assert_eq!(row[5], issue_labels[&row[1]], "{row:?}");
+        let label = &out_label(&row[0]);
+        assert_eq!(&row[4], label, "{row:?}");
+    }
 
     let mut expected: Vec<(String, String, String, f64)> = Vec::new();
     for m in out["models"].as_array().unwrap() {
@@ -693,7 +708,7 @@ fn csv_has_one_row_per_statistic_matching_the_json() {
     assert!(rows.len() > 18, "{csv}");
     for (row, (model, issue, stat, value)) in rows.iter().zip(&expected) {
         assert_eq!(
-            (row[0], row[1], row[2]),
+            (row[0].as_str(), row[1].as_str(), row[2].as_str()),
             (model.as_str(), issue.as_str(), stat.as_str())
         );
         let got: f64 = row[3].parse().unwrap_or_else(|_| panic!("{row:?}"));
@@ -869,4 +884,33 @@ fn sobol_estimates_that_contradict_each_other_are_flagged_as_noise_with_their_in
     assert!(table.contains("noise, not findings"), "{table}");
     assert!(table.contains("base rows (--sensitivity "), "{table}");
     assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
+}
+
+/// Every issue's label by id, from the built-in scenario as `show --format json` gives it.
+fn issue_labels() -> std::collections::HashMap<String, String> {
+    let scenario: Value = serde_json::from_str(&ok_with(
+        &[],
+        &["show", "six-party-2009", "--format", "json"],
+    ))
+    .expect("JSON");
+    scenario["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let id = i["id"].as_str().unwrap().to_owned();
+            let label = i["label"].as_str().unwrap_or(&id).to_owned();
+            (id, label)
+        })
+        .collect()
+}
+
+/// A model's label as `forecast --format json` lists it.
+fn out_label(model: &str) -> String {
+    let out: Value = serde_json::from_str(&ok_with(
+        &[],
+        &["forecast", "--model", model, "--format", "json"],
+    ))
+    .expect("JSON");
+    out["models"][0]["label"].as_str().unwrap().to_owned()
 }
