@@ -553,33 +553,129 @@ pub fn sweep_draws(
     })
 }
 
+/// A split sweep summarised slice by slice as the slices arrive, in run order: it keeps the
+/// streaming summaries of the draws seen so far, never the draws, so a driver that gathers a
+/// sweep's slices from many workers holds one slice at a time. [`SweepSummary::finish`] gives
+/// the same response as [`run`] of the request, number for number.
+pub struct SweepSummary {
+    plan: sweep::Plan,
+    options: SweepOptions,
+    warnings: Vec<ProblemData>,
+    notes: Vec<String>,
+    summariser: statecraft_core::sweep::Summariser,
+    next: usize,
+}
+
+impl SweepSummary {
+    /// A summary of the sweep `request` with no draw yet.
+    pub fn new(request: &Request) -> Result<Self, ApiError> {
+        let context = Context::default();
+        let notes = context::NoteLog::new(&context);
+        let (plan, options, warnings) = sweep_plan(request, &notes)?;
+        let options = options.clone();
+        let notes = notes.into_notes();
+        let summariser = plan.summariser();
+        Ok(Self {
+            plan,
+            options,
+            warnings,
+            notes,
+            summariser,
+            next: 0,
+        })
+    }
+
+    /// The run index the next slice must start at: the draws so far.
+    pub fn next_run(&self) -> usize {
+        self.next
+    }
+
+    /// Adds the slice of draws starting at run `start` (as [`sweep_draws`] gives its
+    /// `values`): `start` must be [`Self::next_run`], and the slice whole draws within the
+    /// sweep's runs.
+    pub fn add(&mut self, start: usize, values: &[f64]) -> Result<(), ApiError> {
+        let (models, issues, runs) = (
+            self.plan.model_count(),
+            self.plan.issue_count(),
+            self.plan.settings.runs,
+        );
+        if start != self.next {
+            return Err(ApiError::bad_input(
+                ProblemData::message(format!(
+                    "a slice starting at run {start} came where run {} was due",
+                    self.next
+                ))
+                .with_help("add the slices in run order"),
+            ));
+        }
+        let per_draw = models * issues;
+        let draws = values.len().checked_div(per_draw).unwrap_or(0);
+        let whole = if per_draw == 0 {
+            values.is_empty()
+        } else {
+            values.len().is_multiple_of(per_draw)
+        };
+        if !whole || start + draws > runs {
+            return Err(ApiError::bad_input(ProblemData::message(format!(
+                "{} values at run {start} are not whole draws of {models} models on {issues} \
+                 issues within the sweep's {runs} runs",
+                values.len()
+            ))));
+        }
+        let outcomes: Vec<Vec<Vec<f64>>> = values
+            .chunks(per_draw.max(1))
+            .map(|draw| draw.chunks(issues.max(1)).map(<[f64]>::to_vec).collect())
+            .collect();
+        self.summariser.add(&outcomes);
+        self.next += draws;
+        Ok(())
+    }
+
+    /// The response, once every run has been added.
+    pub fn finish(self) -> Result<Response, ApiError> {
+        let (models, issues, runs) = (
+            self.plan.model_count(),
+            self.plan.issue_count(),
+            self.plan.settings.runs,
+        );
+        // A sweep with no value per draw has its runs without any slice to carry them.
+        let next = if models * issues == 0 {
+            runs
+        } else {
+            self.next
+        };
+        if next != runs {
+            return Err(ApiError::bad_input(ProblemData::message(format!(
+                "{next} of the sweep's {runs} runs were added: the summary needs all of them"
+            ))));
+        }
+        let summariser = if models * issues == 0 {
+            let mut empty = self.plan.summariser();
+            empty.add(&vec![vec![Vec::new(); models]; runs]);
+            empty
+        } else {
+            self.summariser
+        };
+        let result = summariser.finish(
+            &self.plan.scenario,
+            &self.plan.inputs,
+            self.plan.settings.seed,
+        );
+        let output = self.plan.summary(&self.options, result, true, None)?;
+        Ok(Response {
+            schema: SCHEMA_VERSION.into(),
+            result: AnalysisResult::Sweep(output),
+            notes: self.notes,
+            warnings: self.warnings,
+            scenario: Some(self.plan.scenario),
+        })
+    }
+}
+
 /// The response of a sweep request from all its draws (as [`sweep_draws`] gives them, every
 /// slice concatenated in run order): the same response as [`run`] of the request.
 pub fn sweep_summary(request: &Request, values: &[f64]) -> Result<Response, ApiError> {
-    let context = Context::default();
-    let notes = context::NoteLog::new(&context);
-    let (plan, options, warnings) = sweep_plan(request, &notes)?;
-    let (models, issues, runs) = (plan.model_count(), plan.issue_count(), plan.settings.runs);
-    if values.len() != runs * models * issues {
-        return Err(ApiError::bad_input(ProblemData::message(format!(
-            "{} values are not the {runs} draws of {models} models on {issues} issues",
-            values.len()
-        ))));
-    }
-    let outcomes: Vec<Vec<Vec<f64>>> = if models * issues == 0 {
-        vec![vec![Vec::new(); models]; runs]
-    } else {
-        values
-            .chunks(models * issues)
-            .map(|draw| draw.chunks(issues.max(1)).map(<[f64]>::to_vec).collect())
-            .collect()
-    };
-    let output = plan.summary(options, plan.summarise(&outcomes), true, None)?;
-    Ok(Response {
-        schema: SCHEMA_VERSION.into(),
-        result: AnalysisResult::Sweep(output),
-        notes: notes.into_notes(),
-        warnings,
-        scenario: Some(plan.scenario),
-    })
+    let mut summary = SweepSummary::new(request)?;
+    summary.add(0, values)?;
+    summary.finish()
 }

@@ -499,7 +499,7 @@ pub(crate) fn run(
 pub(crate) struct Plan {
     pub(crate) scenario: Scenario,
     pub(crate) settings: SweepSettings,
-    inputs: Vec<UncertainInput>,
+    pub(crate) inputs: Vec<UncertainInput>,
     models: Vec<Box<dyn Model>>,
 }
 
@@ -567,18 +567,6 @@ impl Plan {
     pub(crate) fn summariser(&self) -> Summariser {
         let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
         Summariser::new(&self.scenario, &ids)
-    }
-
-    /// The sweep's spreads from all its draws in run order.
-    pub(crate) fn summarise(&self, outcomes: &[Vec<Vec<f64>>]) -> SweepResult {
-        let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
-        statecraft_core::sweep::summarise(
-            &self.scenario,
-            &self.inputs,
-            &ids,
-            outcomes,
-            self.settings.seed,
-        )
     }
 
     /// The sweep's result from its spreads (`result`, of `result.runs` draws) and the

@@ -173,30 +173,88 @@ fn sweep_draws<'py>(
     Ok((PyBytes::new(py, &bytes), draws.models, draws.issues))
 }
 
-/// The response (JSON text) of a sweep request from all its draws in run order, as the
-/// little-endian f64 bytes that `sweep_draws` gives, concatenated.
-#[pyfunction]
-fn sweep_summary(py: Python<'_>, request_json: &str, values: &[u8]) -> PyResult<String> {
-    let request = parse(py, request_json)?;
+/// Little-endian f64 bytes, as `sweep_draws` gives them, as floats.
+fn floats(values: &[u8]) -> PyResult<Vec<f64>> {
     if values.len() % 8 != 0 {
         return Err(ScenarioError::new_err(
             "the draws are not a whole number of 8-byte floats",
         ));
     }
-    let outcome = py.allow_threads(|| {
-        let floats: Vec<f64> = values
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
-            .collect();
-        statecraft_api::sweep_summary(&request, &floats)
-            .map(|response| serde_json::to_string(&response).map_err(|e| e.to_string()))
-    });
-    match outcome {
-        Ok(Ok(text)) => Ok(text),
-        Ok(Err(e)) => Err(RunError::new_err(format!(
-            "the response does not serialise: {e}"
-        ))),
-        Err(e) => Err(to_py_err(py, e)),
+    Ok(values
+        .chunks_exact(8)
+        .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+        .collect())
+}
+
+/// A response as JSON text.
+fn response_text(response: &statecraft_api::Response) -> PyResult<String> {
+    serde_json::to_string(response)
+        .map_err(|e| RunError::new_err(format!("the response does not serialise: {e}")))
+}
+
+/// The response (JSON text) of a sweep request from all its draws in run order, as the
+/// little-endian f64 bytes that `sweep_draws` gives, concatenated.
+#[pyfunction]
+fn sweep_summary(py: Python<'_>, request_json: &str, values: &[u8]) -> PyResult<String> {
+    let request = parse(py, request_json)?;
+    let values = floats(values)?;
+    let response = py
+        .allow_threads(|| statecraft_api::sweep_summary(&request, &values))
+        .map_err(|e| to_py_err(py, e))?;
+    response_text(&response)
+}
+
+/// A split sweep summarised slice by slice, in run order, as the slices arrive: it keeps the
+/// summaries, never the draws (`statecraft_api::SweepSummary`).
+#[pyclass(module = "statecraft._native")]
+struct SweepSummary {
+    /// `None` once finished.
+    inner: Option<statecraft_api::SweepSummary>,
+}
+
+#[pymethods]
+impl SweepSummary {
+    #[new]
+    fn new(py: Python<'_>, request_json: &str) -> PyResult<Self> {
+        let request = parse(py, request_json)?;
+        let inner = statecraft_api::SweepSummary::new(&request).map_err(|e| to_py_err(py, e))?;
+        Ok(Self { inner: Some(inner) })
+    }
+
+    /// The run index the next slice must start at.
+    fn next_run(&self) -> PyResult<usize> {
+        Ok(self.summary()?.next_run())
+    }
+
+    /// Adds the draws starting at run `start` (the bytes of `sweep_draws`).
+    fn add(&mut self, py: Python<'_>, start: usize, values: &[u8]) -> PyResult<()> {
+        let values = floats(values)?;
+        let inner = self
+            .inner
+            .as_mut()
+            .ok_or_else(|| RunError::new_err("this sweep summary is finished"))?;
+        py.allow_threads(|| inner.add(start, &values))
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    /// The response (JSON text) once every run has been added.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<String> {
+        let inner = self
+            .inner
+            .take()
+            .ok_or_else(|| RunError::new_err("this sweep summary is finished"))?;
+        let response = py
+            .allow_threads(|| inner.finish())
+            .map_err(|e| to_py_err(py, e))?;
+        response_text(&response)
+    }
+}
+
+impl SweepSummary {
+    fn summary(&self) -> PyResult<&statecraft_api::SweepSummary> {
+        self.inner
+            .as_ref()
+            .ok_or_else(|| RunError::new_err("this sweep summary is finished"))
     }
 }
 
@@ -222,6 +280,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_draws, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_summary, m)?)?;
+    m.add_class::<SweepSummary>()?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(schema_version, m)?)?;
     Ok(())

@@ -48,3 +48,40 @@ def test_scenarios_cross_as_plain_data():
     state = s.__getstate__()
     assert state == {"source": {"builtin": {"name": "six-party-2009"}}, "what_if": {"drop": ["Russia"]}}
     assert pickle.loads(pickle.dumps(s)) == s
+
+
+def test_a_sweep_summarised_slice_by_slice_equals_the_local_one():
+    import json
+
+    from statecraft import _native
+
+    s = statecraft.load("six-party-2009")
+    local = s.sweep(runs=300, seed=5, models=["compromise", "median"])
+    text = json.dumps(s.request({"sweep": {"runs": 300, "seed": 5, "models": ["compromise", "median"]}}))
+    summary = _native.SweepSummary(text)
+    for start, end in [(0, 1), (1, 130), (130, 300)]:
+        assert summary.next_run() == start
+        values, _, _ = _native.sweep_draws(text, start, end)
+        summary.add(start, values)
+    streamed = statecraft._results.wrap(json.loads(summary.finish()))
+    assert streamed.to_dict() == local.to_dict()
+    # Finished: nothing more is taken.
+    with pytest.raises(statecraft.RunError):
+        summary.finish()
+
+
+def test_a_streaming_summary_refuses_slices_out_of_order_and_an_early_finish():
+    import json
+
+    from statecraft import _native
+
+    s = statecraft.load("six-party-2009")
+    text = json.dumps(s.request({"sweep": {"runs": 10, "seed": 1, "models": ["compromise"]}}))
+    later, _, _ = _native.sweep_draws(text, 4, 10)
+    summary = _native.SweepSummary(text)
+    with pytest.raises(statecraft.ScenarioError, match="run 0 was due"):
+        summary.add(4, later)
+    first, _, _ = _native.sweep_draws(text, 0, 4)
+    summary.add(0, first)
+    with pytest.raises(statecraft.ScenarioError, match="4 of the sweep's 10 runs"):
+        summary.finish()

@@ -38,6 +38,17 @@ def sweep_draws(request_json: str, start: int, end: int) -> Tuple[bytes, int, in
 def sweep_summary(request_json: str, values: bytes) -> str:
     """The response (JSON text) of a sweep request from all its draws in run order."""
 
+class SweepSummary:
+    """A split sweep summarised slice by slice in run order; it keeps summaries, not draws."""
+
+    def __init__(self, request_json: str) -> None: ...
+    def next_run(self) -> int:
+        """The run index the next slice must start at."""
+    def add(self, start: int, values: bytes) -> None:
+        """Adds the draws starting at run ``start`` (the bytes of ``sweep_draws``)."""
+    def finish(self) -> str:
+        """The response (JSON text) once every run has been added."""
+
 def builtins() -> List[Tuple[str, str]]:
     """The built-in scenarios as (name, summary) pairs."""
 

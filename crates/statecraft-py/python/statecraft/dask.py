@@ -40,8 +40,10 @@ def sweep(
     **options: Any,
 ) -> _results.Sweep:
     """``scenario.sweep(runs=..., seed=...)`` on a Dask cluster: the runs are split into
-    ``chunks`` slices by run index (default: four per worker), drawn on the workers, put back in
-    run order and summarised here. The result equals the local sweep number for number."""
+    ``chunks`` slices by run index (default: four per worker), drawn on the workers and
+    summarised here slice by slice in run order as they arrive: the driver keeps the streaming
+    summaries and one slice at a time, never every draw. The result equals the local sweep
+    number for number."""
     request = scenario.request({"sweep": _options(runs=runs, seed=seed, models=_list(models), **options)})
     text = json.dumps(request)
     total = runs if runs is not None else 1000
@@ -51,12 +53,17 @@ def sweep(
         chunks = 4 * workers
     chunks = max(1, min(int(chunks), total))
     bounds = [total * k // chunks for k in range(chunks + 1)]
+    summary = _native.SweepSummary(text)
     futures = [
         client.submit(_draws, text, a, b, pure=False)
         for a, b in zip(bounds, bounds[1:])
     ]
-    parts = client.gather(futures)
-    response = json.loads(_native.sweep_summary(text, b"".join(parts)))
+    # In run order: each slice is added, then dropped here and released on the cluster.
+    for k, (start, future) in enumerate(zip(bounds, futures)):
+        summary.add(start, future.result())
+        futures[k] = None
+        future.release()
+    response = json.loads(summary.finish())
     return _results.wrap(response)  # type: ignore[return-value]
 
 
