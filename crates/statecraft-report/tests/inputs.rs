@@ -228,7 +228,15 @@ fn check(scenario: &Scenario, min_inputs: usize) {
         "the scenario has {} inputs",
         expected.len()
     );
-    let csv = exporter("csv").unwrap().export(&report).unwrap();
+    let text = exporter("csv").unwrap().export(&report).unwrap();
+    // The rows by id, the two label columns left out (the exporters' tests check those).
+    let csv: String = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV record");
+            [&r[0], &r[1], &r[3], &r[5], &r[6]].join(",") + "\n"
+        })
+        .collect();
     let html = section(&report, "html", "<section id=\"inputs\">", "</section>");
     let md = section(
         &report,

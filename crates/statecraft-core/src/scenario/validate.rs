@@ -792,7 +792,9 @@ pub(super) fn check(parts: &ScenarioParts) -> Result<(), ScenarioErrors> {
                 .into();
         checker.push(locus, "scenario".into(), ErrorKind::StanceShape { detail });
     }
-    if checker.errors.is_empty() {
+    // Too few actors or no issue leaves every index sound: the values are checked as well, so
+    // that one pass reports every problem. A broken shape or index would make them unsafe.
+    if shape_ok && red_lines_ok {
         checker.ids();
         checker.issues();
         checker.actors();

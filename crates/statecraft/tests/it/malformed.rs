@@ -368,3 +368,28 @@ fn check_reports_every_independent_problem_in_one_run() {
         .collect();
     assert_eq!(lines, ["5", "12", "13", "18", "18"], "{stderr}");
 }
+
+#[test]
+fn a_scenario_of_one_actor_still_has_its_values_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alone.toml");
+    std::fs::write(
+        &file,
+        "[[issues]]\nid = \"x\"\nmin = 0\nmax = 20\nstatus_quo = 30\n\n\
+         [[actors]]\nid = \"A\"\ncapability = -5\n[actors.positions]\n\
+         x = { position = 50, salience = 2 }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(statecraft().arg("check").arg(&file));
+    assert_eq!(code, Some(2), "{stderr}");
+    let text = message_text(&stderr);
+    for words in [
+        "needs at least two actors, found 1",
+        "status_quo 30 is outside",
+        "capability is -5",
+        "position 50 is outside",
+        "salience 2 is outside",
+    ] {
+        assert!(text.contains(words), "no `{words}` in:\n{stderr}");
+    }
+}
