@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{flat, ok_with, run, shared, statecraft, workspace_dir};
+use crate::support::{flat, ok_with, run, shared, statecraft, temp_file, workspace_dir};
 
 /// Runs `statecraft ARGS` in the workspace root, asserts exit code 0, and returns stdout.
 fn ok(args: &[&str]) -> String {
@@ -270,13 +270,10 @@ fn no_color_means_no_escape_codes() {
 
 #[test]
 fn percent_saliences_are_divided_by_100_with_a_note() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("percent.csv");
-    std::fs::write(
-        &file,
+    let (_dir, file) = temp_file(
+        "percent.csv",
         "Actor,Capability,Position,Salience\nA,60,10,50\nB,40,90,80\nC,20,40,100\n",
-    )
-    .unwrap();
+    );
     let mut cmd = statecraft();
     cmd.args(["show", "--format", "csv"]).arg(&file);
     let (code, stdout, stderr) = run(&mut cmd);

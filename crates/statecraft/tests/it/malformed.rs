@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{malformed_dir, message_text, run, statecraft};
+use crate::support::{malformed_dir, message_text, run, statecraft, temp_file};
 
 /// (file under `tests/fixtures/malformed/`, line the message must name, words it must contain).
 /// The words are looked for in the message and help text, not in the quoted source.
@@ -371,15 +371,12 @@ fn check_reports_every_independent_problem_in_one_run() {
 
 #[test]
 fn a_scenario_of_one_actor_still_has_its_values_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("alone.toml");
-    std::fs::write(
-        &file,
+    let (_dir, file) = temp_file(
+        "alone.toml",
         "[[issues]]\nid = \"x\"\nmin = 0\nmax = 20\nstatus_quo = 30\n\n\
          [[actors]]\nid = \"A\"\ncapability = -5\n[actors.positions]\n\
          x = { position = 50, salience = 2 }\n",
-    )
-    .unwrap();
+    );
     let (code, _, stderr) = run(statecraft().arg("check").arg(&file));
     assert_eq!(code, Some(2), "{stderr}");
     let text = message_text(&stderr);

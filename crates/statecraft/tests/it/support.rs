@@ -68,6 +68,14 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A file `name` holding `text` in a new temporary directory (kept while the guard lives).
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).expect("the file is written");
+    (dir, file)
+}
+
 /// `text` with every run of whitespace (line breaks of wrapped notes among them) as one space,
 /// for checking sentences that the printer wraps to the terminal's width.
 pub fn flat(text: &str) -> String {
