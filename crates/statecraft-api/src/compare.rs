@@ -159,6 +159,9 @@ fn sub_request(scenario: &ScenarioSource, what_if: &WhatIf, analysis: Analysis) 
     }
 }
 
+/// The forecasts compared when the options name none (as `CompareOptions::models` says).
+pub const DEFAULT_MODELS: [&str; 4] = ["compromise", "median", "nash", "bdm"];
+
 /// Issue id -> (model or package, value) of one side's analyses.
 type Numbers = Vec<(String, String, String, Option<f64>)>;
 
@@ -169,9 +172,14 @@ fn numbers(
     models: &[String],
 ) -> Result<(Numbers, Scenario, Option<String>), ApiError> {
     let quiet = Context::default();
+    let models = if models.is_empty() {
+        DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect()
+    } else {
+        models.to_vec()
+    };
     let forecast = crate::run(
         &request_of(Analysis::Forecast(ForecastOptions {
-            models: models.to_vec(),
+            models,
             ..ForecastOptions::default()
         })),
         &quiet,

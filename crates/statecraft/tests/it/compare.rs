@@ -367,3 +367,29 @@ fn bad_input_is_refused() {
     );
     refused(&["compare", "--store", &store, "1"], "needs two run ids");
 }
+
+#[test]
+fn without_models_the_four_default_forecasts_are_compared() {
+    // No `--model`: compromise, median, nash and bdm on both sides (once none were).
+    let result = json(&[
+        "compare",
+        "six-party-2009",
+        "--set",
+        "US.capability=50",
+        "--format",
+        "json",
+    ]);
+    let mut models: Vec<&str> = result["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["analysis"] == "forecast")
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    models.sort_unstable();
+    models.dedup();
+    // Halving the US's capability moves the compromise and the others on some issue.
+    assert!(models.contains(&"compromise"), "{result:#}");
+    // Six issues x four models, and the two packages of the coalitions.
+    assert_eq!(result["compared"], 6 * 4 + 6 * 2, "{result:#}");
+}
