@@ -95,7 +95,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             let AnalysisResult::Compare(result) = &response.result else {
                 unreachable!("a compare request gives a comparison")
             };
-            print::compare::print(result, args.format)
+            print::compare::print(result, response.scenario.as_ref(), args.format)
         }
         Command::Report(args) => report(args),
         Command::Convert(args) => convert(args),

@@ -3,6 +3,7 @@
 
 use comfy_table::{Cell, CellAlignment};
 use statecraft_api::CompareResult;
+use statecraft_core::scenario::Scenario;
 
 use super::{fmt_value, new_table};
 use crate::cli::OutputFormat;
@@ -11,25 +12,40 @@ use crate::Failure;
 /// What a table shows for a side without a value.
 const NONE: &str = "-";
 
-/// Prints the comparison in `format`.
-pub(crate) fn print(result: &CompareResult, format: OutputFormat) -> Result<(), Failure> {
+/// Prints the comparison in `format`; `scenario` (side A, when the comparison is of scenarios
+/// rather than stored runs) gives the table its issues' labels and scales.
+pub(crate) fn print(
+    result: &CompareResult,
+    scenario: Option<&Scenario>,
+    format: OutputFormat,
+) -> Result<(), Failure> {
     let text = match format {
         OutputFormat::Json => super::json(result)?,
         OutputFormat::Csv => csv(result)?,
-        OutputFormat::Table => table(result),
+        OutputFormat::Table => super::for_people(&table(result, scenario)),
     };
     super::write_out(&text)
 }
 
-fn number(value: Option<f64>) -> String {
-    value.map_or_else(|| NONE.to_owned(), fmt_value)
+/// A value at the precision of its issue's scale (`span`), when known.
+fn number(value: Option<f64>, span: Option<f64>) -> String {
+    value.map_or_else(
+        || NONE.to_owned(),
+        |v| span.map_or_else(|| fmt_value(v), |span| super::on_scale(v, span)),
+    )
 }
 
 fn percent(share: f64) -> String {
     format!("{}%", fmt_value(share * 100.0))
 }
 
-fn table(result: &CompareResult) -> String {
+fn table(result: &CompareResult, scenario: Option<&Scenario>) -> String {
+    let issue = |id: &str| {
+        scenario
+            .and_then(|s| s.issue_index(id).map(|k| &s.issues()[k]))
+            .map(|i| (i.label.clone(), Some(i.scale.range())))
+            .unwrap_or_else(|| (id.to_owned(), None))
+    };
     let mut out = format!("A: {}\nB: {}\n\n", result.a, result.b);
     if result.inputs.is_empty() {
         out.push_str("No input differs.\n");
@@ -66,19 +82,21 @@ fn table(result: &CompareResult) -> String {
     t.set_header(["Analysis", "Model", "Issue", "A", "B", "Change", "Share"]);
     for m in &result.moves {
         let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
+        let (label, span) = issue(&m.issue);
         t.add_row(vec![
             Cell::new(&m.analysis),
-            Cell::new(&m.model),
-            Cell::new(&m.issue),
-            right(number(m.a)),
-            right(number(m.b)),
+            Cell::new(super::model_label(&m.model)),
+            Cell::new(label),
+            right(number(m.a, span)),
+            right(number(m.b, span)),
             right(m.change.map_or_else(
                 || NONE.to_owned(),
                 |c| {
+                    let text = number(Some(c), span);
                     if c > 0.0 {
-                        format!("+{}", fmt_value(c))
+                        format!("+{text}")
                     } else {
-                        fmt_value(c)
+                        text
                     }
                 },
             )),

@@ -307,6 +307,14 @@ pub(crate) fn name<'a>(scenario: &'a statecraft_core::scenario::Scenario, id: &'
         .map_or(id, |a| scenario.actors()[a].name.as_str())
 }
 
+/// A model's label, from its id (the id itself for one the core does not know).
+pub(crate) fn model_label(id: &str) -> String {
+    statecraft_core::models::all_models(statecraft_core::models::bdm::BdmParams::reference(1))
+        .iter()
+        .find(|m| m.id() == id)
+        .map_or_else(|| id.to_owned(), |m| m.label().to_owned())
+}
+
 /// The mark after a value that falls inside a red line (explained by [`red_line_notes`]).
 pub(crate) const RED_LINE_MARK: &str = "\u{2020}";
 

@@ -31,7 +31,7 @@ pub(crate) fn print(
                             s.issue.clone(),
                             stat.to_owned(),
                             v,
-                            model_label(&m.model),
+                            super::model_label(&m.model),
                             issue_label(scenario, &s.issue),
                         ]);
                     };
@@ -110,7 +110,7 @@ pub(crate) fn print(
                     );
                     t.add_row(row);
                 }
-                out.push_str(&format!("\n{}:\n{t}\n", model_label(&m.model)));
+                out.push_str(&format!("\n{}:\n{t}\n", super::model_label(&m.model)));
                 if let Some(r) = m
                     .issues
                     .iter()
@@ -249,14 +249,6 @@ fn sensitivity_table(s: &SensitivityOutput) -> String {
         ));
     }
     out
-}
-
-/// A model's label, from its id (the id itself for one the core does not know).
-fn model_label(id: &str) -> String {
-    statecraft_core::models::all_models(statecraft_core::models::bdm::BdmParams::reference(1))
-        .iter()
-        .find(|m| m.id() == id)
-        .map_or_else(|| id.to_owned(), |m| m.label().to_owned())
 }
 
 /// An issue's label, from its id.

@@ -52,10 +52,11 @@ fn commands() -> Vec<Vec<&'static str>> {
             vec!["durability", "--runs", "2000"],
             vec!["power"],
             vec!["sweep", "--runs", "60"],
+            vec!["compare", "six-party-2009", "--set", "US.capability=50"],
         ] {
             let mut args = args;
             if let Some(s) = scenario {
-                if args[0] == "show" {
+                if args[0] == "show" || args[0] == "compare" {
                     args[1] = s;
                 } else {
                     args.insert(1, s);
