@@ -309,7 +309,11 @@ pub(crate) fn name<'a>(scenario: &'a statecraft_core::scenario::Scenario, id: &'
 
 /// A model's label, from its id (the id itself for one the core does not know).
 pub(crate) fn model_label(id: &str) -> String {
-    statecraft_core::models::all_models(statecraft_core::models::bdm::BdmParams::reference(1))
+    use statecraft_core::models::{all_models, bdm::BdmParams, smp::SpatialModel};
+    let mut models = all_models(BdmParams::reference(1));
+    // The spatial model is named, never among `all`.
+    models.push(Box::new(SpatialModel::default()));
+    models
         .iter()
         .find(|m| m.id() == id)
         .map_or_else(|| id.to_owned(), |m| m.label().to_owned())

@@ -290,6 +290,12 @@ fn the_spatial_model_runs_in_sweeps() {
     assert_eq!(smp["model"], "smp");
     assert_eq!(smp["issues"][0]["runs_with_value"], 40);
     assert!(smp["issues"][0]["quantiles"].is_array());
+    // Its table is headed by its label, as the other models' are.
+    let table = ok_with(&[], &["sweep", "--model", "smp", "--runs", "40"]);
+    assert!(
+        table.contains("\nSpatial model of politics (KTAB SMP):\n"),
+        "{table}"
+    );
 }
 
 #[test]
