@@ -721,10 +721,17 @@ fn summarise(input: &SmpInput, state: &SmpState) -> Vec<DimensionForecast> {
 /// One sentence on why a run ended.
 pub fn describe_ending(ending: &SmpEnding) -> String {
     match ending {
-        SmpEnding::Converged { turn, ratio } => format!(
-            "settled after turn {turn} (it moved the actors {:.1}% as much as the first turn)",
-            ratio * 100.0
-        ),
+        SmpEnding::Converged { turn, ratio } => {
+            // Never "0.0% as much": below a tenth of a percent, say so.
+            let share = if ratio * 100.0 < 0.05 {
+                "less than 0.1%".to_owned()
+            } else {
+                format!("{:.1}%", ratio * 100.0)
+            };
+            format!(
+                "settled after turn {turn} (it moved the actors {share} as much as the first turn)"
+            )
+        }
         SmpEnding::MaxTurns { turns } => format!("stopped after the maximum of {turns} turns"),
     }
 }

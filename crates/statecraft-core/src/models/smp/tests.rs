@@ -440,3 +440,15 @@ fn fewer_than_two_actors_with_salience_cannot_bargain() {
     let forecast = SpatialModel::default().forecast(&s);
     assert!(forecast.issues[0].value.is_none());
 }
+
+#[test]
+fn an_ending_never_says_it_moved_the_actors_zero_percent() {
+    let said = |ratio: f64| describe_ending(&SmpEnding::Converged { turn: 2, ratio });
+    assert!(
+        said(0.0004).contains("less than 0.1% as much"),
+        "{}",
+        said(0.0004)
+    );
+    assert!(said(0.001).contains("0.1% as much"), "{}", said(0.001));
+    assert!(said(0.0123).contains("1.2% as much"), "{}", said(0.0123));
+}
