@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use statecraft_core::scenario::{PathValue, Scenario};
 
 use statecraft_io::store::Store;
-use statecraft_io::Format;
 
 use crate::context::{Context, NoteLog};
 use crate::error::{ApiError, ProblemData};
@@ -398,14 +397,7 @@ fn stored_run(store: &Store, id: i64) -> Result<StoredRun, ApiError> {
             .at_field("analysis.compare.runs"),
         ));
     };
-    let scenario =
-        statecraft_io::parse_str(&format!("run {id}"), run.scenario.to_string(), Format::Json)
-            .map_err(|e| {
-                ApiError::failed(format!(
-                    "the stored scenario of run {id} does not read back: {e}"
-                ))
-            })?
-            .scenario;
+    let scenario = crate::store::stored_scenario(id, &run.scenario)?;
     Ok(StoredRun {
         id,
         kind: run.summary.kind,

@@ -22,6 +22,17 @@ pub(crate) fn store_error(e: StoreError) -> ApiError {
     }
 }
 
+/// The scenario a stored run recorded, read back from its JSON.
+pub(crate) fn stored_scenario(id: i64, stored: &serde_json::Value) -> Result<Scenario, ApiError> {
+    statecraft_io::parse_str(&format!("run {id}"), stored.to_string(), Format::Json)
+        .map(|loaded| loaded.scenario)
+        .map_err(|e| {
+            ApiError::failed(format!(
+                "the stored scenario of run {id} does not read back: {e}"
+            ))
+        })
+}
+
 pub(crate) fn open(path: &Path) -> Result<Store, ApiError> {
     Store::open(path).map_err(store_error)
 }

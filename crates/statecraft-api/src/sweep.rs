@@ -14,7 +14,6 @@ use statecraft_core::sweep::{
 };
 use statecraft_core::validation::FittedModel;
 use statecraft_io::store::Store;
-use statecraft_io::Format;
 
 use crate::context::{Context, Event, NoteLog};
 use crate::error::ApiError;
@@ -167,14 +166,7 @@ pub(crate) fn stored(store: &Store, id: i64) -> Result<(Scenario, SweepSettings)
             "`statecraft runs list` shows every run",
         ));
     }
-    let scenario =
-        statecraft_io::parse_str(&format!("run {id}"), run.scenario.to_string(), Format::Json)
-            .map_err(|e| {
-                ApiError::failed(format!(
-                    "the stored scenario of run {id} does not read back: {e}"
-                ))
-            })?
-            .scenario;
+    let scenario = crate::store::stored_scenario(id, &run.scenario)?;
     let settings = serde_json::from_value(run.params)
         .map_err(|e| ApiError::failed(format!("the stored settings of run {id}: {e}")))?;
     Ok((scenario, settings))
