@@ -16,6 +16,7 @@ use crate::context::NoteLog;
 use crate::error::ApiError;
 use crate::what_if::{self, WhatIf};
 use crate::AnalysisResult;
+use crate::{Context, Event};
 
 /// The spatial model's id.
 const SMP: &str = "smp";
@@ -370,6 +371,7 @@ pub(crate) fn run(
     changes: &WhatIf,
     options: &ForecastOptions,
     notes: &NoteLog,
+    context: &Context,
 ) -> Result<(AnalysisResult, Scenario), ApiError> {
     variant_needs_bdm(options.bdm.variant.as_deref(), &options.models)
         .map_err(|e| e.at_field("analysis.forecast.bdm.variant"))?;
@@ -416,8 +418,27 @@ pub(crate) fn run(
             if m.id() != eu_model.id() {
                 return m.forecast(&scenario);
             }
+            // Its rounds grow with the cube of the actors: progress is told round by round, out
+            // of the most rounds every issue may take (an issue that settles early skips the
+            // rest of its share).
+            let (n, most) = (scenario.issues().len() as u64, params.max_rounds as u64);
             let issues = (0..scenario.issues().len())
-                .map(|i| match eu_model.run_issue(&scenario, i) {
+                .map(|i| {
+                    let before = i as u64 * most;
+                    let mut after_round = |round: usize| {
+                        context.event(Event::Progress {
+                            done: before + round as u64,
+                            total: n * most,
+                        })
+                    };
+                    let run = eu_model.run_issue_watched(&scenario, i, &mut after_round);
+                    context.event(Event::Progress {
+                        done: before + most,
+                        total: n * most,
+                    });
+                    (i, run)
+                })
+                .map(|(i, run)| match run {
                     Ok(run) => {
                         let issue = scenario.issues()[i].id.clone();
                         let f = bdm::forecast_of(&run, &issue);

@@ -288,7 +288,9 @@ pub fn run(request: &Request, context: &Context) -> Result<Response, ApiError> {
     }
     let warnings: Vec<ProblemData> = loaded.warnings.iter().map(ProblemData::from).collect();
     let (result, scenario) = match &request.analysis {
-        Analysis::Forecast(options) => forecast::run(&loaded, &request.what_if, options, &notes)?,
+        Analysis::Forecast(options) => {
+            forecast::run(&loaded, &request.what_if, options, &notes, context)?
+        }
         Analysis::Compare(options) => (
             compare::run(&request.scenario, &request.what_if, options, &notes)?,
             loaded.scenario.clone(),

@@ -44,16 +44,12 @@ pub const MAX_HISTORIES: usize = statecraft_core::durability::MAX_RUNS;
 /// uncertain input.
 pub const MAX_INFER_DRAWS: usize = 10_000_000;
 
-/// The most actors the expected-utility model runs on: it keeps actor x actor tables (8 bytes
-/// a cell, 32 MB at 2,000 actors), and the reference round takes minutes at this size.
-pub const MAX_BDM_ACTORS: usize = 2_000;
+/// The most actors the expected-utility model runs on: a round grows with the cube of the
+/// actors (4.8 s at 1,000 in the release build, so up to 8 minutes for its 100 rounds; 2,000
+/// actors ran past 16 minutes).
+pub const MAX_BDM_ACTORS: usize = 1_000;
 
-/// The most actors and issues of a scenario any analysis is run on (a table of 100,000 actors
-/// used to abort asking for 80 GB).
-pub const MAX_ACTORS: usize = 20_000;
-
-/// The most issues of a scenario any analysis is run on.
-pub const MAX_ISSUES: usize = 1_000;
+pub use statecraft_core::scenario::{MAX_ACTORS, MAX_ISSUES, MAX_POSITIONS};
 
 /// The most issues `coalitions` and `report` (which includes it) search packages over: the
 /// linear programme grows with issues x actors, and 2,000 issues ran past two minutes.
@@ -178,6 +174,15 @@ pub(crate) fn check_scenario(request: &Request, scenario: &Scenario) -> Result<(
     }
     if issues > MAX_ISSUES {
         return Err(size("issues", issues, MAX_ISSUES, "split the scenario"));
+    }
+    if actors * issues > MAX_POSITIONS {
+        return Err(ApiError::usage(
+            format!(
+                "the scenario has {actors} actors x {issues} issues = {} positions, more than the limit of {MAX_POSITIONS}",
+                actors * issues
+            ),
+            "split the scenario (docs/reliability.md lists every limit)",
+        ));
     }
     let runs_bdm =
         |models: &[String]| models.is_empty() || models.iter().any(|m| m == "bdm" || m == "all");

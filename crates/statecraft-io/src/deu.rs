@@ -252,7 +252,7 @@ fn columns(header: &Row, problems: &mut Problems<'_>) -> Option<Columns> {
 /// without a salience gets 50, DEU's convention), the status quo at `rp` where coded.
 pub fn parse_deu(file: &str, text: String) -> Result<CaseSet, LoadError> {
     let text = Arc::new(text);
-    let rows = read_rows(file, &text, b'\t', b'"')?;
+    let rows = read_rows(file, &text, b'\t', b'"', None)?;
     let mut problems = Problems {
         file,
         text: &text,
@@ -496,7 +496,7 @@ pub fn parse_deu(file: &str, text: String) -> Result<CaseSet, LoadError> {
 /// to `base` (or a built-in name); issues not listed have no outcome.
 pub fn parse_outcomes(file: &str, text: String, base: &Path) -> Result<CaseSet, LoadError> {
     let text = Arc::new(text);
-    let rows = read_rows(file, &text, b',', b'"')?;
+    let rows = read_rows(file, &text, b',', b'"', None)?;
     let mut problems = Problems {
         file,
         text: &text,

@@ -31,6 +31,7 @@ pub use deu::{load_cases, parse_deu, parse_outcomes, CaseSet, DEU_MISSING_SALIEN
 pub use diagnostic::{did_you_mean, unknown_name_help, LoadError, Problem, Severity};
 pub use ktab_xml::KtabSettings;
 pub use params::{parse_params, write_params};
+pub use tables::MAX_TABLE_CELLS;
 
 /// A file format statecraft reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,24 +124,70 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
     parse_text(&path.display().to_string(), text, format)
 }
 
-/// Reads a scenario file's text, with a located message when it cannot be read or is not UTF-8.
+/// The largest file statecraft reads: a scenario, a table, the DEU file or a request (16 MiB).
+/// The largest scenario any analysis runs on (20,000 actors, 1,000 issues) is checked after
+/// reading; this bound keeps reading itself from exhausting memory (a 200 MB table used to abort
+/// asking for 7.8 GB) and stops a read of an endless input such as `/dev/zero`.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads all of `reader`, or `Ok(None)` when it holds more than [`MAX_FILE_BYTES`].
+pub fn read_bounded(reader: impl std::io::Read) -> std::io::Result<Option<Vec<u8>>> {
+    read_bounded_into(reader, Vec::new())
+}
+
+/// [`read_bounded`] into `bytes` (reserved ahead when the size is known).
+fn read_bounded_into(
+    reader: impl std::io::Read,
+    mut bytes: Vec<u8>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    std::io::Read::read_to_end(&mut reader.take(MAX_FILE_BYTES + 1), &mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}
+
+/// The message for an input larger than [`MAX_FILE_BYTES`].
+pub fn too_large_message() -> String {
+    format!(
+        "the file is larger than the limit of {} MiB ({MAX_FILE_BYTES} bytes)",
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+/// The problem of file `file` being larger than [`MAX_FILE_BYTES`].
+fn too_large(file: &str) -> Problem {
+    Problem::whole_file(file, too_large_message()).with_help(
+        "statecraft reads files of at most 16 MiB (docs/reliability.md lists every limit)",
+    )
+}
+
+/// Reads a scenario file's text, with a located message when it cannot be read, is larger than
+/// [`MAX_FILE_BYTES`] or is not UTF-8.
 pub fn read_path(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_owned(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-            _ => e.to_string(),
-        };
-        let mut problem = Problem::whole_file(&file, format!("cannot read the file: {reason}"));
-        if e.kind() == std::io::ErrorKind::NotFound {
-            problem = problem.with_help(format!(
-                "give a path to a scenario file, or a built-in scenario: {}",
-                builtin_names().join(", ")
-            ));
-        }
-        LoadError::one(problem)
-    })?;
+    let bytes = std::fs::File::open(path)
+        .and_then(|file| {
+            // Reserved from the size on disk (up to the limit), so a large file is not copied
+            // as the buffer doubles; a pipe or a device reports 0 and grows as it is read.
+            let size = file
+                .metadata()
+                .map_or(0, |m| m.len().min(MAX_FILE_BYTES + 1));
+            read_bounded_into(file, Vec::with_capacity(size as usize))
+        })
+        .map_err(|e| {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_owned(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+                _ => e.to_string(),
+            };
+            let mut problem = Problem::whole_file(&file, format!("cannot read the file: {reason}"));
+            if e.kind() == std::io::ErrorKind::NotFound {
+                problem = problem.with_help(format!(
+                    "give a path to a scenario file, or a built-in scenario: {}",
+                    builtin_names().join(", ")
+                ));
+            }
+            LoadError::one(problem)
+        })?
+        .ok_or_else(|| LoadError::one(too_large(&file)))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => {
@@ -187,6 +234,11 @@ pub fn parse_str(file: &str, text: String, format: Format) -> Result<Loaded, Loa
     } else {
         without_bom(text)
     };
+    // Text that did not come through `read_path` (a request, Python, the server) meets the
+    // same bound.
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::one(too_large(file)));
+    }
     if text.trim().is_empty() {
         let problem = Problem::whole_file(file, "the file is empty")
             .with_help("a scenario needs [[issues]] and [[actors]]; see docs/scenario-format.md");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use statecraft_core::scenario::{
     Actor, ActorField, Issue, IssueField, Locus, Metadata, Scale, ScenarioParts, Stance,
-    StanceField,
+    StanceField, MAX_ACTORS, MAX_POSITIONS,
 };
 
 use crate::diagnostic::Problem;
@@ -97,12 +97,38 @@ impl Row {
     }
 }
 
-/// Splits `text` into rows with cell spans, using the csv crate for quoting rules.
+/// The most cells any table may have. While a table is read each cell costs about 60 bytes (its
+/// text and place), so this bounds reading at about 300 MB, whatever the file holds: a one-issue
+/// table of 3.8 million rows (64 MiB) used to take 6 GB before it was refused.
+pub const MAX_TABLE_CELLS: usize = 5_000_000;
+
+/// The most rows a reader takes, and why: the end of the message when a table has more.
+pub(crate) struct MostRows {
+    pub(crate) rows: usize,
+    pub(crate) why: String,
+}
+
+impl MostRows {
+    /// A table with a header line of `header` rows and a row per actor.
+    pub(crate) fn actors(header: usize, what: &str) -> Self {
+        MostRows {
+            rows: MAX_ACTORS + header,
+            why: format!(
+                "{what} has a row per actor, and a scenario has at most {MAX_ACTORS} actors"
+            ),
+        }
+    }
+}
+
+/// Splits `text` into rows with cell spans, using the csv crate for quoting rules. A table of
+/// more than [`MAX_TABLE_CELLS`] cells or more rows than `most` allows is refused as soon as
+/// the reading gets there, with the line.
 pub(crate) fn read_rows(
     file: &str,
     text: &Arc<String>,
     delimiter: u8,
     quote: u8,
+    most: Option<MostRows>,
 ) -> Result<Vec<Row>, LoadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -111,6 +137,14 @@ pub(crate) fn read_rows(
         .quote(quote)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut cells = 0usize;
+    let too_many = |at: usize, message: String| {
+        let line = at..text[at..].find('\n').map_or(text.len(), |i| at + i);
+        LoadError::one(
+            Problem::new(file, text, Some(line), message)
+                .with_help("split the scenario (docs/reliability.md lists every limit)"),
+        )
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
             let offset = e.position().map_or(0, |p| p.byte() as usize);
@@ -125,6 +159,13 @@ pub(crate) fn read_rows(
             .position()
             .expect("records read from text have a position");
         let start = position.byte() as usize;
+        cells += record.len();
+        if cells > MAX_TABLE_CELLS {
+            return Err(too_many(
+                start,
+                format!("the table has more than the limit of {MAX_TABLE_CELLS} cells"),
+            ));
+        }
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let raw = &text[start..end];
         let mut cursor = 0;
@@ -153,6 +194,15 @@ pub(crate) fn read_rows(
         }
         if fields.iter().all(String::is_empty) {
             continue;
+        }
+        if let Some(most) = most.as_ref().filter(|m| rows.len() == m.rows) {
+            return Err(too_many(
+                start,
+                format!(
+                    "the table has more than the limit of {} rows: {}",
+                    most.rows, most.why
+                ),
+            ));
         }
         rows.push(Row {
             fields,
@@ -381,7 +431,13 @@ fn delimiter_name(delimiter: u8) -> &'static str {
 /// A one-issue table: `Actor,Capability,Position,Salience` in any order, with synonyms.
 pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
     let delimiter = table_delimiter(file, &text);
-    let rows = read_rows(file, &text, delimiter, b'"')?;
+    let rows = read_rows(
+        file,
+        &text,
+        delimiter,
+        b'"',
+        Some(MostRows::actors(1, "a one-issue table")),
+    )?;
     let mut b = Builder::new(file, &text);
     b.decimal_comma = delimiter == b';';
     let header = &rows[0];
@@ -564,7 +620,13 @@ pub(crate) fn parse_table(file: &str, text: Arc<String>) -> Result<Loaded, LoadE
 
 /// KTAB's CSV: `name,description,nActors,nDims,` then `Actor,Description,Power,Pos1,Sal1,...`.
 pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadError> {
-    let rows = read_rows(file, &text, b',', b'"')?;
+    let rows = read_rows(
+        file,
+        &text,
+        b',',
+        b'"',
+        Some(MostRows::actors(2, "a KTAB table")),
+    )?;
     let mut b = Builder::new(file, &text);
     b.capability_column = Some("power");
     let help = "KTAB's CSV starts `name,description,nActors,nDims,` then `Actor,Description,Power,Pstn1,Sal1,...`";
@@ -596,6 +658,21 @@ pub(crate) fn parse_ktab(file: &str, text: Arc<String>) -> Result<Loaded, LoadEr
                 "the first line announces {n_dims} dimensions, but the header line has columns for {named_dims}"
             ),
             help,
+        );
+        return Err(LoadError {
+            problems: b.problems,
+        });
+    }
+    // Refused before a position is read: each costs a few hundred bytes once read.
+    let positions = (rows.len() - 2).saturating_mul(n_dims);
+    if positions > MAX_POSITIONS {
+        b.problem(
+            first.span(3),
+            format!(
+                "{} actor rows x {n_dims} dimensions = {positions} positions, more than the limit of {MAX_POSITIONS}",
+                rows.len() - 2
+            ),
+            "split the scenario (docs/reliability.md lists every limit)",
         );
         return Err(LoadError {
             problems: b.problems,
@@ -747,7 +824,7 @@ pub(crate) fn parse_decide(file: &str, text: Arc<String>) -> Result<Loaded, Load
     } else {
         b','
     };
-    let rows = read_rows(file, &text, delimiter, b'\'')?;
+    let rows = read_rows(file, &text, delimiter, b'\'', None)?;
     let mut b = Builder::new(file, &text);
     b.capability_column = Some("power");
     let help = "Decide rows are `#A id name`, `#P id name`, `#M issue point`, `#D actor issue position salience power`";

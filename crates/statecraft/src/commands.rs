@@ -18,7 +18,15 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Forecast(args) => {
             let request = requests::forecast(&args)?;
-            let response = execute(&request, args.store.clone(), recorded_in(&args.store))?;
+            // The expected-utility model's rounds are counted as they end (long on many actors).
+            let response = run_with_progress(
+                &request,
+                args.store.clone(),
+                &recorded_in(&args.store),
+                "at most rounds of the expected-utility model",
+                CancelToken::new(),
+                diagnostics::api_error,
+            )?;
             let scenario = response
                 .scenario
                 .as_ref()
@@ -475,21 +483,34 @@ fn write_charts(report: &Report, dir: &Path) -> Result<(), Failure> {
 
 /// `statecraft run REQUEST.json`: any request, its response as JSON.
 fn run_request(args: RunArgs) -> Result<(), Failure> {
-    let (file, text) = if args.request.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+    let help = "give a request file (JSON, see docs/api.md), or - for stdin";
+    let (file, bytes) = if args.request.as_os_str() == "-" {
+        let bytes = statecraft_io::read_bounded(std::io::stdin().lock())
             .context("cannot read the request from stdin")?;
-        ("stdin".to_owned(), text)
+        ("stdin".to_owned(), bytes)
     } else {
         let file = args.request.display().to_string();
-        let text = std::fs::read_to_string(&args.request).map_err(|e| {
-            diagnostics::usage(
-                &format!("cannot read the request `{file}`: {e}"),
-                "give a request file (JSON, see docs/api.md), or - for stdin",
-            )
-        })?;
-        (file, text)
+        let bytes = std::fs::File::open(&args.request)
+            .and_then(statecraft_io::read_bounded)
+            .map_err(|e| {
+                diagnostics::usage(&format!("cannot read the request `{file}`: {e}"), help)
+            })?;
+        (file, bytes)
     };
+    let Some(bytes) = bytes else {
+        let why = statecraft_io::too_large_message();
+        return Err(diagnostics::usage(
+            &format!("cannot read the request `{file}`: {why}"),
+            help,
+        ));
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        diagnostics::usage(
+            &format!("cannot read the request `{file}`: it is not valid UTF-8 (byte {at})"),
+            "save the request as UTF-8 text",
+        )
+    })?;
     let request = Request::from_json(&file, &text).map_err(|mut e| {
         // A request that does not parse is reported with its place.
         for p in &mut e.problems {

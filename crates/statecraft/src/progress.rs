@@ -14,6 +14,8 @@ const AT_MOST_EVERY: Duration = Duration::from_secs(10);
 /// Shows how far a run has come, in `unit`s (`draws`, `units`).
 pub(crate) struct Progress {
     unit: String,
+    /// Whether the total is only the most there may be (`4 of at most 100 rounds`).
+    at_most: bool,
     shown: Shown,
 }
 
@@ -28,7 +30,13 @@ enum Shown {
 }
 
 impl Progress {
+    /// Progress in `unit`s; a unit written `at most rounds` says that the total is only the most
+    /// there may be (a model that settles early skips the rest).
     pub(crate) fn new(unit: &str) -> Progress {
+        let (at_most, unit) = match unit.strip_prefix("at most ") {
+            Some(unit) => (true, unit),
+            None => (false, unit),
+        };
         let shown = if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(
@@ -47,6 +55,7 @@ impl Progress {
         };
         Progress {
             unit: unit.to_owned(),
+            at_most,
             shown,
         }
     }
@@ -74,8 +83,9 @@ impl Progress {
                     *last = Some(now);
                     let _ = writeln!(
                         std::io::stderr(),
-                        "progress: {} of {} {} ({}%)",
+                        "progress: {} of {}{} {} ({}%)",
                         grouped(done),
+                        if self.at_most { "at most " } else { "" },
                         grouped(total),
                         self.unit,
                         done.saturating_mul(100) / total

@@ -18,5 +18,5 @@ pub use types::{
     RedLine, Response, Scale, Scenario, ScenarioParts, Stance, StanceChange, Statement, Successor,
     ValueRef,
 };
-pub use validate::{MAX_MAGNITUDE, MIN_CAPABILITY};
+pub use validate::{MAX_ACTORS, MAX_ISSUES, MAX_MAGNITUDE, MAX_POSITIONS, MIN_CAPABILITY};
 pub use what_if::{Change, ChangeError};

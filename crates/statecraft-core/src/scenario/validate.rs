@@ -20,6 +20,18 @@ pub const MAX_MAGNITUDE: f64 = 1e100;
 /// 1e200, which a weighted sum still carries without underflowing every weight to 0.
 pub const MIN_CAPABILITY: f64 = 1e-100;
 
+/// The most actors of a scenario any analysis is run on (a table of 100,000 actors used to abort
+/// asking for 80 GB). The readers refuse a table with more rows as they read it, and the analysis
+/// API refuses a larger scenario before any work; docs/reliability.md lists the limits.
+pub const MAX_ACTORS: usize = 20_000;
+
+/// The most issues of a scenario any analysis is run on.
+pub const MAX_ISSUES: usize = 1_000;
+
+/// The most positions (actors x issues) of a scenario any analysis is run on: each costs a few
+/// hundred bytes once read, so 2,000,000 need about 1 GB.
+pub const MAX_POSITIONS: usize = 2_000_000;
+
 /// Tolerance on successor probabilities adding up to 1.
 const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
 

@@ -43,25 +43,24 @@ pub(crate) fn write_out(text: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `text` with every control character but newline and tab written out as `\x1b` (or `\u{9b}`),
-/// so that a name in a scenario cannot send escape sequences to the terminal (clear the screen,
-/// set its title) through `check`, `show`, `--explain` or any other output.
+/// `text` with every control character but newline, tab and the carriage return of a CRLF line
+/// end written out as `\x1b` (or `\u{9b}`), so that a name in a scenario cannot send escape
+/// sequences to the terminal (clear the screen, set its title, overwrite a line with a lone
+/// carriage return) through `check`, `show`, `--explain` or any other output. CRLF stays, so
+/// that the trace CSV on stdout is byte for byte the file `--trace` writes.
 pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    let harmful = |at: usize, c: char| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && text[at + 1..].starts_with('\n'))
+    };
+    if !text.char_indices().any(|(at, c)| harmful(at, c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         match c {
-            '\n' | '\t' => out.push(c),
-            c if (c as u32) < 0x100 && c.is_control() => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
+            c if !harmful(at, c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
         }
     }
     std::borrow::Cow::Owned(out)
@@ -359,4 +358,23 @@ pub(crate) fn red_line_cell(flags: &[RedLineFlag]) -> String {
         .map(|f| format!("{} {}..={}", f.actor, f.min, f.max))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn only_harmless_control_characters_are_printed_as_they_are() {
+        for (text, shown) in [
+            ("a\tb\nc\r\n", "a\tb\nc\r\n"),
+            ("a\rb", "a\\x0db"),
+            ("\r", "\\x0d"),
+            ("\u{1b}[2J", "\\x1b[2J"),
+            ("\u{9b}2J", "\\x9b2J"),
+            ("\u{2028}", "\u{2028}"),
+        ] {
+            assert_eq!(printable(text), shown, "{text:?}");
+        }
+    }
 }

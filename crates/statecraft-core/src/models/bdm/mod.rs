@@ -350,6 +350,19 @@ pub(crate) fn risk_exponents(security: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
 /// When fewer than two actors are given or their positions are all equal (a validated scenario
 /// issue always has two positioned actors; callers check that the positions differ).
 pub fn run(actors: &[BdmActor], params: &BdmParams) -> BdmRun {
+    run_watched(actors, params, &mut |_| {})
+}
+
+/// [`run`], calling `after_round` with each round's number as it ends, so that a long run (its
+/// rounds grow with the cube of the actors) can show its progress.
+///
+/// # Panics
+/// As [`run`].
+pub fn run_watched(
+    actors: &[BdmActor],
+    params: &BdmParams,
+    after_round: &mut dyn FnMut(usize),
+) -> BdmRun {
     let x0: Vec<f64> = actors.iter().map(|a| a.position).collect();
     let hi = x0.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let lo = x0.iter().copied().fold(f64::INFINITY, f64::min);
@@ -410,6 +423,7 @@ pub fn run(actors: &[BdmActor], params: &BdmParams) -> BdmRun {
             mean: mean(&setup, &new_x),
         });
         medians.push(round_median);
+        after_round(round);
         states.push(new_x.clone());
         x = new_x;
         if let StopRule::Adaptive {
@@ -632,6 +646,16 @@ impl ExpectedUtility {
     /// Runs the model on one issue; when there is nothing to run (every actor already agrees, or
     /// no one gives the issue any salience) returns the forecast that says so instead.
     pub fn run_issue(&self, scenario: &Scenario, issue: usize) -> Result<BdmRun, IssueForecast> {
+        self.run_issue_watched(scenario, issue, &mut |_| {})
+    }
+
+    /// [`ExpectedUtility::run_issue`], calling `after_round` as each round ends ([`run_watched`]).
+    pub fn run_issue_watched(
+        &self,
+        scenario: &Scenario,
+        issue: usize,
+        after_round: &mut dyn FnMut(usize),
+    ) -> Result<BdmRun, IssueForecast> {
         let id = &scenario.issues()[issue].id;
         let (_, actors) = issue_actors(scenario, issue);
         let first = actors[0].position;
@@ -643,7 +667,7 @@ impl ExpectedUtility {
         if actors.iter().all(|a| a.salience == 0.0) {
             return Err(super::no_weight(scenario, issue));
         }
-        Ok(run(&actors, &self.params))
+        Ok(run_watched(&actors, &self.params, after_round))
     }
 }
 
