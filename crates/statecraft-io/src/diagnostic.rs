@@ -121,6 +121,31 @@ impl Problem {
         copy
     }
 
+    /// The length in characters of the longest source line a drawing of this problem shows:
+    /// the lines of its place and one line either side (0 when it has no place). A front end
+    /// prints a problem beside a line too long to read on a screen (the header of a wide
+    /// table) without its source lines.
+    pub fn widest_shown_line(&self) -> usize {
+        let (Some(source), Some(span)) = (&self.source, &self.span) else {
+            return 0;
+        };
+        let text = source.inner().as_str();
+        let (start, end) = (span.start.min(text.len()), span.end.min(text.len()));
+        // From the start of the line before the place to the end of the line after it.
+        let line_start = text[..start].rfind('\n').unwrap_or(0);
+        let from = text[..line_start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let to = text
+            .get(line_end + 1..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |i| line_end + 1 + i);
+        text[from..to]
+            .lines()
+            .map(|line| line.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// `file:line:column`, or just the file when there is no place.
     pub fn place(&self) -> String {
         match self.line_column {

@@ -20,8 +20,9 @@ fn handler() -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme).with_width(100)
 }
 
-/// Problems further right than this column are printed without their source line: miette
-/// cannot draw a label past column 65,535, and a line that long cannot be read on a screen.
+/// Problems further right than this column, or beside a line longer than this, are printed
+/// without their source lines: miette cannot draw a label past column 65,535, and a line that
+/// long cannot be read on a screen.
 const MAX_SNIPPET_COLUMN: usize = 4096;
 
 /// Problems of one input drawn with their source lines; the rest are printed one line each
@@ -63,7 +64,8 @@ fn drawn(problem: &Problem, snippet: bool) {
     let problem = &problem.printable();
     let far_right = problem
         .line_column
-        .is_some_and(|(_, column)| column > MAX_SNIPPET_COLUMN);
+        .is_some_and(|(_, column)| column > MAX_SNIPPET_COLUMN)
+        || problem.widest_shown_line() > MAX_SNIPPET_COLUMN;
     let mut out = String::new();
     if !snippet || far_right || handler().render_report(&mut out, problem).is_err() {
         let kind = match problem.severity {
