@@ -57,21 +57,17 @@ impl RedLineFlag {
 /// Every red line of the scenario, in actor order then each actor's order: the lines a report
 /// lists among its inputs.
 pub fn all(scenario: &Scenario) -> Vec<RedLineFlag> {
-    scenario
-        .actors()
-        .iter()
-        .flat_map(|actor| {
-            actor
-                .red_lines
-                .iter()
-                .map(move |l| RedLineFlag::new(&actor.id, &scenario.issues()[l.issue].id, l))
-        })
-        .collect()
+    flags(scenario, |_| true)
 }
 
 /// The red lines (of every actor, in actor order) that `value` on issue `issue` falls inside.
 pub fn at_point(scenario: &Scenario, issue: usize, value: f64) -> Vec<RedLineFlag> {
-    let id = &scenario.issues()[issue].id;
+    flags(scenario, |l| l.issue == issue && l.refuses(value))
+}
+
+/// The red lines that `keep` keeps, in actor order then each actor's order.
+fn flags(scenario: &Scenario, keep: impl Fn(&RedLine) -> bool) -> Vec<RedLineFlag> {
+    let keep = &keep;
     scenario
         .actors()
         .iter()
@@ -79,8 +75,8 @@ pub fn at_point(scenario: &Scenario, issue: usize, value: f64) -> Vec<RedLineFla
             actor
                 .red_lines
                 .iter()
-                .filter(move |l| l.issue == issue && l.refuses(value))
-                .map(move |l| RedLineFlag::new(&actor.id, id, l))
+                .filter(move |l| keep(l))
+                .map(move |l| RedLineFlag::new(&actor.id, &scenario.issues()[l.issue].id, l))
         })
         .collect()
 }
