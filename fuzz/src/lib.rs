@@ -64,8 +64,8 @@ fn forecasts_agree(a: &Scenario, b: &Scenario) {
 }
 
 /// Renders every problem of a load error as the CLI does (miette's graphical handler, 100
-/// columns; problems past column 4096, and past the 20th, are printed without their snippet, as
-/// the CLI does).
+/// columns; problems past column 4096 or beside a line longer than that, and past the 20th, are
+/// printed without their snippet, as the CLI does).
 pub fn render_error(error: &LoadError) {
     assert!(!error.problems.is_empty(), "a load error names a problem");
     render_all(&error.problems);
@@ -76,7 +76,9 @@ fn render_all(problems: &[statecraft_io::Problem]) {
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     // As the CLI: the first 20 problems with their source lines, the rest one line each.
     for (k, problem) in problems.iter().enumerate() {
-        if k >= 20 || problem.line_column.is_some_and(|(_, column)| column > 4096) {
+        let far_right = problem.line_column.is_some_and(|(_, column)| column > 4096)
+            || problem.widest_shown_line() > 4096;
+        if k >= 20 || far_right {
             let _ = problem.to_string();
             continue;
         }

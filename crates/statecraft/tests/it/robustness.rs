@@ -370,6 +370,26 @@ fn work_past_a_limit_is_refused_up_front_with_the_limit_named() {
     }
 }
 
+/// A TOML scenario of two actors, A and B, each with a position on every one of `issues` issues.
+fn two_actors_on(issues: usize) -> String {
+    let mut text = String::new();
+    for i in 0..issues {
+        text.push_str(&format!(
+            "[[issues]]\nid = \"i{i}\"\nmin = 0\nmax = 10\nstatus_quo = 5\n\n"
+        ));
+    }
+    for a in ["A", "B"] {
+        let stances: Vec<String> = (0..issues)
+            .map(|i| format!("i{i} = {{ position = {}, salience = 0.5 }}", i % 10))
+            .collect();
+        text.push_str(&format!(
+            "[[actors]]\nid = \"{a}\"\ncapability = 1\npositions = {{ {} }}\n\n",
+            stances.join(", ")
+        ));
+    }
+    text
+}
+
 #[test]
 fn a_table_too_large_for_a_model_is_refused_with_the_limit_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -407,22 +427,7 @@ fn a_table_too_large_for_a_model_is_refused_with_the_limit_named() {
     ]));
     assert_eq!(code, Some(0), "{stderr}");
     // Coalitions search packages over every issue: past 200 issues it is refused.
-    let mut many = String::new();
-    for i in 0..201 {
-        many.push_str(&format!(
-            "[[issues]]\nid = \"i{i}\"\nmin = 0\nmax = 10\nstatus_quo = 5\n\n"
-        ));
-    }
-    for a in ["A", "B"] {
-        let stances: Vec<String> = (0..201)
-            .map(|i| format!("i{i} = {{ position = {}, salience = 0.5 }}", i % 10))
-            .collect();
-        many.push_str(&format!(
-            "[[actors]]\nid = \"{a}\"\ncapability = 1\npositions = {{ {} }}\n\n",
-            stances.join(", ")
-        ));
-    }
-    std::fs::write(dir.path().join("many.toml"), many).unwrap();
+    std::fs::write(dir.path().join("many.toml"), two_actors_on(201)).unwrap();
     let stderr = refused(dir.path(), &["coalitions", "many.toml"]);
     assert!(stderr.contains("limit of 200"), "{stderr}");
 }
@@ -801,23 +806,7 @@ fn too_large(dir: &std::path::Path, args: &[&str]) -> String {
 #[test]
 fn a_scenario_of_more_issues_than_the_limit_is_refused_with_the_limit_named() {
     let dir = tempfile::tempdir().unwrap();
-    let issues = 1_001;
-    let mut text = String::new();
-    for i in 0..issues {
-        text.push_str(&format!(
-            "[[issues]]\nid = \"i{i}\"\nmin = 0\nmax = 10\nstatus_quo = 5\n\n"
-        ));
-    }
-    for a in ["A", "B"] {
-        let stances: Vec<String> = (0..issues)
-            .map(|i| format!("i{i} = {{ position = {}, salience = 0.5 }}", i % 10))
-            .collect();
-        text.push_str(&format!(
-            "[[actors]]\nid = \"{a}\"\ncapability = 1\npositions = {{ {} }}\n\n",
-            stances.join(", ")
-        ));
-    }
-    std::fs::write(dir.path().join("wide.toml"), text).unwrap();
+    std::fs::write(dir.path().join("wide.toml"), two_actors_on(1_001)).unwrap();
     for command in ["check", "forecast"] {
         let stderr = refused(dir.path(), &[command, "wide.toml"]);
         assert!(
